@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// Fovea: focused 3-D classification of cryo-EM particles with fixed alignments, over MPI.
+// Module layout and ownership: docs/architecture.md.
+import PackageDescription
+
+/// Settings shared by every Swift target (one place, as the architecture guide asks).
+let sharedSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Fovea",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fovea", targets: ["fovea"]),
+        .library(name: "FoveaCore", targets: ["FoveaCore"]),
+        .library(name: "FoveaIO", targets: ["FoveaIO"]),
+        .library(name: "FoveaDistributed", targets: ["FoveaDistributed"]),
+        .library(name: "FoveaClassify", targets: ["FoveaClassify"]),
+        .library(name: "FoveaSimulate", targets: ["FoveaSimulate"]),
+        .library(name: "FoveaAnalysis", targets: ["FoveaAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // C surfaces: module maps plus tiny shims for the macros Swift cannot import.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+
+        .target(name: "FoveaCore",
+                dependencies: ["CFFTW", .product(name: "Numerics", package: "swift-numerics")],
+                swiftSettings: sharedSwiftSettings),
+        .target(name: "FoveaIO", dependencies: ["FoveaCore", "CHDF5"],
+                swiftSettings: sharedSwiftSettings),
+        .target(name: "FoveaDistributed", dependencies: ["CMPI"],
+                swiftSettings: sharedSwiftSettings),
+        .target(name: "FoveaClassify", dependencies: ["FoveaCore", "FoveaDistributed"],
+                swiftSettings: sharedSwiftSettings),
+        .target(name: "FoveaSimulate", dependencies: ["FoveaCore", "FoveaIO"],
+                swiftSettings: sharedSwiftSettings),
+        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
+                swiftSettings: sharedSwiftSettings),
+        .executableTarget(
+            name: "fovea",
+            dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify",
+                           "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: sharedSwiftSettings),
+
+        .testTarget(name: "FoveaCoreTests", dependencies: ["FoveaCore"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaIOTests", dependencies: ["FoveaIO", "FoveaCore"],
+                    resources: [.copy("Fixtures")], swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaDistributedTests", dependencies: ["FoveaDistributed"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaClassifyTests", dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaCLITests", dependencies: [],
+                    swiftSettings: sharedSwiftSettings),
+    ]
+)

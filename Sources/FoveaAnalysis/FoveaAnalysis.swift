@@ -1,0 +1,1 @@
+// FoveaAnalysis: see docs/architecture.md for what this module owns.

@@ -1,0 +1,1 @@
+// FoveaClassify: see docs/architecture.md for what this module owns.

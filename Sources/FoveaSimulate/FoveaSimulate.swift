@@ -1,0 +1,1 @@
+// FoveaSimulate: see docs/architecture.md for what this module owns.

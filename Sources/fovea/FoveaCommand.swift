@@ -1,0 +1,20 @@
+import ArgumentParser
+import FoveaCore
+
+/// `fovea`: the root command. Each subcommand is its own type in its own file.
+@main
+struct FoveaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fovea",
+        abstract: "Focused 3-D classification of cryo-EM particles with fixed alignments.",
+        discussion: """
+            Run under mpirun or srun to spread particles over ranks; every command also runs as a
+            plain process. Documentation: docs/ in the source tree.
+
+            Example:
+              mpirun -np 2 fovea info
+            """,
+        version: FoveaVersion.string,
+        subcommands: [InfoCommand.self]
+    )
+}
