@@ -1,1 +1,0 @@
-// FoveaSimulate: see docs/architecture.md for what this module owns.
