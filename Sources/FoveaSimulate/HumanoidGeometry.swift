@@ -48,8 +48,8 @@ public struct HumanoidGeometry: Sendable, Equatable {
     public var neck = SoftPrimitive.capsule(start: SIMD3(0, 0, 78), end: SIMD3(0, 0, 94), radius: 11)
     /// Body: ellipsoid on the axis, z from −36 to 80 Å.
     public var body = SoftPrimitive.ellipsoid(center: SIMD3(0, 0, 22), semiAxes: SIMD3(40, 26, 58))
-    /// Side A's leg: capsule from the hip into the foot.
-    public var legA = SoftPrimitive.capsule(start: SIMD3(22, 0, -28), end: SIMD3(30, 0, -112), radius: 15)
+    /// Side A's leg: capsule from inside the body down onto the foot (overlapping it by 9 Å).
+    public var legA = SoftPrimitive.capsule(start: SIMD3(22, 0, -28), end: SIMD3(30, 0, -104), radius: 15)
     /// Side A's foot: flat ellipsoid under the leg, pointing out (+x); about 25,500 Å³.
     public var footA = SoftPrimitive.ellipsoid(center: SIMD3(44, 0, -123), semiAxes: SIMD3(26, 18, 13))
     /// Side A's shoulder joint (Å), where both arm conformations start.

@@ -6,7 +6,7 @@ public enum HumanoidRegion: String, CaseIterable, Sendable, Codable {
     /// Focus mask: side A's arm and hand in both conformations, grown by the focus margin
     /// (Figure 2A; the mask of Table 1).
     case armHandFocus = "arm_hand_focus_A"
-    /// Side A's leg grown by the focus margin, without the foot (Figure 2B; Table 2's wrong mask).
+    /// Side A's leg grown by the focus margin, without the near-foot ROI (Figure 2B; Table 2's wrong mask).
     case leg = "leg_A"
     /// ROI: side A's hand in both positions ("near hand", blue in Figure 3).
     case nearHand = "near_hand_A"
@@ -23,7 +23,7 @@ public enum HumanoidRegion: String, CaseIterable, Sendable, Codable {
     public var summary: String {
         switch self {
         case .armHandFocus: return "focus mask: side A arm + hand, both conformations, grown by the focus margin"
-        case .leg: return "wrong-region mask (Table 2): side A leg grown by the focus margin, foot excluded"
+        case .leg: return "wrong-region mask (Table 2): side A leg grown by the focus margin, near-foot region excluded"
         case .nearHand: return "ROI near hand: side A hand in both positions, arms excluded"
         case .nearHandLowered: return "ROI: side A hand, lowered position, arms excluded"
         case .nearHandRaised: return "ROI: side A hand, raised position, arms excluded"
@@ -65,7 +65,8 @@ extension HumanoidGeometry {
         }
         switch region {
         case .armHandFocus: return unionDistance(arms + hands, at: p) <= settings.focusMargin
-        case .leg: return leg(.a).signedDistance(p) <= settings.focusMargin && foot(.a).signedDistance(p) > 0
+        case .leg:
+            return leg(.a).signedDistance(p) <= settings.focusMargin && foot(.a).signedDistance(p) > settings.roiMargin
         case .nearHand: return handROI(ArmConformation.allCases)
         case .nearHandLowered: return handROI([.lowered])
         case .nearHandRaised: return handROI([.raised])

@@ -9,6 +9,13 @@ public struct HumanoidParticleTruth: Hashable, Sendable, Codable {
     /// Its number (1–28) in `HumanoidCatalog`.
     public var catalogNumber: Int
 
+    public init(scenario: HumanoidScenario, state: HumanoidState, scenarioMapNumber: Int, catalogNumber: Int) {
+        self.scenario = scenario
+        self.state = state
+        self.scenarioMapNumber = scenarioMapNumber
+        self.catalogNumber = catalogNumber
+    }
+
     /// The class label of the parts of `side` (see `HumanoidScenario.label(of:)`).
     public func label(of side: HumanoidSide) -> Int { scenario.label(of: state[side]) }
 
