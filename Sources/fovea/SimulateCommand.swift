@@ -58,10 +58,11 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--focus-margin, --roi-margin and --soft-edge must not be negative")
         }
         let halfBox = Double(box / 2 - 1) * pixelSize
-        guard halfBox >= 140 else {
+        guard halfBox >= 161 else {
             throw ValidationError("""
-                the humanoid spans z = ±136 Å and |x| ≤ 102 Å: box \(box) × \(pixelSize) Å leaves only \
-                ±\(Int(halfBox)) Å around the centre; use box × pixel ≥ 290 Å
+                the humanoid spans z = ±136 Å plus a 25 Å soft edge: box \(box) × pixel \(pixelSize) Å \
+                leaves only ±\(Int(halfBox)) Å around the centre; use (box/2 − 1) × pixel ≥ 161 Å \
+                (e.g. box 64 at 5.24 Å)
                 """)
         }
     }

@@ -77,3 +77,20 @@ struct HumanoidGeometryTests {
         #expect(abs(SoftPrimitive.density(signedDistance: 0, edgeSigma: 5) - 0.5) < 1e-12)
     }
 }
+
+@Suite("Humanoid sampling")
+struct HumanoidSamplingTests {
+    /// With a hard edge (σ = 0) the same masses spread by 5–15 %; the soft edge keeps them within 0.5 %.
+    @Test("the soft-edged maps are well sampled: a part's mass in Å³ hardly depends on the pixel size")
+    func massIndependentOfPixelSize() {
+        let geometry = HumanoidGeometry()
+        for component in [HumanoidComponent.hand(.a, .raised), .foot(.b), .arm(.a, .lowered)] {
+            let masses = [(80, 5.24), (96, 4.37), (140, 3.0)].map { size, pixel -> Double in
+                let map = geometry.render(component, on: HumanoidGrid(size: size, pixelSize: pixel))
+                return map.voxels.reduce(0.0) { $0 + Double($1) } * pixel * pixel * pixel
+            }
+            let spread = (masses.max()! - masses.min()!) / masses.max()!
+            #expect(spread < 0.005, "\(component): masses \(masses) Å³")
+        }
+    }
+}
