@@ -133,9 +133,13 @@ public struct FocusSphere: Sendable, Equatable, Codable {
     }
 
     /// "sphere:x,y,z,r" with the centre from the map corner, Å, one decimal.
-    public var specFromCorner: String {
-        let c = centerFromCorner
-        return "sphere:" + [c.x, c.y, c.z, radius].map { formatOneDecimal($0) }.joined(separator: ",")
+    public var specFromCorner: String { Self.spec(centerFromCorner, radius) }
+
+    /// "sphere:x,y,z,r" with the centre from the map centre, Å, one decimal.
+    public var specFromMapCenter: String { Self.spec(centerFromMapCenter, radius) }
+
+    private static func spec(_ c: SIMD3<Double>, _ radius: Double) -> String {
+        "sphere:" + [c.x, c.y, c.z, radius].map { formatOneDecimal($0) }.joined(separator: ",")
     }
 }
 

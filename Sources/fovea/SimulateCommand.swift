@@ -90,8 +90,7 @@ struct SimulateCommand: ParsableCommand {
         print("wrote \(counts["component"] ?? 0) component maps, \(counts["state"] ?? 0) state maps, "
               + "\(counts["mask"] ?? 0) masks (+ soft versions) to \(output)")
         let sphere = manifest.armHandSphere
-        print("arm+hand focus sphere (side A): \(sphere.specFromCorner) (centre from the map corner, Å); "
-              + "centre from the map centre (Å): \(sphere.centerFromMapCenter.x.rounded()), "
-              + "\(sphere.centerFromMapCenter.y.rounded()), \(sphere.centerFromMapCenter.z.rounded())")
+        print("arm+hand focus sphere (side A), Å: \(sphere.specFromCorner) (centre from the map corner), "
+              + "\(sphere.specFromMapCenter) (centre from the map centre)")
     }
 }

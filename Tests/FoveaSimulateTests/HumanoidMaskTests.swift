@@ -104,6 +104,9 @@ struct HumanoidMaskTests {
         let offset = Double(n / 2) * coarseGrid.pixelSize
         #expect(sphere.centerFromCorner == sphere.centerFromMapCenter + SIMD3(repeating: offset))
         #expect(sphere.centerFromMapCenter.x > 40)
+        let written = FocusSphere(grid: coarseGrid, centerFromMapCenter: SIMD3(1.25, -0.04, -2.46), radius: 60)
+        #expect(written.specFromMapCenter == "sphere:1.3,0.0,-2.5,60.0")
+        #expect(written.specFromCorner == "sphere:210.9,209.6,207.1,60.0")
         let standard = geometry.armHandSphere(on: HumanoidGrid())
         #expect(standard.radius > 55 && standard.radius < 70, "default sphere radius \(standard.radius) Å")
     }
