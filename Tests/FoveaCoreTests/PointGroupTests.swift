@@ -50,7 +50,7 @@ import Testing
         EulerAngles(phi: 70, theta: 180, psi: -20), EulerAngles(phi: 177.5, theta: 93.25, psi: -161.125),
     ]
 
-    @Test(arguments: ["C2", "C7", "D2", "D5", "T", "O", "I"])
+    @Test(arguments: ["C2", "C7", "D2", "D5", "T", "O", "I", "I1", "I2"])
     func expansionMatchesRelion(name: String) throws {
         let folder = try GeometryRelion.temporaryFolder("symexp-\(name)")
         defer { try? FileManager.default.removeItem(at: folder) }
