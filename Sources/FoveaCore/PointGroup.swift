@@ -20,6 +20,10 @@ import RealModule
 /// (k,k−1) … (k,0); a product not yet in the list is appended). RELION stores the transposes Sᵀ and
 /// multiplies them as Rᵢ·Rⱼ, so the appended operator is S_j·S_i here.
 ///
+/// cisTEM (`src/core/symmetry_matrix.cpp`, checked numerically) has the same Cn, Dn and O sets, but
+/// its "I" is RELION's I1 (its "I2" is RELION's I2) and its "T" has the two-folds along x, y, z
+/// (its "T2" is RELION's T). Names here follow RELION: convert cisTEM's "I" to "I1".
+///
 /// Operators act on map coordinates as active rotations: a map V with this symmetry satisfies
 /// V(S·r) = V(r). The copy s of a particle with matrix M has matrix S_s·M (reference §9).
 public struct PointGroup: Sendable, Equatable {
