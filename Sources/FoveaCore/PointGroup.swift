@@ -8,7 +8,7 @@ import RealModule
 /// * Cn: n-fold along z.  Dn: n-fold along z, two-fold along x.
 /// * T: three-fold along z, two-fold along (0, √(2/3), √(1/3)).
 /// * O: three-fold along (1, 1, 1)/√3, four-fold along z.
-/// * I = I2 (RELION's default icosahedral setting, Crowther's convention): two-fold along z,
+/// * I = I2 (RELION's default icosahedral setting): two-fold along z,
 ///   five-fold along (1, 0, φ)/√(1 + φ²), three-fold along (0, 1, φ²)/√(1 + φ⁴) … written
 ///   here from the golden ratio φ, where RELION writes 9 decimals. I1 (two-fold along x, five-fold
 ///   along (φ, 0, −1)) is also accepted; RELION's I3 and I4 are not (their three-fold axes, given
