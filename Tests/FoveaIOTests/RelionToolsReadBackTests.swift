@@ -31,6 +31,39 @@ struct RelionToolsReadBackTests {
     }
 }
 
+extension RelionToolsReadBackTests {
+    @Test(arguments: [RelionStarVersion.relion31, .relion30])
+    func relionStarHandlerReadsOurStarFiles(version: RelionStarVersion) throws {
+        let folder = try makeTemporaryFolder("relion-star")
+        defer { removeFolder(folder) }
+        var table = try ParticleTable(relionStarAt: try fixturePath("relion/relion30_particles.star"))
+        table.particles[2].shiftX = 1.234567
+        table.particles[1].defocusU = 12345.678901
+        // RELION needs the images to exist (it reads the box size from them for 3.0 input).
+        let images = try MRCReader(path: try fixturePath("relion/proj.mrcs")).allImages()
+        try MRCWriter.write(stack: images, to: folder + "/proj.mrcs")
+        try table.writeRelionStar(to: folder + "/ours.star", version: version)
+        let (status, output) = try runProgram("/usr/bin/relion_star_handler",
+                                              ["--i", "ours.star", "--o", "copy.star"], in: folder)
+        #expect(status == 0, "\(output)")
+        let copy = try ParticleTable(relionStarAt: folder + "/copy.star")
+        #expect(copy.count == table.count)
+        for (a, b) in zip(copy.particles, table.particles) {
+            #expect(a.image == b.image && a.halfSet == b.halfSet && a.opticsGroup == b.opticsGroup)
+            let pairs: [(Double, Double)] = [
+                (a.angles.phi, b.angles.phi), (a.angles.theta, b.angles.theta), (a.angles.psi, b.angles.psi),
+                (a.shiftX, b.shiftX), (a.shiftY, b.shiftY), (a.defocusU, b.defocusU), (a.defocusV, b.defocusV),
+                (a.astigmatismAngle, b.astigmatismAngle), (a.phaseShift, b.phaseShift), (a.voltage, b.voltage),
+                (a.sphericalAberration, b.sphericalAberration), (a.amplitudeContrast, b.amplitudeContrast),
+                (a.pixelSize, b.pixelSize),
+            ]
+            // RELION prints 6 decimals, fewer for negative numbers (-1.23457): 1e-5 covers both.
+            for (x, y) in pairs { #expect(abs(x - y) <= 1e-5 * max(1, abs(y)), "\(x) vs \(y)") }
+        }
+        #expect(copy.extraValue("rlnMicrographName", particle: 0) == "mic one.mrc")
+    }
+}
+
 /// The number printed right after `key` in a RELION output line (NaN if absent).
 func number(after key: String, in line: Substring) -> Double {
     guard let range = line.range(of: key) else { return .nan }
