@@ -50,8 +50,9 @@ public enum ParticleTableConventions {
     public static func isActive(cisTEMActivity value: Int) -> Bool { value >= 0 }
     public static func cisTEMActivity(isActive: Bool) -> Int { isActive ? 1 : -1 }
 
-    /// Frealign .par stores the angles in the order ψ, θ, φ (columns 2–4).
-    public static func angles(parPsi psi: Double, theta: Double, phi: Double) -> EulerAnglesTriple { (phi, theta, psi) }
+    /// cisTEM STAR and Frealign .par store the angles in the order ψ, θ, φ (.par columns 2–4);
+    /// the values are the same as Fovea's (and RELION's psi, tilt, rot).
+    public static func angles(psi: Double, theta: Double, phi: Double) -> EulerAnglesTriple { (phi, theta, psi) }
     public static func parAngles(phi: Double, theta: Double, psi: Double) -> (psi: Double, theta: Double, phi: Double) {
         (psi, theta, phi)
     }
