@@ -37,6 +37,7 @@ import FoveaIO
         try MRCWriter.write(stack: images, to: path)
         let reader = try MRCReader(path: path)
         #expect(reader.imageCount == 5 && reader.pixelSize == 2.5)
+        #expect(reader.header.mz == 1 && reader.header.ispg == 0 && reader.header.cellA == SIMD3(10, 10, 2.5))
         #expect(try reader.allImages() == images)
         #expect(try reader.image(at: 3) == images[3])
         #expect(try reader.images(at: [4, 0, 2, 0]) == [images[4], images[0], images[2], images[0]])
@@ -53,6 +54,20 @@ import FoveaIO
         let error = #expect(throws: FormatError.self) { try reader.image(at: 2) }
         #expect(error?.file == path && error?.location == "image 3" && error?.field == "nz")
         #expect(throws: FormatError.self) { try reader.image(at: -1) }
+    }
+
+    @Test func failedWriteKeepsTheExistingFile() throws {
+        let folder = try makeTemporaryFolder("mrc-keep")
+        defer { removeFolder(folder) }
+        let path = folder + "/k.mrcs"
+        try MRCWriter.write(stack: [Image2D(size: 4, pixelSize: 1)], to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let error = #expect(throws: FormatError.self) {
+            try MRCWriter.write(stack: [Image2D(size: 4, pixelSize: 1), Image2D(size: 6, pixelSize: 1)], to: path)
+        }
+        #expect(error?.location == "image 2" && error?.field == "nx")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["k.mrcs"])
     }
 
     @Test func truncatedFileIsRejectedAtOpen() throws {
