@@ -15,18 +15,22 @@ public enum StarParser {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError(file: path, "cannot read the file (missing or unreadable)")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        return try parse(bytes: [UInt8](data), file: path)
     }
 
     /// Parses `text`; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws -> StarDocument {
+        try parse(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Parses UTF-8 bytes; `file` names them in errors.
+    static func parse(bytes: [UInt8], file: String) throws -> StarDocument {
         var document = StarDocument()
         var inLoopHeader = false
         var inLoopBody = false
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let tokens = try tokenize(line, file: file, line: lineNumber)
             guard let first = tokens.first else { continue }
             let where_ = "line \(lineNumber)"
@@ -94,19 +98,19 @@ public enum StarParser {
     }
 
     /// Splits one line into values, honouring quotes and `#` comments (works on UTF-8 bytes).
-    static func tokenize(_ line: Substring, file: String, line number: Int) throws -> [Token] {
+    static func tokenize(_ line: ArraySlice<UInt8>, file: String, line number: Int) throws -> [Token] {
         var tokens: [Token] = []
-        let bytes = Array(line.utf8)
+        let bytes = line
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C }
-        var i = 0
-        while i < bytes.count {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
             let c = bytes[i]
             if isSpace(c) { i += 1; continue }
             if c == UInt8(ascii: "#") { break }
             if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                 var j = i + 1
-                while j < bytes.count && !(bytes[j] == c && (j + 1 == bytes.count || isSpace(bytes[j + 1]))) { j += 1 }
-                guard j < bytes.count else {
+                while j < bytes.endIndex && !(bytes[j] == c && (j + 1 == bytes.endIndex || isSpace(bytes[j + 1]))) { j += 1 }
+                guard j < bytes.endIndex else {
                     throw FormatError(file: file, location: "line \(number)", "unterminated \(Character(Unicode.Scalar(c))) quote")
                 }
                 tokens.append(Token(text: String(decoding: bytes[(i + 1)..<j], as: UTF8.self), quoted: true))
@@ -114,7 +118,7 @@ public enum StarParser {
                 continue
             }
             var j = i
-            while j < bytes.count && !isSpace(bytes[j]) { j += 1 }
+            while j < bytes.endIndex && !isSpace(bytes[j]) { j += 1 }
             tokens.append(Token(text: String(decoding: bytes[i..<j], as: UTF8.self), quoted: false))
             i = j
         }
