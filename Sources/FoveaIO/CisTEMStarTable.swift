@@ -71,7 +71,7 @@ extension ParticleTable {
                 phaseShift: ParticleTableConventions.phaseShift(fromCisTEMDegrees: try c.double(phaseShift, row, default: 0)),
                 voltage: try c.double(voltage, row), sphericalAberration: try c.double(cs, row),
                 amplitudeContrast: try c.double(amplitude, row, default: 0.07), pixelSize: try c.double(pixelSize, row),
-                halfSet: try c.int(subset, row, default: 0),
+                halfSet: try c.halfSet(subset, row),
                 isActive: ParticleTableConventions.isActive(cisTEMActivity: try c.int(activity, row, default: 1)),
                 classValues: [values], extraValues: extraIndices.map { c.text($0, row) }))
         }

@@ -102,9 +102,9 @@ public struct MRCHeader: Sendable, Equatable {
         }
         let reader = WordReader(bytes: bytes, bigEndian: bigEndian)
         let nx = Int(reader.int32(0)), ny = Int(reader.int32(1)), nz = Int(reader.int32(2))
-        for (value, name) in [(nx, "nx"), (ny, "ny"), (nz, "nz")] where value <= 0 {
-            throw FormatError(file: file, location: "header word \(["nx": 0, "ny": 1, "nz": 2][name]!)",
-                              field: name, "dimension \(value) is not positive (not an MRC file?)")
+        for (word, (value, name)) in [(nx, "nx"), (ny, "ny"), (nz, "nz")].enumerated() where value <= 0 {
+            throw FormatError(file: file, location: "header word \(word)", field: name,
+                              "dimension \(value) is not positive (not an MRC file?)")
         }
         let modeValue = reader.int32(3)
         guard let mode = MRCMode(rawValue: modeValue) else {

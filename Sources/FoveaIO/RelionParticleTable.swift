@@ -130,7 +130,7 @@ extension ParticleTable {
                 phaseShift: try columns.double(phaseShift, row, default: 0),
                 voltage: optics.voltage, sphericalAberration: optics.cs, amplitudeContrast: optics.amplitudeContrast,
                 pixelSize: optics.pixelSize, imageSize: optics.imageSize, opticsGroup: opticsGroup,
-                halfSet: try columns.int(subset, row, default: 0),
+                halfSet: try columns.halfSet(subset, row),
                 extraValues: extraIndices.map { columns.text($0, row) }))
         }
         self.init(particles: particles, extraColumns: extraIndices.map { columns.loop.columns[$0] },

@@ -64,6 +64,13 @@ struct StarColumnReader {
         return try int(column, row)
     }
 
+    /// A half-set number (0 unknown, 1 or 2) from an optional column.
+    func halfSet(_ column: Int?, _ row: Int) throws -> Int {
+        let value = try int(column, row, default: 0)
+        guard (0...2).contains(value) else { throw error(column!, row, "half set \(value) is not 0, 1 or 2") }
+        return value
+    }
+
     /// An error about row `row`, column `column`.
     func error(_ column: Int, _ row: Int, _ message: String) -> FormatError {
         FormatError(file: file, location: loop.location(ofRow: row), field: loop.columns[column], message)

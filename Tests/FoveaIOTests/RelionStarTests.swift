@@ -114,6 +114,26 @@ import FoveaIO
         #expect(bad?.field == "rlnAngleRot" && bad?.location == "line \(line)")
     }
 
+    @Test func unknownOpticsGroupAndBadHalfSetNameLineAndColumn() throws {
+        let text = try String(contentsOfFile: try fixturePath("relion/proj.star"), encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        let row = lines.firstIndex { $0.contains("000002@proj.mrcs") }!
+        let original = lines[row]
+        // Columns 10 and 11 of the particle rows are rlnOpticsGroup and rlnRandomSubset.
+        func replacingField(_ k: Int, with value: String) -> String {
+            var fields = original.split(separator: " ").map(String.init)
+            fields[k] = value
+            return fields.joined(separator: " ")
+        }
+        for (k, value, field) in [(9, "5", "rlnOpticsGroup"), (10, "3", "rlnRandomSubset")] {
+            lines[row] = replacingField(k, with: value)
+            let error = #expect(throws: FormatError.self) {
+                try ParticleTable(relion: try StarParser.parse(lines.joined(separator: "\n"), file: "g.star"), file: "g.star")
+            }
+            #expect(error?.location == "line \(row + 1)" && error?.field == field)
+        }
+    }
+
     @Test func conflictingOpticsWithinAGroupIsRefused() throws {
         var table = try ParticleTable(relionStarAt: try fixturePath("relion/proj.star"))
         table.particles[3].voltage = 200
