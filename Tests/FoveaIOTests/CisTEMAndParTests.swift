@@ -160,3 +160,14 @@ import FoveaIO
                           amplitudeContrast: 0.1)
     }
 }
+
+@Suite struct StarFamilyDetectionTests {
+    @Test func relionAndCisTEMFilesAreToldApart() throws {
+        let relion = try ParticleTable(starAt: try fixturePath("relion/proj.star"))
+        #expect(relion == (try ParticleTable(relionStarAt: try fixturePath("relion/proj.star"))))
+        let cistem = try ParticleTable(starAt: try fixturePath("cistem_class1.star"), stackPath: "proj.mrcs")
+        #expect(cistem == (try ParticleTable(cisTEMStarAt: try fixturePath("cistem_class1.star"), stackPath: "proj.mrcs")))
+        let error = #expect(throws: FormatError.self) { try ParticleTable(starAt: try fixturePath("cistem_class1.star")) }
+        #expect(error?.field == "cisTEMStackFilename")
+    }
+}
