@@ -32,6 +32,23 @@ struct RelionToolsReadBackTests {
 }
 
 extension RelionToolsReadBackTests {
+    @Test func relionImageHandlerStatsMatchOurVolume() throws {
+        let folder = try makeTemporaryFolder("relion-vol")
+        defer { removeFolder(folder) }
+        var volume = Volume(size: 10, pixelSize: 3.5)
+        for i in volume.voxels.indices { volume.voxels[i] = Float(cos(Double(i) * 0.37)) + 0.25 }
+        try MRCWriter.write(volume, to: folder + "/v.mrc")
+        let (status, output) = try runProgram("/usr/bin/relion_image_handler", ["--i", "v.mrc", "--stats"], in: folder)
+        #expect(status == 0, "\(output)")
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("v.mrc") })
+        let v = volume.voxels.map(Double.init)
+        let mean = v.reduce(0, +) / Double(v.count)
+        let sd = (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(v.count)).squareRoot()
+        #expect(line.contains("(x,y,z,n)= 10 x 10 x 10 x 1"), "\(line)")
+        #expect(abs(number(after: "avg=", in: line) - mean) < 1e-5 && abs(number(after: "stddev=", in: line) - sd) < 1e-5)
+        #expect(number(after: "angpix =", in: line) == 3.5)
+    }
+
     @Test(arguments: [RelionStarVersion.relion31, .relion30])
     func relionStarHandlerReadsOurStarFiles(version: RelionStarVersion) throws {
         let folder = try makeTemporaryFolder("relion-star")
