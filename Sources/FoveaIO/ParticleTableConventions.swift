@@ -1,0 +1,62 @@
+/// Every sign and unit conversion between `ParticleTable` and the file formats, in one place.
+///
+/// Internal: shifts in Å, particle centre relative to the box centre (cisTEM/Frealign sign);
+/// angles φ θ ψ in degrees (RELION rot tilt psi); defocus in Å; astigmatism angle and phase shift
+/// in degrees; voltage kV; Cs mm.
+///
+/// Checked against RELION itself: `relion_project --xoff 3` moves the projected density by −3
+/// pixels, i.e. the particle centre sits at −rlnOrigin (docs/formats.md).
+public enum ParticleTableConventions {
+    // MARK: RELION
+
+    /// rlnOriginXAngst / rlnOriginYAngst (RELION 3.1+, Å) → internal shift (Å).
+    public static func shift(fromRelionOriginAngst origin: Double) -> Double { -origin }
+
+    /// Internal shift (Å) → rlnOriginXAngst / rlnOriginYAngst (Å).
+    public static func relionOriginAngst(fromShift shift: Double) -> Double { -shift }
+
+    /// rlnOriginX / rlnOriginY (RELION ≤ 3.0, pixels) → internal shift (Å).
+    public static func shift(fromRelionOriginPixels origin: Double, pixelSize: Double) -> Double { -origin * pixelSize }
+
+    /// Internal shift (Å) → rlnOriginX / rlnOriginY (pixels).
+    public static func relionOriginPixels(fromShift shift: Double, pixelSize: Double) -> Double { -shift / pixelSize }
+
+    /// RELION ≤ 3.0 pixel size from rlnDetectorPixelSize (µm) and rlnMagnification: Å = µm·10⁴/mag.
+    public static func pixelSize(detectorPixelSizeMicrons: Double, magnification: Double) -> Double {
+        detectorPixelSizeMicrons * 10_000 / magnification
+    }
+
+    /// The (detector pixel µm, magnification) pair Fovea writes for RELION ≤ 3.0 so that
+    /// `pixelSize(detectorPixelSizeMicrons:magnification:)` gives back `pixelSize` exactly.
+    public static func relionDetectorAndMagnification(pixelSize: Double) -> (detectorMicrons: Double, magnification: Double) {
+        (pixelSize, 10_000)
+    }
+
+    /// RELION angles (rot, tilt, psi) → internal (φ, θ, ψ): identical.
+    public static func angles(relionRot rot: Double, tilt: Double, psi: Double) -> EulerAnglesTriple { (rot, tilt, psi) }
+
+    // MARK: cisTEM STAR and Frealign .par
+
+    /// cisTEM/Frealign shifts (Å) → internal: identical sign and unit.
+    public static func shift(fromCisTEM value: Double) -> Double { value }
+    public static func cisTEMShift(fromShift shift: Double) -> Double { shift }
+
+    /// Phase shift: cisTEM STAR and FrealignX .par store degrees, as Fovea does (cisTEM converts
+    /// to radians internally on reading; we do not).
+    public static func phaseShift(fromCisTEMDegrees value: Double) -> Double { value }
+    public static func cisTEMPhaseShiftDegrees(fromPhaseShift value: Double) -> Double { value }
+
+    /// cisTEM image activity / Frealign INCLUDE column: ≥ 0 active, < 0 excluded.
+    public static func isActive(cisTEMActivity value: Int) -> Bool { value >= 0 }
+    public static func cisTEMActivity(isActive: Bool) -> Int { isActive ? 1 : -1 }
+
+    /// cisTEM STAR and Frealign .par store the angles in the order ψ, θ, φ (.par columns 2–4);
+    /// the values are the same as Fovea's (and RELION's psi, tilt, rot).
+    public static func angles(psi: Double, theta: Double, phi: Double) -> EulerAnglesTriple { (phi, theta, psi) }
+    public static func parAngles(phi: Double, theta: Double, psi: Double) -> (psi: Double, theta: Double, phi: Double) {
+        (psi, theta, phi)
+    }
+}
+
+/// (φ, θ, ψ) in degrees.
+public typealias EulerAnglesTriple = (phi: Double, theta: Double, psi: Double)
