@@ -13,8 +13,8 @@ public struct CycleStatistics: Sendable, Equatable, Codable {
     public let hardFractions: [Double]
     /// Share of rows whose best class differs from the previous cycle's (0 when there is none).
     public let changedFraction: Double
-    /// Mean over rows of the best class's LogP (max_k LogP_ik). Summed in Double: equal on every
-    /// rank, equal across rank counts up to rounding (it is only reported, never fed back).
+    /// Mean over rows of the best class's LogP (max_k LogP_ik), summed with
+    /// `ExactSum.globalSums` (identical for any sharding).
     public let meanLogP: Double
     /// Σ_k |⟨OCC_k⟩ − ⟨OCC_k⟩_previous| in percentage points (cisTEM Auto-refine's test, §7.5);
     /// nil in the first cycle.
@@ -34,8 +34,8 @@ public struct CycleStatistics: Sendable, Equatable, Codable {
     /// Reduces the statistics of a cycle. `occupancy` and `logP` are this rank's tables after the
     /// E-step; `bestClass` is `occupancy.argmaxPerRow()`; `previousBestClass` the same from the
     /// previous cycle (nil in the first cycle); `previous` the previous cycle's statistics.
-    /// One Int64 allreduce (exact soft sums, hard counts, changed count, row count) and one Double
-    /// allreduce (LogP sum).
+    /// Three collectives: an Int64 sum (exact soft sums, hard counts, changed count, row count)
+    /// and the two of `ExactSum.globalSums` (LogP sum).
     public static func reduce(cycle: Int, occupancy: ClassTable, logP: ClassTable, bestClass: [Int32],
                               previousBestClass: [Int32]?, previous: CycleStatistics?, active: [Bool]?,
                               communicator: any Communicator) throws -> CycleStatistics {
@@ -44,7 +44,8 @@ public struct CycleStatistics: Sendable, Equatable, Codable {
         if let previousBestClass { precondition(previousBestClass.count == bestClass.count) }
         // Layout: [0, k) soft sums, [k, 2k) hard counts, 2k changed, 2k + 1 rows.
         var counts = [Int64](repeating: 0, count: 2 * k + 2)
-        var logPSum = [0.0]
+        var bestLogP: [Double] = []
+        bestLogP.reserveCapacity(occupancy.rowCount)
         for row in 0..<occupancy.rowCount where active?[row] ?? true {
             var best = -Double.infinity
             for c in 0..<k {
@@ -54,10 +55,10 @@ public struct CycleStatistics: Sendable, Equatable, Codable {
             counts[k + Int(bestClass[row])] += 1
             if let previousBestClass, previousBestClass[row] != bestClass[row] { counts[2 * k] += 1 }
             counts[2 * k + 1] += 1
-            logPSum[0] += best
+            bestLogP.append(best)
         }
         try communicator.allreduce(&counts, .sum)
-        try communicator.allreduce(&logPSum, .sum)
+        let logPSum = try ExactSum.globalSums([bestLogP], communicator: communicator)[0]
         let rows = Double(counts[2 * k + 1])
         let divisor = max(rows, 1)
         let soft = (0..<k).map { ExactSum.value(counts[$0]) / divisor / 100 }
@@ -67,7 +68,7 @@ public struct CycleStatistics: Sendable, Equatable, Codable {
         return CycleStatistics(cycle: cycle, rowCount: Int(counts[2 * k + 1]), softFractions: soft,
                                hardFractions: (0..<k).map { Double(counts[k + $0]) / divisor },
                                changedFraction: Double(counts[2 * k]) / divisor,
-                               meanLogP: logPSum[0] / divisor, classAverageChange: change)
+                               meanLogP: logPSum / divisor, classAverageChange: change)
     }
 }
 

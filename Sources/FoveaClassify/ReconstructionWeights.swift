@@ -9,20 +9,16 @@ import FoveaDistributed
 /// inserted slice by a score-dependent B-factor exp(−C·(score − ⟨score⟩)·s²/4) with C = 2; we use
 /// C = 0, so the score never needs computing and the weight is the scalar above. σ is whatever the
 /// likelihood step supplies (cisTEM's §6.1 noise-to-signal ratio, or 1 for uniform weights, as
-/// cisTEM's seed reconstruction does); the σ outlier clamp of §8.1 step 1 is not applied here.
+/// cisTEM's seed reconstruction does); apply `SigmaOutlierClamp` (§8.1 step 1) to σ first.
 public enum ReconstructionWeights {
     /// Weights for a rank's rows. `sigma` has one value per row; `active` one flag per row (nil = all).
     public static func compute(occupancy: ClassTable, sigma: [Float], active: [Bool]?,
                                communicator: any Communicator) throws -> ClassTable {
         precondition(sigma.count == occupancy.rowCount, "one σ per row")
         let averages = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
-        var sums: [Int64] = [0, 0]
-        for row in 0..<sigma.count where active?[row] ?? true {
-            sums[0] += ExactSum.quantise(sigma[row])
-            sums[1] += 1
-        }
-        try communicator.allreduce(&sums, .sum)
-        let meanSigma = sums[1] > 0 ? ExactSum.value(sums[0]) / Double(sums[1]) : 0
+        let activeSigma = sigma.indices.filter { active?[$0] ?? true }.map { Double(sigma[$0]) }
+        let sums = try ExactSum.globalSums([activeSigma, activeSigma.map { _ in 1 }], communicator: communicator)
+        let meanSigma = sums[1] > 0 ? sums[0] / sums[1] : 0
         var weights = ClassTable(rowCount: occupancy.rowCount, classCount: occupancy.classCount)
         for row in 0..<occupancy.rowCount where (active?[row] ?? true) && sigma[row] > 0 {
             let relativeSigma = Double(sigma[row]) / meanSigma
