@@ -89,3 +89,23 @@ import FoveaClassify
         #expect(abs(hard - (-0.5 * (msd + log(2 * Double.pi)) * Double(inside.count))) <= 1e-5 * abs(hard))
     }
 }
+
+@Suite struct SoftLikelihoodMaskTests {
+    @Test func zeroEdgeIsTheHardDisc() {
+        let disc = LikelihoodDisc(centreX: 10.3, centreY: 12.7, radius: 6.5)
+        let weights = disc.softWeights(width: 24, height: 24, edge: 0)
+        for y in 0..<24 { for x in 0..<24 { #expect(weights[y * 24 + x] == (disc.contains(x: x, y: y) ? 1 : 0)) } }
+    }
+
+    @Test func cosineEdgeIsCentredOnTheRadius() {
+        let disc = LikelihoodDisc(centreX: 24, centreY: 24, radius: 12)
+        let weights = disc.softWeights(width: 48, height: 48, edge: 6)
+        #expect(weights[24 * 48 + 24 + 8] == 1)                    // d = 8 ≤ R − 3
+        #expect(abs(weights[24 * 48 + 24 + 12] - 0.5) < 1e-6)       // d = R
+        #expect(abs(weights[24 * 48 + 24 + 14] - Float(0.5 * (1 + cos(Double.pi * 5 / 6)))) < 1e-6)
+        #expect(weights[24 * 48 + 24 + 15] == 0)                    // d = R + 3
+        // Σ w ≈ π R²: the symmetric edge preserves the area up to a small curvature term.
+        let total = weights.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(total - Double.pi * 144) / (Double.pi * 144) < 0.02)
+    }
+}
