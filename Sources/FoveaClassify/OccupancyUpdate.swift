@@ -48,6 +48,7 @@ public enum OccupancyUpdate {
     public static func expectationStep(logP: ClassTable, priors: [Double], cut: Double = defaultLogPCut) -> ClassTable {
         let k = logP.classCount
         precondition(priors.count == k, "one prior per class")
+        precondition(cut > 0, "the LogP cut must be positive")
         var occupancy = ClassTable(rowCount: logP.rowCount, classCount: k)
         var weights = [Double](repeating: 0, count: k)
         logP.values.withUnsafeBufferPointer { logPs in
