@@ -1,0 +1,206 @@
+/// The resolved, validated settings of one `fovea classify` run. Immutable: it is built once from
+/// the command line (or read back from a checkpoint), saved in `run.json` and every checkpoint, and
+/// passed by value to the algorithm. Every initialiser validates (`validate()`), including the
+/// decoder, so a `ClassificationConfig` value is always valid.
+///
+/// Units: lengths in Å, mass in kDa, thresholds as stated per field. Option names used in error
+/// messages are those of `Option` (the CLI's long names).
+public struct ClassificationConfig: Sendable, Equatable, Codable {
+    /// Schema version of this record; bump when a field changes meaning.
+    public static let currentFormatVersion = 1
+
+    /// Schema version this value was written with (`currentFormatVersion` for new values).
+    public let formatVersion: Int
+    /// Number of classes K ≥ 1.
+    public let classCount: Int
+    /// Maximum number of cycles ≥ 1 (the run may stop earlier, see `convergence`).
+    public let cycles: Int
+    /// Which focusing method restricts the likelihood (algorithm reference §4.2, §5.3).
+    public let focus: FocusMode
+    /// Focus sphere (Å); either this or `maskPath` is required when `focus` is not `.none`.
+    public let sphere: FocusSphere?
+    /// Path of an MRC focus mask, as given on the command line; alternative to `sphere`.
+    public let maskPath: String?
+    /// Soft edge (Å) of the 2-D likelihood mask; 0 gives cisTEM's hard disc (§5.3).
+    public let focusEdge: Double
+    /// Outer radius of the particle (Å); the likelihood disc when `focus == .none`.
+    public let outerRadius: Double
+    /// Classification resolution d_cl (Å): low-pass of the difference image (§5.2).
+    public let classificationResolution: Double
+    /// Reference band-pass limits (Å): `low` > `high` (§4.1).
+    public let referenceBand: ReferenceBand
+    /// Molecular mass (kDa) used for the particle volume and default SSNR (§4.3, §6.1).
+    public let molecularMass: Double
+    /// Pseudo-symmetry used for virtual expansion (§9): "C1" (none), "Cn", "Dn", "T", "O" or "I".
+    public let expansionGroup: String
+    /// Seed of every random choice (initial occupancies, subsets).
+    public let seed: UInt64
+    /// Threads per rank ≥ 1.
+    public let threads: Int
+    /// Write a checkpoint every this many cycles (≥ 1); the last cycle is always written.
+    public let checkpointEvery: Int
+    /// Early-stopping thresholds.
+    public let convergence: ConvergenceCriteria
+    /// 3-D masking of the references (used when `focus == .threeD`, §4.2).
+    public let referenceMask: ReferenceMaskSettings
+
+    /// Builds and validates a configuration; defaults follow algorithm reference §11.
+    public init(classCount: Int,
+                cycles: Int,
+                focus: FocusMode = .none,
+                sphere: FocusSphere? = nil,
+                maskPath: String? = nil,
+                focusEdge: Double = 0,
+                outerRadius: Double,
+                classificationResolution: Double,
+                referenceBand: ReferenceBand,
+                molecularMass: Double,
+                expansionGroup: String = "C1",
+                seed: UInt64 = 1,
+                threads: Int = 1,
+                checkpointEvery: Int = 1,
+                convergence: ConvergenceCriteria = ConvergenceCriteria(),
+                referenceMask: ReferenceMaskSettings = ReferenceMaskSettings()) throws {
+        self.formatVersion = Self.currentFormatVersion
+        self.classCount = classCount
+        self.cycles = cycles
+        self.focus = focus
+        self.sphere = sphere
+        self.maskPath = maskPath
+        self.focusEdge = focusEdge
+        self.outerRadius = outerRadius
+        self.classificationResolution = classificationResolution
+        self.referenceBand = referenceBand
+        self.molecularMass = molecularMass
+        self.expansionGroup = expansionGroup
+        self.seed = seed
+        self.threads = threads
+        self.checkpointEvery = checkpointEvery
+        self.convergence = convergence
+        self.referenceMask = referenceMask
+        try validate()
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, classCount, cycles, focus, sphere, maskPath, focusEdge, outerRadius
+        case classificationResolution, referenceBand, molecularMass, expansionGroup, seed, threads
+        case checkpointEvery, convergence, referenceMask
+    }
+
+    /// Decodes and validates; a stored configuration from a newer schema is refused.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        guard formatVersion <= Self.currentFormatVersion else {
+            throw ConfigurationError(option: Option.formatVersion.rawValue,
+                                     "stored configuration has format version \(formatVersion); this program reads up to \(Self.currentFormatVersion)")
+        }
+        classCount = try c.decode(Int.self, forKey: .classCount)
+        cycles = try c.decode(Int.self, forKey: .cycles)
+        focus = try c.decode(FocusMode.self, forKey: .focus)
+        sphere = try c.decodeIfPresent(FocusSphere.self, forKey: .sphere)
+        maskPath = try c.decodeIfPresent(String.self, forKey: .maskPath)
+        focusEdge = try c.decode(Double.self, forKey: .focusEdge)
+        outerRadius = try c.decode(Double.self, forKey: .outerRadius)
+        classificationResolution = try c.decode(Double.self, forKey: .classificationResolution)
+        referenceBand = try c.decode(ReferenceBand.self, forKey: .referenceBand)
+        molecularMass = try c.decode(Double.self, forKey: .molecularMass)
+        expansionGroup = try c.decode(String.self, forKey: .expansionGroup)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        threads = try c.decode(Int.self, forKey: .threads)
+        checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
+        convergence = try c.decode(ConvergenceCriteria.self, forKey: .convergence)
+        referenceMask = try c.decode(ReferenceMaskSettings.self, forKey: .referenceMask)
+        try validate()
+    }
+
+    /// Number of symmetry copies per particle implied by `expansionGroup` (1 for C1).
+    public var operatorCount: Int {
+        // validate() guarantees the name parses.
+        (try? PointGroupName.operatorCount(of: expansionGroup)) ?? 1
+    }
+}
+
+/// How the likelihood is focused on a region (algorithm reference §4.2, §5.3; the preprint).
+public enum FocusMode: String, Sendable, Codable, CaseIterable {
+    /// Global classification: the likelihood disc is the outer radius.
+    case none
+    /// 2-D masking: the focus region projected along each view is the likelihood region.
+    case twoD = "2d"
+    /// 3-D masking: references are masked in 3-D before projection.
+    case threeD = "3d"
+    /// Signal subtraction: the projection of the density outside the region is subtracted.
+    case subtract
+}
+
+/// Where the sphere's centre coordinates are measured from.
+public enum CoordinateOrigin: String, Sendable, Codable, CaseIterable {
+    /// From voxel 0 of the map, as Frealign/cisTEM `focus_mask` (§5.3).
+    case corner
+    /// From the map centre, voxel N/2.
+    case centre
+}
+
+/// A focus sphere: centre (x, y, z) and radius in Å.
+public struct FocusSphere: Sendable, Equatable, Codable {
+    public let x: Double
+    public let y: Double
+    public let z: Double
+    public let radius: Double
+    public let origin: CoordinateOrigin
+
+    public init(x: Double, y: Double, z: Double, radius: Double, origin: CoordinateOrigin) {
+        self.x = x; self.y = y; self.z = z; self.radius = radius; self.origin = origin
+    }
+
+    /// Centre relative to the map centre, in pixels (the frame of §1.2: voxel N/2 is 0).
+    public func centreFromMapCentre(pixelSize: Double, boxSize: Int) -> SIMD3<Double> {
+        let inPixels = SIMD3(x, y, z) / pixelSize
+        switch origin {
+        case .centre: return inPixels
+        case .corner: return inPixels - SIMD3(repeating: Double(boxSize / 2))
+        }
+    }
+}
+
+/// Reference band-pass limits in Å; `low` is the coarser limit (larger number).
+public struct ReferenceBand: Sendable, Equatable, Codable {
+    public let low: Double
+    public let high: Double
+    public init(low: Double, high: Double) { self.low = low; self.high = high }
+}
+
+/// When a run may stop before `cycles`: after at least `minimumCycles` cycles, when the summed
+/// change of the class-average occupancies is below `classAverageChange` (in %, as cisTEM's
+/// Auto-refine, §7.5) AND the fraction of rows whose best class changed is below `changedFraction`.
+public struct ConvergenceCriteria: Sendable, Equatable, Codable {
+    /// Σ_k |⟨OCC_k⟩_new − ⟨OCC_k⟩_old| in percentage points.
+    public let classAverageChange: Double
+    /// Fraction (0…1) of rows whose argmax class changed.
+    public let changedFraction: Double
+    /// Never stop early before this many cycles.
+    public let minimumCycles: Int
+
+    public init(classAverageChange: Double = 1.0, changedFraction: Double = 0.005, minimumCycles: Int = 3) {
+        self.classAverageChange = classAverageChange
+        self.changedFraction = changedFraction
+        self.minimumCycles = minimumCycles
+    }
+}
+
+/// 3-D masking of class references (§4.2): soft edge, weight of the density outside, low-pass of
+/// the outside density (nil = off).
+public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
+    /// Cosine edge width in Å.
+    public let edge: Double
+    /// Weight 0…1 given to the density outside the mask (0 = replaced by background).
+    public let outsideWeight: Double
+    /// Low-pass (Å) applied to the outside density; nil = no filter.
+    public let outsideLowPass: Double?
+
+    public init(edge: Double = 10, outsideWeight: Double = 0, outsideLowPass: Double? = nil) {
+        self.edge = edge
+        self.outsideWeight = outsideWeight
+        self.outsideLowPass = outsideLowPass
+    }
+}

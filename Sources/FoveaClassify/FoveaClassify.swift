@@ -1,1 +1,0 @@
-// FoveaClassify: see docs/architecture.md for what this module owns.
