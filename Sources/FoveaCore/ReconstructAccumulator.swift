@@ -1,0 +1,131 @@
+import Numerics
+
+/// Direct Fourier reconstruction sums for one half set (algorithm reference §8.2).
+///
+/// Both accumulators are **plain sums** over inserted images, in Float64, so partial
+/// accumulators from threads or MPI ranks combine by element-wise addition (`add(_:)`, or an
+/// in-place SUM Allreduce of `numerator` and `ctfSquared`). Nothing is normalised until
+/// `finalised(...)`, which works on a copy. For bit-identical results across runs, sum partials
+/// in a fixed order (e.g. thread partials by thread index, then rank order in the Allreduce).
+///
+/// Grid: a centred half-space Fourier array of box Np = P·N (P = padding), layout of
+/// `HalfComplexVolume` — index i + (Np/2 + 1)·(j + Np·l) with kx = i, ky/kz = j/l or j/l − Np.
+/// An image frequency (kx, ky) of the N box lands at P·M·(kx, ky, 0)ᵀ.
+///
+/// Not thread-safe for concurrent insertion: give each thread its own accumulator and `add` them.
+public struct ReconstructionAccumulator: Sendable {
+    /// Box N of the images and of the reconstructed map, pixels.
+    public let size: Int
+    /// Integer padding factor P of the Fourier grid.
+    public let padding: Int
+    /// Σ X̂·CTF·w as interleaved (re, im) pairs: 2·(Np/2 + 1)·Np² values.
+    public var numerator: [Double]
+    /// Σ CTF²·w: (Np/2 + 1)·Np² values.
+    public var ctfSquared: [Double]
+
+    /// Box of the Fourier grid, P·N.
+    @inlinable public var paddedSize: Int { padding * size }
+
+    /// Empty sums for images of box `size` (even), on a grid padded by `padding`.
+    public init(size: Int, padding: Int = 1) {
+        precondition(size > 0 && size % 2 == 0 && padding >= 1, "Reconstruction needs an even box and padding ≥ 1")
+        self.size = size
+        self.padding = padding
+        let np = padding * size
+        let count = (np / 2 + 1) * np * np
+        numerator = [Double](repeating: 0, count: 2 * count)
+        ctfSquared = [Double](repeating: 0, count: count)
+    }
+
+    /// Adds another accumulator of the same geometry (partial sums from a thread or rank).
+    public mutating func add(_ other: ReconstructionAccumulator) {
+        precondition(other.size == size && other.padding == padding, "Accumulators differ in geometry")
+        numerator.withUnsafeMutableBufferPointer { a in
+            other.numerator.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
+        }
+        ctfSquared.withUnsafeMutableBufferPointer { a in
+            other.ctfSquared.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
+        }
+    }
+
+    /// Inserts one image (§8.2): value = X̂·CTF·w and ctf2 = CTF²·w are spread to the 8 grid
+    /// neighbours of P·M·(kx, ky, 0) with trilinear weights (1−|dx|)(1−|dy|)(1−|dz|).
+    ///
+    /// - Parameters:
+    ///   - spectrum: centred, ÷N²-normalised spectrum of the (centred) image, box N.
+    ///   - ctf: CTF on the same half-plane grid, or nil for CTF ≡ 1. A frequency-dependent weight
+    ///     W(k) can be folded in by passing spectrum·√W and CTF·√W.
+    ///   - rotation: M for the image's Euler angles.
+    ///   - weight: per-image weight w.
+    ///   - maxRadius: only image frequencies with |k| ≤ maxRadius (N-box Fourier pixels;
+    ///     default N/2) are inserted.
+    ///
+    /// Points with negative x are inserted at their Friedel mate with the conjugate value; the
+    /// half-plane is visited once (kx ≥ 1 for every ky, kx = 0 for ky ≥ 0), and the missing
+    /// Friedel contributions on the x = 0 plane are restored by `finalised`.
+    public mutating func insert(_ spectrum: HalfComplexImage, ctf: [Float]?, rotation: RotationMatrix,
+                                weight: Double, maxRadius: Double? = nil) {
+        precondition(spectrum.size == size, "Image box differs from the reconstruction box")
+        precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
+        let n = size, w = n / 2 + 1, np = paddedSize, wp = np / 2 + 1, half = np / 2
+        let radius = maxRadius ?? Double(n / 2)
+        let r2 = radius * radius
+        let p = Double(padding)
+        let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
+        let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
+        numerator.withUnsafeMutableBufferPointer { num in
+            ctfSquared.withUnsafeMutableBufferPointer { c2 in
+                spectrum.values.withUnsafeBufferPointer { x in
+                    for j in 0..<n {
+                        let kyInt = fourierFrequency(index: j, size: n)
+                        let ky = Double(kyInt)
+                        for i in (kyInt >= 0 ? 0 : 1)..<w {
+                            let kx = Double(i)
+                            if kx * kx + ky * ky > r2 { continue }
+                            let c = ctf.map { Double($0[i + w * j]) } ?? 1
+                            let v = x[i + w * j]
+                            let re = Double(v.real) * c * weight
+                            var im = Double(v.imaginary) * c * weight
+                            let cc = c * c * weight
+                            var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                            if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
+                            Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds (re, im)·weight and ctf2·weight to the 8 neighbours of (qx ≥ 0, qy, qz); neighbours
+    /// outside x ≤ Np/2, y, z ∈ [−Np/2, Np/2 − 1] are dropped.
+    @inline(__always)
+    static func splat(_ num: UnsafeMutableBufferPointer<Double>, _ c2: UnsafeMutableBufferPointer<Double>,
+                      _ qx: Double, _ qy: Double, _ qz: Double, _ re: Double, _ im: Double, _ cc: Double,
+                      width wp: Int, size np: Int, half: Int) {
+        let fx0 = qx.rounded(.down), fy0 = qy.rounded(.down), fz0 = qz.rounded(.down)
+        let x0 = Int(fx0), y0 = Int(fy0), z0 = Int(fz0)
+        let dx = qx - fx0, dy = qy - fy0, dz = qz - fz0
+        for c in 0..<2 {
+            let z = z0 + c
+            if z < -half || z >= half { continue }
+            let wz = c == 0 ? 1 - dz : dz
+            let zi = z < 0 ? z + np : z
+            for b in 0..<2 {
+                let y = y0 + b
+                if y < -half || y >= half { continue }
+                let wyz = (b == 0 ? 1 - dy : dy) * wz
+                let row = wp * ((y < 0 ? y + np : y) + np * zi)
+                for a in 0..<2 {
+                    let xx = x0 + a
+                    if xx > half { continue }
+                    let weight = (a == 0 ? 1 - dx : dx) * wyz
+                    let index = row + xx
+                    num[2 * index] += re * weight
+                    num[2 * index + 1] += im * weight
+                    c2[index] += cc * weight
+                }
+            }
+        }
+    }
+}
