@@ -81,22 +81,27 @@ public struct FourierProjector: Sendable {
         let n = size, w = n / 2 + 1, np = transform.size, wp = np / 2 + 1, halfNp = np / 2
         precondition(output.count == w * n, "Projection buffer needs (N/2+1)·N values")
         let radius = maxRadius ?? Double(n / 2)
-        let r2 = Float(radius * radius)
         let p = Float(padding)
         // Columns of P·M for the in-plane axes.
         let (ax, ay, az) = (p * Float(rotation[0, 0]), p * Float(rotation[1, 0]), p * Float(rotation[2, 0]))
         let (bx, by, bz) = (p * Float(rotation[0, 1]), p * Float(rotation[1, 1]), p * Float(rotation[2, 1]))
         transform.values.withUnsafeBufferPointer { t in
             for j in 0..<n {
-                let ky = Float(fourierFrequency(index: j, size: n))
-                for i in 0..<w {
+                let kyInt = fourierFrequency(index: j, size: n)
+                let ky = Float(kyInt)
+                let rowBase = w * j
+                // Columns inside the radius: kx ≤ √(r² − ky²).
+                let remaining = radius * radius - Double(kyInt * kyInt)
+                let lastColumn = remaining < 0 ? -1 : Swift.min(w - 1, Int(remaining.squareRoot()))
+                for i in 0..<w where i > lastColumn { output[rowBase + i] = .zero }
+                guard lastColumn >= 0 else { continue }
+                for i in 0...lastColumn {
                     let kx = Float(i)
-                    if kx * kx + ky * ky > r2 { output[i + w * j] = .zero; continue }
                     var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
                     var conjugate = false
                     if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
                     let value = Self.interpolate(t, qx, qy, qz, width: wp, size: np, half: halfNp)
-                    output[i + w * j] = conjugate ? value.conjugate : value
+                    output[rowBase + i] = conjugate ? value.conjugate : value
                 }
             }
         }
@@ -110,6 +115,21 @@ public struct FourierProjector: Sendable {
         let fx0 = qx.rounded(.down), fy0 = qy.rounded(.down), fz0 = qz.rounded(.down)
         let x0 = Int(fx0), y0 = Int(fy0), z0 = Int(fz0)
         let dx = qx - fx0, dy = qy - fy0, dz = qz - fz0
+        if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
+            // All 8 neighbours inside: branch-free path.
+            let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+            let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+            let f = UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: Float.self)
+            let a00 = f + 2 * (wp * (yi0 + np * zi0) + x0), a10 = f + 2 * (wp * (yi1 + np * zi0) + x0)
+            let a01 = f + 2 * (wp * (yi0 + np * zi1) + x0), a11 = f + 2 * (wp * (yi1 + np * zi1) + x0)
+            let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+            let w00 = ey * ez, w10 = dy * ez, w01 = ey * dz, w11 = dy * dz
+            let re = (a00[0] * ex + a00[2] * dx) * w00 + (a10[0] * ex + a10[2] * dx) * w10
+                + (a01[0] * ex + a01[2] * dx) * w01 + (a11[0] * ex + a11[2] * dx) * w11
+            let im = (a00[1] * ex + a00[3] * dx) * w00 + (a10[1] * ex + a10[3] * dx) * w10
+                + (a01[1] * ex + a01[3] * dx) * w01 + (a11[1] * ex + a11[3] * dx) * w11
+            return Complex(re, im)
+        }
         var re: Float = 0, im: Float = 0
         for c in 0..<2 {
             let z = z0 + c

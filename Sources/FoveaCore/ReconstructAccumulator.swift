@@ -73,23 +73,30 @@ public struct ReconstructionAccumulator: Sendable {
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
         let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
+        let hasCTF = ctf != nil, ctfValues = ctf ?? []
         numerator.withUnsafeMutableBufferPointer { num in
             ctfSquared.withUnsafeMutableBufferPointer { c2 in
                 spectrum.values.withUnsafeBufferPointer { x in
-                    for j in 0..<n {
-                        let kyInt = fourierFrequency(index: j, size: n)
-                        let ky = Double(kyInt)
-                        for i in (kyInt >= 0 ? 0 : 1)..<w {
-                            let kx = Double(i)
-                            if kx * kx + ky * ky > r2 { continue }
-                            let c = ctf.map { Double($0[i + w * j]) } ?? 1
-                            let v = x[i + w * j]
-                            let re = Double(v.real) * c * weight
-                            var im = Double(v.imaginary) * c * weight
-                            let cc = c * c * weight
-                            var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
-                            if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
-                            Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                    ctfValues.withUnsafeBufferPointer { ctfGrid in
+                        for j in 0..<n {
+                            let kyInt = fourierFrequency(index: j, size: n)
+                            let ky = Double(kyInt)
+                            let remaining = r2 - ky * ky
+                            guard remaining >= 0 else { continue }
+                            let lastColumn = Swift.min(w - 1, Int(remaining.squareRoot()))
+                            let firstColumn = kyInt >= 0 ? 0 : 1
+                            guard firstColumn <= lastColumn else { continue }
+                            for i in firstColumn...lastColumn {
+                                let kx = Double(i)
+                                let c = hasCTF ? Double(ctfGrid[i + w * j]) : 1
+                                let v = x[i + w * j]
+                                let re = Double(v.real) * c * weight
+                                var im = Double(v.imaginary) * c * weight
+                                let cc = c * c * weight
+                                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                                if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
+                                Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                            }
                         }
                     }
                 }
@@ -106,6 +113,25 @@ public struct ReconstructionAccumulator: Sendable {
         let fx0 = qx.rounded(.down), fy0 = qy.rounded(.down), fz0 = qz.rounded(.down)
         let x0 = Int(fx0), y0 = Int(fy0), z0 = Int(fz0)
         let dx = qx - fx0, dy = qy - fy0, dz = qz - fz0
+        if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
+            // All 8 neighbours inside: branch-free path.
+            let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+            let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+            let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+            let rows = (wp * (yi0 + np * zi0) + x0, wp * (yi1 + np * zi0) + x0,
+                        wp * (yi0 + np * zi1) + x0, wp * (yi1 + np * zi1) + x0)
+            let rowWeights = (ey * ez, dy * ez, ey * dz, dy * dz)
+            let numerator = num.baseAddress!, weights = c2.baseAddress!
+            @inline(__always) func add(_ index: Int, _ rowWeight: Double) {
+                let w0 = rowWeight * ex, w1 = rowWeight * dx
+                let p = numerator + 2 * index
+                p[0] += re * w0; p[1] += im * w0; p[2] += re * w1; p[3] += im * w1
+                weights[index] += cc * w0; weights[index + 1] += cc * w1
+            }
+            add(rows.0, rowWeights.0); add(rows.1, rowWeights.1)
+            add(rows.2, rowWeights.2); add(rows.3, rowWeights.3)
+            return
+        }
         for c in 0..<2 {
             let z = z0 + c
             if z < -half || z >= half { continue }
