@@ -92,4 +92,39 @@ import Foundation
             #expect(abs(completed.numerator[2 * index + 1] / completed.ctfSquared[index] - Double(expected.imaginary)) < 1e-6)
         } }
     }
+
+    @Test func ssnrRegularisationZeroesShellsWithoutSignalAndFSCResolutionInterpolates() {
+        let n = 32
+        let phantom = blobVolume(size: n, blobs: testBlobs(size: n))
+        let projector = FourierProjector(volume: phantom, padding: 2)
+        var rng = SeededGenerator(seed: 13)
+        var halves = HalfSetReconstruction(size: n, padding: 1)
+        for k in 0..<600 {
+            let m = RotationMatrix(randomAngles(&rng))
+            halves.insert(projector.projection(m), ctf: nil, rotation: m, weight: 1, halfSet: k % 2 + 1)
+        }
+        // SSNR large up to shell 8, 0 beyond: the map keeps shells ≤ 7 and loses shells ≥ 9.
+        let ssnr = (0...(n / 2)).map { $0 <= 8 ? 1e6 : 0.0 }
+        let map = halves.fullMap(regularisation: .ssnr(perShell: ssnr, wienerConstant: 1))
+        let fsc = FourierShellCorrelation(map, phantom)
+        #expect(fsc.values[1...7].allSatisfy { $0 > 0.95 }, "\(fsc.values)")
+        let t = map.fourierTransform()
+        var powerBeyond = 0.0
+        let total = t.values.reduce(0.0) { $0 + Double($1.lengthSquared) }
+        for v in t.values.indices {
+            let i = v % (n / 2 + 1), j = fourierFrequency(index: (v / (n / 2 + 1)) % n, size: n)
+            let l = fourierFrequency(index: v / ((n / 2 + 1) * n), size: n)
+            if i * i + j * j + l * l >= 10 * 10 { powerBeyond += Double(t.values[v].lengthSquared) }
+        }
+        // Not exactly 0: the real-space grid correction spreads a little power.
+        #expect(powerBeyond < 1e-3 * total, "power beyond shell 10: \(powerBeyond) of \(total)")
+        // A sharp low-pass of the phantom at |k| ≤ 7.5: FSC 1 up to shell 7, 0 from shell 8, so
+        // the 0.143 crossing interpolates to shell 7 + (1 − 0.143) and the resolution is N·p/7.857.
+        let transform = phantom.fourierTransform()
+        var lowPassed = transform
+        lowPassed.applyRadialFilter { $0 <= 7.5 / Double(n) ? 1 : 0 }
+        let sharp = FourierShellCorrelation(transform, lowPassed)
+        #expect(abs(sharp.values[7] - 1) < 1e-5 && sharp.values[8] == 0)
+        #expect(abs(sharp.resolution(pixelSize: 1.5) - Double(n) * 1.5 / (7 + (1 - 0.143))) < 1e-3)
+    }
 }
