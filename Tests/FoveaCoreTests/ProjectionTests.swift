@@ -83,7 +83,9 @@ import Foundation
             // RELION writes line integrals; ours are means along the ray (÷N).
             scales.append(regressionSlope(theirs, on: ours) / Double(n))
         }
-        #expect(worst >= 0.99, "worst correlation with relion_project \(worst)")
-        #expect(scales.allSatisfy { abs($0 - 1) < 0.05 }, "RELION/ours·N scale range \(scales.min()!)…\(scales.max()!)")
+        // Same algorithm as RELION (padding 2, trilinear, sinc² correction): measured 0.99999999
+        // and scale 1.0001, so the bounds are much tighter than the 0.99 asked for.
+        #expect(worst >= 0.9999, "worst correlation with relion_project \(worst)")
+        #expect(scales.allSatisfy { abs($0 - 1) < 0.005 }, "RELION/ours·N scale range \(scales.min()!)…\(scales.max()!)")
     }
 }
