@@ -47,3 +47,20 @@ extension HalfComplexImage {
         }
     }
 }
+
+extension HalfComplexVolume {
+    /// Fourier cropping (newSize < N) or zero padding (newSize > N) of the 3-D transform: every
+    /// frequency present in both boxes is copied, the rest is 0. No rescaling is needed with the
+    /// ÷N³ normalisation (a constant map keeps its value); the voxel size becomes p·N/newSize.
+    public func resized(to newSize: Int) -> HalfComplexVolume {
+        var out = HalfComplexVolume(size: newSize)
+        let half = Swift.min(size, newSize) / 2
+        for kz in -half..<half {
+            for ky in -half..<half {
+                let src = index(kx: 0, ky: ky, kz: kz), dst = out.index(kx: 0, ky: ky, kz: kz)
+                for kx in 0...half { out.values[dst + kx] = values[src + kx] }
+            }
+        }
+        return out
+    }
+}

@@ -44,6 +44,23 @@ public struct FourierProjector: Sendable {
         transform = t
     }
 
+    private init(size: Int, padding: Int, pixelSize: Double, transform: HalfComplexVolume) {
+        self.size = size
+        self.padding = padding
+        self.pixelSize = pixelSize
+        self.transform = transform
+    }
+
+    /// This projector at a smaller box (binning to a classification resolution, §4.1 step 6):
+    /// the padded transform is Fourier-cropped to P·newSize, so projections have box `newSize`,
+    /// pixel size p·N/newSize and the same values at every frequency |k| < newSize/2 − 1; pad
+    /// them back to N with `HalfComplexImage.resized(to:)`.
+    public func binned(to newSize: Int) -> FourierProjector {
+        precondition(newSize % 2 == 0 && newSize > 0 && newSize <= size, "Binned box must be even and at most N")
+        return FourierProjector(size: newSize, padding: padding, pixelSize: pixelSize * Double(size) / Double(newSize),
+                                transform: transform.resized(to: padding * newSize))
+    }
+
     /// The map padded into an Np box and divided by the trilinear apodisation.
     static func paddedAndSincCorrected(_ volume: Volume, paddedSize np: Int, radius: Double?) -> Volume {
         let n = volume.size, offset = np / 2 - n / 2

@@ -54,6 +54,56 @@ import Foundation
         #expect(abs(b[12 + 2, 20 - 1] - a[12, 20]) < 1e-5)
     }
 
+    @Test func binnedProjectorPaddedBackMatchesTheLowBandOfTheFullProjection() {
+        let n = Self.size, nb = 20
+        let projector = FourierProjector(volume: blobVolume(size: n, blobs: testBlobs(size: n)), padding: 2)
+        let binned = projector.binned(to: nb)
+        #expect(binned.size == nb && abs(binned.pixelSize - Double(n) / Double(nb)) < 1e-12)
+        let m = RotationMatrix(EulerAngles(phi: 12, theta: 101, psi: 250))
+        let full = projector.projection(m), padded = binned.projection(m).resized(to: n)
+        for ky in -(n / 2)..<(n / 2) { for kx in 0...(n / 2) {
+            let r2 = kx * kx + ky * ky
+            if r2 < (nb / 2 - 1) * (nb / 2 - 1) {
+                #expect(abs(padded[kx: kx, ky: ky].real - full[kx: kx, ky: ky].real) < 1e-6)
+                #expect(abs(padded[kx: kx, ky: ky].imaginary - full[kx: kx, ky: ky].imaginary) < 1e-6)
+            } else if r2 > (nb / 2) * (nb / 2) {
+                #expect(padded[kx: kx, ky: ky] == .zero)
+            }
+        } }
+        // Binned real-space projection is the full one at lower resolution, same scale.
+        let coarse = binned.projection(m).realSpace().pixels
+        let fullLowPass = full.resized(to: nb).realSpace().pixels
+        #expect(correlation(coarse, fullLowPass) > 0.999)
+    }
+
+    @Test func concurrentProjectionAndInsertionAreDeterministic() {
+        let n = 24
+        let projector = FourierProjector(volume: blobVolume(size: n, blobs: testBlobs(size: n)), padding: 1)
+        var rng = SeededGenerator(seed: 5)
+        let views = (0..<64).map { _ in RotationMatrix(randomAngles(&rng)) }
+        func reconstructInParallel() -> ReconstructionAccumulator {
+            // One accumulator per chunk, summed in chunk order.
+            let chunks = 4
+            let partials = UnsafeMutableBufferPointer<ReconstructionAccumulator>.allocate(capacity: chunks)
+            defer { partials.deallocate() }
+            nonisolated(unsafe) let slots = partials
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var a = ReconstructionAccumulator(size: n)
+                for k in stride(from: c, to: views.count, by: chunks) {
+                    a.insert(projector.projection(views[k]), ctf: nil, rotation: views[k], weight: 1)
+                }
+                (slots.baseAddress! + c).initialize(to: a)
+            }
+            var total = partials[0]
+            for c in 1..<chunks { total.add(partials[c]) }
+            for c in 0..<chunks { (partials.baseAddress! + c).deinitialize(count: 1) }
+            return total
+        }
+        let first = reconstructInParallel(), second = reconstructInParallel()
+        #expect(first.numerator == second.numerator && first.ctfSquared == second.ctfSquared)
+        #expect(first.ctfSquared.reduce(0, +) > 0)
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_project")))
     func centralSlicesMatchRelionProject() throws {
         let n = Self.size
