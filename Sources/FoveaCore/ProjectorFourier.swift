@@ -129,9 +129,8 @@ public struct FourierProjector: Sendable {
     @inline(__always)
     static func interpolate(_ t: UnsafeBufferPointer<Complex<Float>>, _ qx: Float, _ qy: Float, _ qz: Float,
                             width wp: Int, size np: Int, half: Int) -> Complex<Float> {
-        let fx0 = qx.rounded(.down), fy0 = qy.rounded(.down), fz0 = qz.rounded(.down)
-        let x0 = Int(fx0), y0 = Int(fy0), z0 = Int(fz0)
-        let dx = qx - fx0, dy = qy - fy0, dz = qz - fz0
+        let x0 = floorToInt(qx), y0 = floorToInt(qy), z0 = floorToInt(qz)
+        let dx = qx - Float(x0), dy = qy - Float(y0), dz = qz - Float(z0)
         if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
             // All 8 neighbours inside: branch-free path.
             let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
@@ -170,4 +169,16 @@ public struct FourierProjector: Sendable {
         }
         return Complex(re, im)
     }
+}
+
+/// ⌊v⌋ without a libm call (`rounded(.down)` is one on baseline x86-64, which lacks SSE4.1).
+@inline(__always) func floorToInt(_ v: Float) -> Int {
+    let t = Int(v)
+    return v < Float(t) ? t - 1 : t
+}
+
+/// ⌊v⌋ without a libm call.
+@inline(__always) func floorToInt(_ v: Double) -> Int {
+    let t = Int(v)
+    return v < Double(t) ? t - 1 : t
 }

@@ -110,9 +110,8 @@ public struct ReconstructionAccumulator: Sendable {
     static func splat(_ num: UnsafeMutableBufferPointer<Double>, _ c2: UnsafeMutableBufferPointer<Double>,
                       _ qx: Double, _ qy: Double, _ qz: Double, _ re: Double, _ im: Double, _ cc: Double,
                       width wp: Int, size np: Int, half: Int) {
-        let fx0 = qx.rounded(.down), fy0 = qy.rounded(.down), fz0 = qz.rounded(.down)
-        let x0 = Int(fx0), y0 = Int(fy0), z0 = Int(fz0)
-        let dx = qx - fx0, dy = qy - fy0, dz = qz - fz0
+        let x0 = floorToInt(qx), y0 = floorToInt(qy), z0 = floorToInt(qz)
+        let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
         if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
             // All 8 neighbours inside: branch-free path.
             let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
