@@ -67,7 +67,7 @@ for n in boxes {
             k += 1
             output.values.withUnsafeMutableBufferPointer { projector.project(view(k), into: $0) }
         }
-        report("slice extraction (trilinear, |k| ≤ N/2)", n, "\(padding)", extraction)
+        report("slice extraction (trilinear, radius ≤ N/2)", n, "\(padding)", extraction)
         var accumulator = ReconstructionAccumulator(size: n, padding: padding)
         let spectrum = projector.projection(view(1))
         let insertion = rate {
