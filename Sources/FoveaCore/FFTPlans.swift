@@ -69,7 +69,8 @@ public final class RealFFTPlan: @unchecked Sendable {
 }
 
 /// The process-wide cache of FFTW plans: one `RealFFTPlan` per shape, made once under a lock,
-/// because FFTW's planner is not thread-safe. Wisdom can be exported as a string on one MPI rank
+/// because FFTW's planner is not thread-safe. Every FFTW planner or wisdom call in Fovea must
+/// go through this type (its lock is the only one FFTW's global planner state has). Wisdom can be exported as a string on one MPI rank
 /// and imported on the others, so they plan in microseconds.
 public final class FFTPlanner: @unchecked Sendable {
     /// The shared planner used by `FFTWorkspace`, the projector and the reconstructor.
