@@ -47,39 +47,46 @@ extension ReconstructionAccumulator {
     public func finalised(regularisation: WienerRegularisation, gridCorrection: Bool = true,
                           pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
         let completed = friedelCompleted()
-        let n = size, np = paddedSize, wp = np / 2 + 1
+        let n = size, np = paddedSize
         let p = Double(padding)
         let scale = 1 / (p * p * p)  // the Np transform is ÷Np³, the images ÷N²·(1/N along z)
         var spectrum = HalfComplexVolume(size: np)
         spectrum.values.withUnsafeMutableBufferPointer { out in
             completed.numerator.withUnsafeBufferPointer { num in
                 completed.ctfSquared.withUnsafeBufferPointer { c2 in
-                    for l in 0..<np {
-                        let kz = Double(fourierFrequency(index: l, size: np))
-                        for j in 0..<np {
-                            let ky = Double(fourierFrequency(index: j, size: np))
-                            for i in 0..<wp {
-                                let index = i + wp * (j + np * l)
-                                guard c2[index] > 0 else { continue }
-                                let tau: Double
-                                switch regularisation {
-                                case .constant(let c): tau = c
-                                case .ssnr(let perShell, let c):
-                                    let shell = (Double(i * i) + ky * ky + kz * kz).squareRoot() / p
-                                    let ssnr = Self.interpolated(perShell, at: shell)
-                                    guard ssnr > 0 else { continue }
-                                    tau = c / ssnr
-                                }
-                                let factor = scale / (c2[index] + tau)
-                                out[index] = Complex(Float(num[2 * index] * factor), Float(num[2 * index + 1] * factor))
-                            }
+                    completed.forEachGridVoxel { index, _, radiusSquared in
+                        guard c2[index] > 0 else { return }
+                        let tau: Double
+                        switch regularisation {
+                        case .constant(let c): tau = c
+                        case .ssnr(let perShell, let c):
+                            let ssnr = Self.interpolated(perShell, at: radiusSquared.squareRoot() / p)
+                            guard ssnr > 0 else { return }
+                            tau = c / ssnr
                         }
+                        let factor = scale / (c2[index] + tau)
+                        out[index] = Complex(Float(num[2 * index] * factor), Float(num[2 * index + 1] * factor))
                     }
                 }
             }
         }
         let padded = spectrum.realSpace(pixelSize: pixelSize, planner: planner)
         return Self.cropCentre(padded, to: n, gridCorrection: gridCorrection)
+    }
+
+    /// Calls `body(index, kx, |q|²)` for every voxel of the padded half-space grid, x fastest
+    /// (q in Fourier pixels of the Np grid).
+    @inline(__always)
+    func forEachGridVoxel(_ body: (_ index: Int, _ kx: Int, _ radiusSquared: Double) -> Void) {
+        let np = paddedSize, wp = np / 2 + 1
+        for l in 0..<np {
+            let kz = Double(fourierFrequency(index: l, size: np))
+            for j in 0..<np {
+                let ky = Double(fourierFrequency(index: j, size: np))
+                let base = wp * (j + np * l), r2 = ky * ky + kz * kz
+                for i in 0..<wp { body(base + i, i, Double(i * i) + r2) }
+            }
+        }
     }
 
     /// Value of a per-shell curve at fractional shell s (linear; 0 beyond the last shell).
@@ -105,5 +112,37 @@ extension ReconstructionAccumulator {
             }
         }
         return out
+    }
+}
+
+/// Per-shell totals of a reconstruction's Σctf², for SSNR estimates (§8.3 step 5).
+public struct ReconstructionShellStatistics: Sendable, Equatable {
+    /// Fourier voxels with Σctf² > 0 per shell, counted over the full space (k and −k).
+    public let voxelCount: [Double]
+    /// Σctf² per shell over the same voxels.
+    public let ctfSquaredSum: [Double]
+}
+
+extension ReconstructionAccumulator {
+    /// Shell statistics of the Friedel-completed sums. Shell s (0 … N/2) holds grid voxels with
+    /// round(|q|/P) = s, i.e. |k| in Fourier pixels of the N box. Voxels with kx > 0 count twice
+    /// (k and −k), those on the kx = 0 plane once, so ctfSquaredSum/voxelCount is the mean Σctf²
+    /// per voxel (cisTEM's n_b/Σ_b ctf2 up to its x = 0 weighting).
+    public func shellStatistics() -> ReconstructionShellStatistics {
+        let completed = friedelCompleted()
+        let shells = size / 2 + 1, p = Double(padding)
+        var count = [Double](repeating: 0, count: shells), sum = count
+        completed.ctfSquared.withUnsafeBufferPointer { c2 in
+            completed.forEachGridVoxel { index, kx, radiusSquared in
+                let value = c2[index]
+                guard value > 0 else { return }
+                let shell = Int((radiusSquared.squareRoot() / p).rounded())
+                guard shell < shells else { return }
+                let multiplicity: Double = kx == 0 ? 1 : 2
+                count[shell] += multiplicity
+                sum[shell] += multiplicity * value
+            }
+        }
+        return ReconstructionShellStatistics(voxelCount: count, ctfSquaredSum: sum)
     }
 }

@@ -127,4 +127,23 @@ import Foundation
         #expect(abs(sharp.values[7] - 1) < 1e-5 && sharp.values[8] == 0)
         #expect(abs(sharp.resolution(pixelSize: 1.5) - Double(n) * 1.5 / (7 + (1 - 0.143))) < 1e-3)
     }
+
+    @Test func shellStatisticsCountVoxelsAndCTFSquared() {
+        // One identity view without CTF, weight 2: after Friedel completion the kz = 0 plane holds
+        // ctf² = 2 on every grid point with |k| ≤ N/2 (on the kx = 0 line, both k and −k).
+        let n = 16
+        var accumulator = ReconstructionAccumulator(size: n)
+        accumulator.insert(HalfComplexImage(size: n), ctf: nil, rotation: .identity, weight: 2)
+        let stats = accumulator.shellStatistics()
+        // Shell 3: full-plane lattice points with round(|k|) = 3 (k and −k each once).
+        var expectedCount = 0.0, expectedSum = 0.0
+        for ky in -(n / 2)..<(n / 2) { for kx in -(n / 2)..<(n / 2) where kx * kx + ky * ky <= (n / 2) * (n / 2) {
+            guard Int((Double(kx * kx + ky * ky)).squareRoot().rounded()) == 3 else { continue }
+            expectedCount += 1
+            expectedSum += 2
+        } }
+        #expect(stats.voxelCount[3] == expectedCount)
+        #expect(abs(stats.ctfSquaredSum[3] - expectedSum) < 1e-9)
+        #expect(stats.voxelCount.count == n / 2 + 1)
+    }
 }
