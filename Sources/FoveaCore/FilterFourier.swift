@@ -32,7 +32,7 @@ extension HalfComplexImage {
         let n = size, w = width
         values.withUnsafeMutableBufferPointer { v in
             for j in 0..<n {
-                let ky = Double(fourierFrequency(index: j, size: n))
+                let ky = Double(FourierGrid.frequency(index: j, size: n))
                 for i in 0..<w {
                     let f: Double = (Double(i * i) + ky * ky).squareRoot() / Double(n)
                     v[i + w * j] = v[i + w * j].scaled(by: Float(profile(f)))
@@ -63,9 +63,9 @@ extension HalfComplexVolume {
         let n = size, w = width
         values.withUnsafeMutableBufferPointer { v in
             for l in 0..<n {
-                let kz = Double(fourierFrequency(index: l, size: n))
+                let kz = Double(FourierGrid.frequency(index: l, size: n))
                 for j in 0..<n {
-                    let ky = Double(fourierFrequency(index: j, size: n))
+                    let ky = Double(FourierGrid.frequency(index: j, size: n))
                     for i in 0..<w {
                         let f = (Double(i * i) + ky * ky + kz * kz).squareRoot() / Double(n)
                         let index = i + w * (j + n * l)

@@ -1,14 +1,17 @@
 import Numerics
 
-/// Integer frequency of storage index `index` along an axis of `size` samples, in FFTW order:
-/// index j ↔ frequency j for j < N/2, j − N otherwise (so the range is −N/2 … N/2 − 1).
-@inlinable public func fourierFrequency(index: Int, size: Int) -> Int {
-    index < size / 2 ? index : index - size
-}
+/// Index ↔ frequency along one axis of an FFTW-ordered Fourier array.
+public enum FourierGrid {
+    /// Integer frequency of storage index `index` along an axis of `size` samples, in FFTW order:
+    /// index j ↔ frequency j for j < N/2, j − N otherwise (so the range is −N/2 … N/2 − 1).
+    @inlinable public static func frequency(index: Int, size: Int) -> Int {
+        index < size / 2 ? index : index - size
+    }
 
-/// Storage index of integer frequency `frequency` (−N/2 … N/2 − 1) along an axis of `size`.
-@inlinable public func fourierIndex(frequency: Int, size: Int) -> Int {
-    frequency >= 0 ? frequency : frequency + size
+    /// Storage index of integer frequency `frequency` (−N/2 … N/2 − 1) along an axis of `size`.
+    @inlinable public static func index(frequency: Int, size: Int) -> Int {
+        frequency >= 0 ? frequency : frequency + size
+    }
 }
 
 /// The half-plane Fourier transform of an N×N real image (N even), FFTW r2c layout.
@@ -49,7 +52,7 @@ public struct HalfComplexImage: Sendable, Equatable {
 
     /// Linear index of (kx ≥ 0, ky ∈ [−N/2, N/2 − 1]).
     @inlinable public func index(kx: Int, ky: Int) -> Int {
-        kx + width * fourierIndex(frequency: ky, size: size)
+        kx + width * FourierGrid.index(frequency: ky, size: size)
     }
 
     /// The value at (kx, ky), for kx ∈ [0, N/2] and ky ∈ [−N/2, N/2 − 1].
@@ -62,7 +65,7 @@ public struct HalfComplexImage: Sendable, Equatable {
 /// The half-space Fourier transform of an N³ real map (N even), FFTW r2c layout.
 ///
 /// Layout: (N/2 + 1) × N × N, x fastest: `values[i + (N/2 + 1)·(j + N·l)]`, with kx = i ∈ [0, N/2],
-/// ky = j or j − N, kz = l or l − N (see `fourierFrequency`). Same normalisation and centring as
+/// ky = j or j − N, kz = l or l − N (see `FourierGrid.frequency`). Same normalisation and centring as
 /// `HalfComplexImage`: forward ÷ N³, inverse unscaled, phase origin at voxel (N/2, N/2, N/2), so
 /// F(0) is the mean voxel value. Friedel: F(−k) = conj F(k); on the kx = 0 plane both members
 /// of a pair are stored.
@@ -92,7 +95,7 @@ public struct HalfComplexVolume: Sendable, Equatable {
 
     /// Linear index of (kx ≥ 0, ky, kz), ky and kz in [−N/2, N/2 − 1].
     @inlinable public func index(kx: Int, ky: Int, kz: Int) -> Int {
-        kx + width * (fourierIndex(frequency: ky, size: size) + size * fourierIndex(frequency: kz, size: size))
+        kx + width * (FourierGrid.index(frequency: ky, size: size) + size * FourierGrid.index(frequency: kz, size: size))
     }
 
     /// The value at (kx, ky, kz), kx ∈ [0, N/2], ky and kz ∈ [−N/2, N/2 − 1].

@@ -28,7 +28,7 @@ extension HalfComplexImage {
         let columnPhase = (0..<w).map { Complex<Float>(Float(Double.cos(ax * Double($0))), Float(Double.sin(ax * Double($0)))) }
         values.withUnsafeMutableBufferPointer { v in
             for j in 0..<n {
-                let ky = Double(fourierFrequency(index: j, size: n))
+                let ky = Double(FourierGrid.frequency(index: j, size: n))
                 let rowPhase = Complex<Float>(Float(Double.cos(ay * ky)), Float(Double.sin(ay * ky)))
                 let base = w * j
                 for i in 0..<w { v[base + i] = v[base + i] * (columnPhase[i] * rowPhase) }

@@ -26,9 +26,9 @@ public struct FourierShellCorrelation: Sendable, Equatable {
         a.values.withUnsafeBufferPointer { av in
             b.values.withUnsafeBufferPointer { bv in
                 for l in 0..<n {
-                    let kz = fourierFrequency(index: l, size: n)
+                    let kz = FourierGrid.frequency(index: l, size: n)
                     for j in 0..<n {
-                        let ky = fourierFrequency(index: j, size: n)
+                        let ky = FourierGrid.frequency(index: j, size: n)
                         for i in 0..<w {
                             let shell = Int((Double(i * i + ky * ky + kz * kz)).squareRoot().rounded())
                             if shell >= shells { continue }

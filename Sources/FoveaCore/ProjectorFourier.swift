@@ -104,7 +104,7 @@ public struct FourierProjector: Sendable {
         let (bx, by, bz) = (p * Float(rotation[0, 1]), p * Float(rotation[1, 1]), p * Float(rotation[2, 1]))
         transform.values.withUnsafeBufferPointer { t in
             for j in 0..<n {
-                let kyInt = fourierFrequency(index: j, size: n)
+                let kyInt = FourierGrid.frequency(index: j, size: n)
                 let ky = Float(kyInt)
                 let rowBase = w * j
                 // Columns inside the radius: kx ≤ √(r² − ky²).
@@ -129,7 +129,7 @@ public struct FourierProjector: Sendable {
     @inline(__always)
     static func interpolate(_ t: UnsafeBufferPointer<Complex<Float>>, _ qx: Float, _ qy: Float, _ qz: Float,
                             width wp: Int, size np: Int, half: Int) -> Complex<Float> {
-        let x0 = floorToInt(qx), y0 = floorToInt(qy), z0 = floorToInt(qz)
+        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
         let dx = qx - Float(x0), dy = qy - Float(y0), dz = qz - Float(z0)
         if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
             // All 8 neighbours inside: branch-free path.
@@ -172,13 +172,13 @@ public struct FourierProjector: Sendable {
 }
 
 /// ⌊v⌋ without a libm call (`rounded(.down)` is one on baseline x86-64, which lacks SSE4.1).
-@inline(__always) func floorToInt(_ v: Float) -> Int {
+@inline(__always) func trilinearFloor(_ v: Float) -> Int {
     let t = Int(v)
     return v < Float(t) ? t - 1 : t
 }
 
 /// ⌊v⌋ without a libm call.
-@inline(__always) func floorToInt(_ v: Double) -> Int {
+@inline(__always) func trilinearFloor(_ v: Double) -> Int {
     let t = Int(v)
     return v < Double(t) ? t - 1 : t
 }

@@ -79,7 +79,7 @@ public struct ReconstructionAccumulator: Sendable {
                 spectrum.values.withUnsafeBufferPointer { x in
                     ctfValues.withUnsafeBufferPointer { ctfGrid in
                         for j in 0..<n {
-                            let kyInt = fourierFrequency(index: j, size: n)
+                            let kyInt = FourierGrid.frequency(index: j, size: n)
                             let ky = Double(kyInt)
                             let remaining = r2 - ky * ky
                             guard remaining >= 0 else { continue }
@@ -110,7 +110,7 @@ public struct ReconstructionAccumulator: Sendable {
     static func splat(_ num: UnsafeMutableBufferPointer<Double>, _ c2: UnsafeMutableBufferPointer<Double>,
                       _ qx: Double, _ qy: Double, _ qz: Double, _ re: Double, _ im: Double, _ cc: Double,
                       width wp: Int, size np: Int, half: Int) {
-        let x0 = floorToInt(qx), y0 = floorToInt(qy), z0 = floorToInt(qz)
+        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
         let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
         if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
             // All 8 neighbours inside: branch-free path.

@@ -80,9 +80,9 @@ extension ReconstructionAccumulator {
     func forEachGridVoxel(_ body: (_ index: Int, _ kx: Int, _ radiusSquared: Double) -> Void) {
         let np = paddedSize, wp = np / 2 + 1
         for l in 0..<np {
-            let kz = Double(fourierFrequency(index: l, size: np))
+            let kz = Double(FourierGrid.frequency(index: l, size: np))
             for j in 0..<np {
-                let ky = Double(fourierFrequency(index: j, size: np))
+                let ky = Double(FourierGrid.frequency(index: j, size: np))
                 let base = wp * (j + np * l), r2 = ky * ky + kz * kz
                 for i in 0..<wp { body(base + i, i, Double(i * i) + r2) }
             }

@@ -7,25 +7,25 @@ import Foundation
 
     /// 100 random orientations, seeded.
     static func angles() -> [EulerAngles] {
-        var rng = SeededGenerator(seed: 42)
-        return (0..<100).map { _ in randomAngles(&rng) }
+        var rng = FourierTestRNG(seed: 42)
+        return (0..<100).map { _ in FourierFixtures.randomAngles(&rng) }
     }
 
     @Test(arguments: [1, 2])
     func centralSlicesMatchBruteForceLineIntegrals(padding: Int) {
         let n = Self.size
-        let volume = blobVolume(size: n, blobs: testBlobs(size: n))
+        let volume = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: volume, padding: padding)
         var worst = 1.0, worstScale = 0.0, worstAnalytic = 1.0
         for angles in Self.angles() {
             let m = RotationMatrix(angles)
             let fourier = projector.projection(m).realSpace().pixels
-            let direct = bruteForceProjection(volume, m)
-            worst = min(worst, correlation(fourier, direct))
+            let direct = FourierFixtures.bruteForceProjection(volume, m)
+            worst = min(worst, FourierFixtures.correlation(fourier, direct))
             // Same scale: mean along the ray over N voxels (§1.1); least-squares slope.
-            let exact = analyticBlobProjection(size: n, blobs: testBlobs(size: n), m)
-            worstAnalytic = min(worstAnalytic, correlation(fourier, exact))
-            worstScale = max(worstScale, abs(regressionSlope(fourier, on: exact) - 1))
+            let exact = FourierFixtures.analyticBlobProjection(size: n, blobs: FourierFixtures.testBlobs(size: n), m)
+            worstAnalytic = min(worstAnalytic, FourierFixtures.correlation(fourier, exact))
+            worstScale = max(worstScale, abs(FourierFixtures.regressionSlope(fourier, on: exact) - 1))
         }
         #expect(worst >= 0.99, "worst correlation \(worst) at padding \(padding)")
         #expect(worstAnalytic >= 0.99, "worst correlation with the analytic projection \(worstAnalytic)")
@@ -36,9 +36,9 @@ import Foundation
 
     @Test func shiftedAndCTFModulatedProjectionEqualsManualSteps() {
         let n = Self.size
-        let projector = FourierProjector(volume: blobVolume(size: n, blobs: testBlobs(size: n)), padding: 2)
+        let projector = FourierProjector(volume: FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n)), padding: 2)
         let m = RotationMatrix(EulerAngles(phi: 20, theta: 70, psi: -35))
-        let ctf = testCTF(size: n, pixelSize: 2, defocus: 15_000)
+        let ctf = FourierFixtures.testCTF(size: n, pixelSize: 2, defocus: 15_000)
         var s = projector.projection(m)
         let plain = s
         s.applyPhaseShift(x: 2, y: -1)
@@ -56,7 +56,7 @@ import Foundation
 
     @Test func binnedProjectorPaddedBackMatchesTheLowBandOfTheFullProjection() {
         let n = Self.size, nb = 20
-        let projector = FourierProjector(volume: blobVolume(size: n, blobs: testBlobs(size: n)), padding: 2)
+        let projector = FourierProjector(volume: FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n)), padding: 2)
         let binned = projector.binned(to: nb)
         #expect(binned.size == nb && abs(binned.pixelSize - Double(n) / Double(nb)) < 1e-12)
         let m = RotationMatrix(EulerAngles(phi: 12, theta: 101, psi: 250))
@@ -73,14 +73,14 @@ import Foundation
         // Binned real-space projection is the full one at lower resolution, same scale.
         let coarse = binned.projection(m).realSpace().pixels
         let fullLowPass = full.resized(to: nb).realSpace().pixels
-        #expect(correlation(coarse, fullLowPass) > 0.999)
+        #expect(FourierFixtures.correlation(coarse, fullLowPass) > 0.999)
     }
 
     @Test func concurrentProjectionAndInsertionAreDeterministic() {
         let n = 24
-        let projector = FourierProjector(volume: blobVolume(size: n, blobs: testBlobs(size: n)), padding: 1)
-        var rng = SeededGenerator(seed: 5)
-        let views = (0..<64).map { _ in RotationMatrix(randomAngles(&rng)) }
+        let projector = FourierProjector(volume: FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n)), padding: 1)
+        var rng = FourierTestRNG(seed: 5)
+        let views = (0..<64).map { _ in RotationMatrix(FourierFixtures.randomAngles(&rng)) }
         func reconstructInParallel() -> ReconstructionAccumulator {
             // One accumulator per chunk, summed in chunk order.
             let chunks = 4
@@ -107,12 +107,12 @@ import Foundation
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_project")))
     func centralSlicesMatchRelionProject() throws {
         let n = Self.size
-        let volume = blobVolume(size: n, blobs: testBlobs(size: n))
-        let folder = try makeTemporaryFolder("relion-project")
+        let volume = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
+        let folder = try FourierFixtures.makeTemporaryFolder("relion-project")
         defer { try? FileManager.default.removeItem(at: folder) }
         let angles = Self.angles()
-        try writeTestMRC(volume.voxels, size: n, sections: n, pixelSize: 1, to: folder.appendingPathComponent("vol.mrc"))
-        try writeTestAnglesSTAR(angles, size: n, pixelSize: 1, to: folder.appendingPathComponent("angles.star"))
+        try FourierFixtures.writeTestMRC(volume.voxels, size: n, sections: n, pixelSize: 1, to: folder.appendingPathComponent("vol.mrc"))
+        try FourierFixtures.writeTestAnglesSTAR(angles, size: n, pixelSize: 1, to: folder.appendingPathComponent("angles.star"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/relion_project")
         process.arguments = ["--i", "vol.mrc", "--o", "out", "--ang", "angles.star", "--angpix", "1"]
@@ -122,16 +122,16 @@ import Foundation
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let (nx, ny, nz, relion) = try readTestMRC(folder.appendingPathComponent("out.mrcs"))
+        let (nx, ny, nz, relion) = try FourierFixtures.readTestMRC(folder.appendingPathComponent("out.mrcs"))
         #expect(nx == n && ny == n && nz == angles.count)
         let projector = FourierProjector(volume: volume, padding: 2)
         var worst = 1.0, scales: [Double] = []
         for (k, a) in angles.enumerated() {
             let ours = projector.projection(RotationMatrix(a)).realSpace().pixels
             let theirs = Array(relion[(k * n * n)..<((k + 1) * n * n)])
-            worst = min(worst, correlation(ours, theirs))
+            worst = min(worst, FourierFixtures.correlation(ours, theirs))
             // RELION writes line integrals; ours are means along the ray (÷N).
-            scales.append(regressionSlope(theirs, on: ours) / Double(n))
+            scales.append(FourierFixtures.regressionSlope(theirs, on: ours) / Double(n))
         }
         // Same algorithm as RELION (padding 2, trilinear, sinc² correction): measured 0.99999999
         // and scale 1.0001, so the bounds are much tighter than the 0.99 asked for.

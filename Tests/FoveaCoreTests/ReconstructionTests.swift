@@ -5,21 +5,21 @@ import Foundation
 @Suite struct ReconstructionTests {
     /// A box-64 phantom with features from σ = 1 px up (power up to Nyquist).
     static func phantom(size n: Int) -> Volume {
-        var blobs = testBlobs(size: n)
+        var blobs = FourierFixtures.testBlobs(size: n)
         blobs += [(SIMD3(8, 8, -6), 1.0, 1.5), (SIMD3(-10, 4, 9), 1.0, 1.0), (SIMD3(3, -12, -2), 1.3, 1.2),
                   (SIMD3(0, 0, 0), 3.0, 0.5)]
-        return blobVolume(size: n, blobs: blobs)
+        return FourierFixtures.blobVolume(size: n, blobs: blobs)
     }
 
     @Test func noiselessCTFModulatedProjectionsReconstructThePhantom() {
         let n = 64, pixelSize = 2.0
         let phantom = Self.phantom(size: n)
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = SeededGenerator(seed: 7)
+        var rng = FourierTestRNG(seed: 7)
         var accumulator = ReconstructionAccumulator(size: n, padding: 2)
         for _ in 0..<5000 {
-            let m = RotationMatrix(randomAngles(&rng))
-            let ctf = testCTF(size: n, pixelSize: pixelSize, defocus: Double.random(in: 8000...20000, using: &rng))
+            let m = RotationMatrix(FourierFixtures.randomAngles(&rng))
+            let ctf = FourierFixtures.testCTF(size: n, pixelSize: pixelSize, defocus: Double.random(in: 8000...20000, using: &rng))
             var image = projector.projection(m)
             image.multiply(by: ctf)
             accumulator.insert(image, ctf: ctf, rotation: m, weight: 1)
@@ -30,21 +30,21 @@ import Foundation
         let worst = fsc.values[1...limit].min()!
         #expect(worst >= 0.9, "FSC against the phantom up to shell \(limit): min \(worst); \(fsc.values)")
         // Same scale as the phantom (projector and reconstructor share the §1.1 convention).
-        #expect(abs(regressionSlope(map.voxels, on: phantom.voxels) - 1) < 0.05)
+        #expect(abs(FourierFixtures.regressionSlope(map.voxels, on: phantom.voxels) - 1) < 0.05)
     }
 
     @Test func halfMapFSCFallsWithResolutionUnderNoise() {
         let n = 32
-        let phantom = blobVolume(size: n, blobs: testBlobs(size: n))
+        let phantom = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = SeededGenerator(seed: 9)
+        var rng = FourierTestRNG(seed: 9)
         var halves = HalfSetReconstruction(size: n, padding: 2)
         let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
         var noisy = [Float](repeating: 0, count: n * n)
         var spectrum = HalfComplexImage(size: n)
         for k in 0..<2000 {
-            let m = RotationMatrix(randomAngles(&rng))
-            let ctf = testCTF(size: n, pixelSize: 2, defocus: Double.random(in: 8000...20000, using: &rng))
+            let m = RotationMatrix(FourierFixtures.randomAngles(&rng))
+            let ctf = FourierFixtures.testCTF(size: n, pixelSize: 2, defocus: Double.random(in: 8000...20000, using: &rng))
             var image = projector.projection(m)
             image.multiply(by: ctf)
             image.values.withUnsafeBufferPointer { s in noisy.withUnsafeMutableBufferPointer { workspace.inverse(s, into: $0) } }
@@ -62,10 +62,10 @@ import Foundation
 
     @Test func partialAccumulatorsAddToTheWholeAndFinalisationRecoversASingleView() {
         let n = 16
-        let volume = blobVolume(size: n, blobs: testBlobs(size: n))
+        let volume = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: volume, padding: 1)
-        var rng = SeededGenerator(seed: 11)
-        let views = (0..<6).map { _ in RotationMatrix(randomAngles(&rng)) }
+        var rng = FourierTestRNG(seed: 11)
+        let views = (0..<6).map { _ in RotationMatrix(FourierFixtures.randomAngles(&rng)) }
         var whole = ReconstructionAccumulator(size: n), partA = whole, partB = whole
         for (k, m) in views.enumerated() {
             let image = projector.projection(m)
@@ -95,12 +95,12 @@ import Foundation
 
     @Test func ssnrRegularisationZeroesShellsWithoutSignalAndFSCResolutionInterpolates() {
         let n = 32
-        let phantom = blobVolume(size: n, blobs: testBlobs(size: n))
+        let phantom = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = SeededGenerator(seed: 13)
+        var rng = FourierTestRNG(seed: 13)
         var halves = HalfSetReconstruction(size: n, padding: 1)
         for k in 0..<600 {
-            let m = RotationMatrix(randomAngles(&rng))
+            let m = RotationMatrix(FourierFixtures.randomAngles(&rng))
             halves.insert(projector.projection(m), ctf: nil, rotation: m, weight: 1, halfSet: k % 2 + 1)
         }
         // SSNR large up to shell 8, 0 beyond: the map keeps shells ≤ 7 and loses shells ≥ 9.
@@ -112,8 +112,8 @@ import Foundation
         var powerBeyond = 0.0
         let total = t.values.reduce(0.0) { $0 + Double($1.lengthSquared) }
         for v in t.values.indices {
-            let i = v % (n / 2 + 1), j = fourierFrequency(index: (v / (n / 2 + 1)) % n, size: n)
-            let l = fourierFrequency(index: v / ((n / 2 + 1) * n), size: n)
+            let i = v % (n / 2 + 1), j = FourierGrid.frequency(index: (v / (n / 2 + 1)) % n, size: n)
+            let l = FourierGrid.frequency(index: v / ((n / 2 + 1) * n), size: n)
             if i * i + j * j + l * l >= 10 * 10 { powerBeyond += Double(t.values[v].lengthSquared) }
         }
         // Not exactly 0: the real-space grid correction spreads a little power.
