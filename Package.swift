@@ -52,6 +52,10 @@ let package = Package(
                            "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: sharedSwiftSettings),
+        // Kernel benchmark (benchmarks/core-kernels/run.sh); not a product.
+        .executableTarget(name: "fovea-bench-kernels", dependencies: ["FoveaCore"],
+                          path: "benchmarks/core-kernels", exclude: ["run.sh"],
+                          swiftSettings: sharedSwiftSettings),
 
         .testTarget(name: "FoveaCoreTests", dependencies: ["FoveaCore"],
                     swiftSettings: sharedSwiftSettings),

@@ -1,0 +1,138 @@
+import CFFTW
+import Numerics
+
+/// Aligned scratch buffers for one FFT shape, used by one thread at a time (not `Sendable`):
+/// keep one workspace per worker thread in hot loops.
+///
+/// It applies Fovea's single FFT convention (algorithm reference §1.1), used by the projector and
+/// the reconstructor alike:
+/// * forward: FFTW r2c, then ÷ (number of real samples: N² or N³);
+/// * inverse: FFTW c2r, unscaled;
+/// * `centred: true` multiplies by (−1)^(sum of frequency indices), which puts the phase origin
+///   at the array centre (pixel N/2 on every axis; all extents must then be even).
+///
+/// Inputs and outputs are copied through `fftwf_malloc` buffers, so the plan always executes on
+/// arrays with the planning arrays' alignment, whatever the alignment of the caller's memory;
+/// the copies are fused with the scaling pass. The inverse never touches the caller's spectrum.
+public final class FFTWorkspace {
+    public let plan: RealFFTPlan
+    private let real: UnsafeMutablePointer<Float>
+    private let complex: UnsafeMutablePointer<Float>  // 2·complexCount floats (re, im)
+    private let rowLength: Int  // complex values per x row, N_x/2 + 1
+
+    public init(plan: RealFFTPlan) {
+        self.plan = plan
+        real = fftwf_alloc_real(plan.realCount)!
+        complex = UnsafeMutableRawPointer(fftwf_alloc_complex(plan.complexCount)!).assumingMemoryBound(to: Float.self)
+        rowLength = plan.dimensions.last! / 2 + 1
+    }
+
+    deinit {
+        fftwf_free(real)
+        fftwf_free(UnsafeMutableRawPointer(complex))
+    }
+
+    /// Sign (±1) of row `row` (all indices except x) for centring, from the parity of its indices.
+    @inline(__always) private func rowParity(_ row: Int) -> Int {
+        var rest = row, parity = 0
+        for extent in plan.dimensions.dropLast().reversed() {
+            parity += rest % extent
+            rest /= extent
+        }
+        return parity & 1
+    }
+
+    /// Forward transform of `input` (realCount values) into `output` (complexCount values),
+    /// normalised by 1/realCount, centred if asked.
+    public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Complex<Float>>,
+                        centred: Bool = true) {
+        precondition(input.count == plan.realCount && output.count == plan.complexCount, "FFT buffer sizes differ from the plan")
+        if centred { precondition(plan.dimensions.allSatisfy { $0 % 2 == 0 }, "Centred FFTs need even extents") }
+        real.update(from: input.baseAddress!, count: plan.realCount)
+        plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
+        let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
+        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+    }
+
+    /// Inverse (unscaled) transform of `input` (complexCount values) into `output` (realCount values).
+    public func inverse(_ input: UnsafeBufferPointer<Complex<Float>>, into output: UnsafeMutableBufferPointer<Float>,
+                        centred: Bool = true) {
+        precondition(input.count == plan.complexCount && output.count == plan.realCount, "FFT buffer sizes differ from the plan")
+        if centred { precondition(plan.dimensions.allSatisfy { $0 % 2 == 0 }, "Centred FFTs need even extents") }
+        let source = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
+        copyRows(from: source, to: complex, scale: 1, centred: centred)
+        plan.executeInverse(complex: UnsafeMutableRawPointer(complex), real: real)
+        output.baseAddress!.update(from: real, count: plan.realCount)
+    }
+
+    /// Copies interleaved complex rows, multiplying by `scale` and, if centred, by (−1)^(i + row parity).
+    private func copyRows(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
+                          scale: Float, centred: Bool) {
+        let rows = plan.complexCount / rowLength
+        for row in 0..<rows {
+            let base = 2 * rowLength * row
+            let s = centred && rowParity(row) == 1 ? -scale : scale
+            let src = source + base, dst = target + base
+            if centred {
+                var i = 0
+                while i < rowLength {
+                    let sign: Float = i & 1 == 0 ? s : -s
+                    dst[2 * i] = src[2 * i] * sign
+                    dst[2 * i + 1] = src[2 * i + 1] * sign
+                    i += 1
+                }
+            } else {
+                for f in 0..<(2 * rowLength) { dst[f] = src[f] * s }
+            }
+        }
+    }
+}
+
+extension Image2D {
+    /// The centred, normalised half-plane transform (see `HalfComplexImage`). N must be even.
+    /// Allocates a workspace; hot loops should keep an `FFTWorkspace` per thread instead.
+    public func fourierTransform(planner: FFTPlanner = .shared) -> HalfComplexImage {
+        let workspace = FFTWorkspace(plan: planner.plan2D(size: size))
+        var spectrum = HalfComplexImage(size: size)
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+        return spectrum
+    }
+}
+
+extension HalfComplexImage {
+    /// The real image of this centred spectrum (unscaled inverse), with `pixelSize` Å/pixel.
+    public func realSpace(pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Image2D {
+        let workspace = FFTWorkspace(plan: planner.plan2D(size: size))
+        var image = Image2D(size: size, pixelSize: pixelSize)
+        values.withUnsafeBufferPointer { input in
+            image.pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        }
+        return image
+    }
+}
+
+extension Volume {
+    /// The centred, normalised half-space transform (see `HalfComplexVolume`). N must be even.
+    public func fourierTransform(planner: FFTPlanner = .shared) -> HalfComplexVolume {
+        let workspace = FFTWorkspace(plan: planner.plan3D(size: size))
+        var spectrum = HalfComplexVolume(size: size)
+        voxels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+        return spectrum
+    }
+}
+
+extension HalfComplexVolume {
+    /// The real map of this centred transform (unscaled inverse), with `pixelSize` Å/voxel.
+    public func realSpace(pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
+        let workspace = FFTWorkspace(plan: planner.plan3D(size: size))
+        var volume = Volume(size: size, pixelSize: pixelSize)
+        values.withUnsafeBufferPointer { input in
+            volume.voxels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        }
+        return volume
+    }
+}

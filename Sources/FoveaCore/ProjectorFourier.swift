@@ -1,0 +1,184 @@
+import Numerics
+
+/// Central-slice projector of a 3-D map (algorithm reference §4.1 steps 3–5, §5.1 step 1).
+///
+/// Preparation: the N³ map is zero-padded by an integer factor P into an Np = P·N box (centre
+/// voxel N/2 goes to Np/2), divided by the trilinear-interpolation apodisation
+/// [sinc(πx/Np)·sinc(πy/Np)·sinc(πz/Np)]² (x, y, z in voxels from the centre), and transformed
+/// with the centred FFT. The transform is scaled as if unpadded (÷ N³, not ÷ Np³), so a slice is
+/// exactly the centred, ÷N²-normalised spectrum of the N×N image of **means along the ray**
+/// (1/N)·Σ_z V — the §1.1 convention, whatever the padding.
+///
+/// Slice: the value at integer (kx, ky) of the N-box spectrum is read at P·M·(kx, ky, 0)ᵀ
+/// (M = `RotationMatrix(angles)`, so a map point r projects to (Mᵀ·r)_xy) by trilinear
+/// interpolation of the complex half-space array; points with negative x are read at the Friedel
+/// mate and conjugated; neighbours outside the array count as 0.
+public struct FourierProjector: Sendable {
+    /// Box N of the map and of the projections, pixels.
+    public let size: Int
+    /// Integer padding factor P ≥ 1.
+    public let padding: Int
+    /// Å per pixel of the map and the projections.
+    public let pixelSize: Double
+    /// Centred transform of the corrected, padded map; box Np = P·N, scaled ÷ N³.
+    public let transform: HalfComplexVolume
+
+    /// Prepares `volume` (even size N) for projection.
+    /// - Parameters:
+    ///   - padding: padding factor P (2 is accurate to ≈ 1e-3 for smooth maps, 1 is faster).
+    ///   - sincCorrectionRadius: if given (pixels), the sinc² division is applied only inside this
+    ///     radius and voxels outside are divided by the 1-D value sinc²(πR/Np), as cisTEM does
+    ///     (avoids amplifying corner noise); nil corrects every voxel.
+    public init(volume: Volume, padding: Int = 2, sincCorrectionRadius: Double? = nil,
+                planner: FFTPlanner = .shared) {
+        precondition(volume.size % 2 == 0, "The projector needs an even box")
+        precondition(padding >= 1, "Padding factor must be ≥ 1")
+        let n = volume.size, np = padding * n
+        size = n
+        self.padding = padding
+        pixelSize = volume.pixelSize
+        let corrected = Self.paddedAndSincCorrected(volume, paddedSize: np, radius: sincCorrectionRadius)
+        var t = corrected.fourierTransform(planner: planner)
+        let scale = Float(padding * padding * padding)  // ÷Np³ → ÷N³
+        if padding > 1 { t.values.withUnsafeMutableBufferPointer { v in for i in 0..<v.count { v[i] = v[i].scaled(by: scale) } } }
+        transform = t
+    }
+
+    private init(size: Int, padding: Int, pixelSize: Double, transform: HalfComplexVolume) {
+        self.size = size
+        self.padding = padding
+        self.pixelSize = pixelSize
+        self.transform = transform
+    }
+
+    /// This projector at a smaller box (binning to a classification resolution, §4.1 step 6):
+    /// the padded transform is Fourier-cropped to P·newSize, so projections have box `newSize`,
+    /// pixel size p·N/newSize and the same values at every frequency |k| < newSize/2 − 1; pad
+    /// them back to N with `HalfComplexImage.resized(to:)`.
+    public func binned(to newSize: Int) -> FourierProjector {
+        precondition(newSize % 2 == 0 && newSize > 0 && newSize <= size, "Binned box must be even and at most N")
+        return FourierProjector(size: newSize, padding: padding, pixelSize: pixelSize * Double(size) / Double(newSize),
+                                transform: transform.resized(to: padding * newSize))
+    }
+
+    /// The map padded into an Np box and divided by the trilinear apodisation.
+    static func paddedAndSincCorrected(_ volume: Volume, paddedSize np: Int, radius: Double?) -> Volume {
+        let n = volume.size, offset = np / 2 - n / 2
+        func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
+        let axis = (0..<n).map { 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) }
+        let outside = radius.map { 1 / (sinc(Double.pi * $0 / Double(np)) * sinc(Double.pi * $0 / Double(np))) }
+        var out = Volume(size: np, pixelSize: volume.pixelSize)
+        for z in 0..<n {
+            for y in 0..<n {
+                for x in 0..<n {
+                    var factor = axis[x] * axis[y] * axis[z]
+                    factor *= factor
+                    if let radius, let outside {
+                        let (dx, dy, dz) = (Double(x - n / 2), Double(y - n / 2), Double(z - n / 2))
+                        if dx * dx + dy * dy + dz * dz > radius * radius { factor = outside }
+                    }
+                    out[x + offset, y + offset, z + offset] = volume[x, y, z] * Float(factor)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The centred N×N spectrum of the projection along `rotation`, computed for
+    /// kx² + ky² ≤ maxRadius² (Fourier pixels of the N box; default N/2) and 0 elsewhere.
+    public func projection(_ rotation: RotationMatrix, maxRadius: Double? = nil) -> HalfComplexImage {
+        var out = HalfComplexImage(size: size)
+        out.values.withUnsafeMutableBufferPointer { project(rotation, maxRadius: maxRadius, into: $0) }
+        return out
+    }
+
+    /// As `projection(_:maxRadius:)`, writing into `output` ((N/2 + 1)·N values); allocation-free.
+    public func project(_ rotation: RotationMatrix, maxRadius: Double? = nil,
+                        into output: UnsafeMutableBufferPointer<Complex<Float>>) {
+        let n = size, w = n / 2 + 1, np = transform.size, wp = np / 2 + 1, halfNp = np / 2
+        precondition(output.count == w * n, "Projection buffer needs (N/2+1)·N values")
+        let radius = maxRadius ?? Double(n / 2)
+        let p = Float(padding)
+        // Columns of P·M for the in-plane axes.
+        let (ax, ay, az) = (p * Float(rotation[0, 0]), p * Float(rotation[1, 0]), p * Float(rotation[2, 0]))
+        let (bx, by, bz) = (p * Float(rotation[0, 1]), p * Float(rotation[1, 1]), p * Float(rotation[2, 1]))
+        transform.values.withUnsafeBufferPointer { t in
+            for j in 0..<n {
+                let kyInt = FourierGrid.frequency(index: j, size: n)
+                let ky = Float(kyInt)
+                let rowBase = w * j
+                // Columns inside the radius: kx ≤ √(r² − ky²).
+                let remaining = radius * radius - Double(kyInt * kyInt)
+                let lastColumn = remaining < 0 ? -1 : Swift.min(w - 1, Int(remaining.squareRoot()))
+                for i in 0..<w where i > lastColumn { output[rowBase + i] = .zero }
+                guard lastColumn >= 0 else { continue }
+                for i in 0...lastColumn {
+                    let kx = Float(i)
+                    var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                    var conjugate = false
+                    if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
+                    let value = Self.interpolate(t, qx, qy, qz, width: wp, size: np, half: halfNp)
+                    output[rowBase + i] = conjugate ? value.conjugate : value
+                }
+            }
+        }
+    }
+
+    /// Trilinear interpolation of a half-space array at (qx ≥ 0, qy, qz) in Fourier pixels;
+    /// neighbours outside x ∈ [0, Np/2], y, z ∈ [−Np/2, Np/2 − 1] contribute 0.
+    @inline(__always)
+    static func interpolate(_ t: UnsafeBufferPointer<Complex<Float>>, _ qx: Float, _ qy: Float, _ qz: Float,
+                            width wp: Int, size np: Int, half: Int) -> Complex<Float> {
+        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+        let dx = qx - Float(x0), dy = qy - Float(y0), dz = qz - Float(z0)
+        if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
+            // All 8 neighbours inside: branch-free path.
+            let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+            let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+            let f = UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: Float.self)
+            let a00 = f + 2 * (wp * (yi0 + np * zi0) + x0), a10 = f + 2 * (wp * (yi1 + np * zi0) + x0)
+            let a01 = f + 2 * (wp * (yi0 + np * zi1) + x0), a11 = f + 2 * (wp * (yi1 + np * zi1) + x0)
+            let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+            let w00 = ey * ez, w10 = dy * ez, w01 = ey * dz, w11 = dy * dz
+            let re = (a00[0] * ex + a00[2] * dx) * w00 + (a10[0] * ex + a10[2] * dx) * w10
+                + (a01[0] * ex + a01[2] * dx) * w01 + (a11[0] * ex + a11[2] * dx) * w11
+            let im = (a00[1] * ex + a00[3] * dx) * w00 + (a10[1] * ex + a10[3] * dx) * w10
+                + (a01[1] * ex + a01[3] * dx) * w01 + (a11[1] * ex + a11[3] * dx) * w11
+            return Complex(re, im)
+        }
+        var re: Float = 0, im: Float = 0
+        for c in 0..<2 {
+            let z = z0 + c
+            if z < -half || z >= half { continue }
+            let wz = c == 0 ? 1 - dz : dz
+            let zi = z < 0 ? z + np : z
+            for b in 0..<2 {
+                let y = y0 + b
+                if y < -half || y >= half { continue }
+                let wyz = (b == 0 ? 1 - dy : dy) * wz
+                let row = wp * ((y < 0 ? y + np : y) + np * zi)
+                for a in 0..<2 {
+                    let x = x0 + a
+                    if x > half { continue }
+                    let weight = (a == 0 ? 1 - dx : dx) * wyz
+                    let v = t[row + x]
+                    re += v.real * weight
+                    im += v.imaginary * weight
+                }
+            }
+        }
+        return Complex(re, im)
+    }
+}
+
+/// ⌊v⌋ without a libm call (`rounded(.down)` is one on baseline x86-64, which lacks SSE4.1).
+@inline(__always) func trilinearFloor(_ v: Float) -> Int {
+    let t = Int(v)
+    return v < Float(t) ? t - 1 : t
+}
+
+/// ⌊v⌋ without a libm call.
+@inline(__always) func trilinearFloor(_ v: Double) -> Int {
+    let t = Int(v)
+    return v < Double(t) ? t - 1 : t
+}

@@ -1,0 +1,156 @@
+import Numerics
+
+/// Direct Fourier reconstruction sums for one half set (algorithm reference §8.2).
+///
+/// Both accumulators are **plain sums** over inserted images, in Float64, so partial
+/// accumulators from threads or MPI ranks combine by element-wise addition (`add(_:)`, or an
+/// in-place SUM Allreduce of `numerator` and `ctfSquared`). Nothing is normalised until
+/// `finalised(...)`, which works on a copy. For bit-identical results across runs, sum partials
+/// in a fixed order (e.g. thread partials by thread index, then rank order in the Allreduce).
+///
+/// Grid: a centred half-space Fourier array of box Np = P·N (P = padding), layout of
+/// `HalfComplexVolume` — index i + (Np/2 + 1)·(j + Np·l) with kx = i, ky/kz = j/l or j/l − Np.
+/// An image frequency (kx, ky) of the N box lands at P·M·(kx, ky, 0)ᵀ.
+///
+/// Not thread-safe for concurrent insertion: give each thread its own accumulator and `add` them.
+public struct ReconstructionAccumulator: Sendable {
+    /// Box N of the images and of the reconstructed map, pixels.
+    public let size: Int
+    /// Integer padding factor P of the Fourier grid.
+    public let padding: Int
+    /// Σ X̂·CTF·w as interleaved (re, im) pairs: 2·(Np/2 + 1)·Np² values.
+    public var numerator: [Double]
+    /// Σ CTF²·w: (Np/2 + 1)·Np² values.
+    public var ctfSquared: [Double]
+
+    /// Box of the Fourier grid, P·N.
+    @inlinable public var paddedSize: Int { padding * size }
+
+    /// Empty sums for images of box `size` (even), on a grid padded by `padding`.
+    public init(size: Int, padding: Int = 1) {
+        precondition(size > 0 && size % 2 == 0 && padding >= 1, "Reconstruction needs an even box and padding ≥ 1")
+        self.size = size
+        self.padding = padding
+        let np = padding * size
+        let count = (np / 2 + 1) * np * np
+        numerator = [Double](repeating: 0, count: 2 * count)
+        ctfSquared = [Double](repeating: 0, count: count)
+    }
+
+    /// Adds another accumulator of the same geometry (partial sums from a thread or rank).
+    public mutating func add(_ other: ReconstructionAccumulator) {
+        precondition(other.size == size && other.padding == padding, "Accumulators differ in geometry")
+        numerator.withUnsafeMutableBufferPointer { a in
+            other.numerator.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
+        }
+        ctfSquared.withUnsafeMutableBufferPointer { a in
+            other.ctfSquared.withUnsafeBufferPointer { b in for i in 0..<a.count { a[i] += b[i] } }
+        }
+    }
+
+    /// Inserts one image (§8.2): value = X̂·CTF·w and ctf2 = CTF²·w are spread to the 8 grid
+    /// neighbours of P·M·(kx, ky, 0) with trilinear weights (1−|dx|)(1−|dy|)(1−|dz|).
+    ///
+    /// - Parameters:
+    ///   - spectrum: centred, ÷N²-normalised spectrum of the (centred) image, box N.
+    ///   - ctf: CTF on the same half-plane grid, or nil for CTF ≡ 1. A frequency-dependent weight
+    ///     W(k) can be folded in by passing spectrum·√W and CTF·√W.
+    ///   - rotation: M for the image's Euler angles.
+    ///   - weight: per-image weight w.
+    ///   - maxRadius: only image frequencies with |k| ≤ maxRadius (N-box Fourier pixels;
+    ///     default N/2) are inserted.
+    ///
+    /// Points with negative x are inserted at their Friedel mate with the conjugate value; the
+    /// half-plane is visited once (kx ≥ 1 for every ky, kx = 0 for ky ≥ 0), and the missing
+    /// Friedel contributions on the x = 0 plane are restored by `finalised`.
+    public mutating func insert(_ spectrum: HalfComplexImage, ctf: [Float]?, rotation: RotationMatrix,
+                                weight: Double, maxRadius: Double? = nil) {
+        precondition(spectrum.size == size, "Image box differs from the reconstruction box")
+        precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
+        let n = size, w = n / 2 + 1, np = paddedSize, wp = np / 2 + 1, half = np / 2
+        let radius = maxRadius ?? Double(n / 2)
+        let r2 = radius * radius
+        let p = Double(padding)
+        let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
+        let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
+        let hasCTF = ctf != nil, ctfValues = ctf ?? []
+        numerator.withUnsafeMutableBufferPointer { num in
+            ctfSquared.withUnsafeMutableBufferPointer { c2 in
+                spectrum.values.withUnsafeBufferPointer { x in
+                    ctfValues.withUnsafeBufferPointer { ctfGrid in
+                        for j in 0..<n {
+                            let kyInt = FourierGrid.frequency(index: j, size: n)
+                            let ky = Double(kyInt)
+                            let remaining = r2 - ky * ky
+                            guard remaining >= 0 else { continue }
+                            let lastColumn = Swift.min(w - 1, Int(remaining.squareRoot()))
+                            let firstColumn = kyInt >= 0 ? 0 : 1
+                            guard firstColumn <= lastColumn else { continue }
+                            for i in firstColumn...lastColumn {
+                                let kx = Double(i)
+                                let c = hasCTF ? Double(ctfGrid[i + w * j]) : 1
+                                let v = x[i + w * j]
+                                let re = Double(v.real) * c * weight
+                                var im = Double(v.imaginary) * c * weight
+                                let cc = c * c * weight
+                                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                                if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
+                                Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds (re, im)·weight and ctf2·weight to the 8 neighbours of (qx ≥ 0, qy, qz); neighbours
+    /// outside x ≤ Np/2, y, z ∈ [−Np/2, Np/2 − 1] are dropped.
+    @inline(__always)
+    static func splat(_ num: UnsafeMutableBufferPointer<Double>, _ c2: UnsafeMutableBufferPointer<Double>,
+                      _ qx: Double, _ qy: Double, _ qz: Double, _ re: Double, _ im: Double, _ cc: Double,
+                      width wp: Int, size np: Int, half: Int) {
+        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+        let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
+        if x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half {
+            // All 8 neighbours inside: branch-free path.
+            let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+            let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+            let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+            let rows = (wp * (yi0 + np * zi0) + x0, wp * (yi1 + np * zi0) + x0,
+                        wp * (yi0 + np * zi1) + x0, wp * (yi1 + np * zi1) + x0)
+            let rowWeights = (ey * ez, dy * ez, ey * dz, dy * dz)
+            let numerator = num.baseAddress!, weights = c2.baseAddress!
+            @inline(__always) func add(_ index: Int, _ rowWeight: Double) {
+                let w0 = rowWeight * ex, w1 = rowWeight * dx
+                let p = numerator + 2 * index
+                p[0] += re * w0; p[1] += im * w0; p[2] += re * w1; p[3] += im * w1
+                weights[index] += cc * w0; weights[index + 1] += cc * w1
+            }
+            add(rows.0, rowWeights.0); add(rows.1, rowWeights.1)
+            add(rows.2, rowWeights.2); add(rows.3, rowWeights.3)
+            return
+        }
+        for c in 0..<2 {
+            let z = z0 + c
+            if z < -half || z >= half { continue }
+            let wz = c == 0 ? 1 - dz : dz
+            let zi = z < 0 ? z + np : z
+            for b in 0..<2 {
+                let y = y0 + b
+                if y < -half || y >= half { continue }
+                let wyz = (b == 0 ? 1 - dy : dy) * wz
+                let row = wp * ((y < 0 ? y + np : y) + np * zi)
+                for a in 0..<2 {
+                    let xx = x0 + a
+                    if xx > half { continue }
+                    let weight = (a == 0 ? 1 - dx : dx) * wyz
+                    let index = row + xx
+                    num[2 * index] += re * weight
+                    num[2 * index + 1] += im * weight
+                    c2[index] += cc * weight
+                }
+            }
+        }
+    }
+}
