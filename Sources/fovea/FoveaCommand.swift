@@ -15,6 +15,6 @@ struct FoveaCommand: ParsableCommand {
               mpirun -np 2 fovea info
             """,
         version: FoveaVersion.string,
-        subcommands: [InfoCommand.self]
+        subcommands: [InfoCommand.self, SelfTestCommand.self]
     )
 }
