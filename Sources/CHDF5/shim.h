@@ -3,6 +3,7 @@
 #ifndef FOVEA_CHDF5_SHIM_H
 #define FOVEA_CHDF5_SHIM_H
 #include <hdf5.h>
+#include <fcntl.h>
 
 static inline hid_t fovea_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t fovea_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
@@ -45,6 +46,33 @@ static inline long long fovea_h5_attribute_count(hid_t object) {
     if (H5Oget_info(object, &info) < 0) return -1;
 #endif
     return (long long)info.num_attrs;
+}
+
+/// Marks the file descriptor of a file opened with the default (sec2) driver close-on-exec, so
+/// processes spawned while the file is open (tests, tools) do not inherit it — an inherited
+/// descriptor keeps HDF5's advisory lock alive after the file is closed here.
+static inline void fovea_h5f_set_close_on_exec(hid_t file) {
+    hid_t access = H5Fget_access_plist(file);
+    if (access < 0) return;
+    hid_t driver = H5Pget_driver(access);
+    H5Pclose(access);
+    if (driver != H5FD_SEC2) return;
+    void *handle = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == NULL) return;
+    int descriptor = *(int *)handle;
+    int flags = fcntl(descriptor, F_GETFD);
+    if (flags >= 0) fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC);
+}
+
+/// Turns HDF5's advisory file lock off in a file-access property list, where the library has the
+/// setting (1.10.7+, 1.12.1+); returns 0 when it was set, -1 when unavailable.
+static inline int fovea_h5p_disable_file_locking(hid_t file_access) {
+#if H5_VERSION_GE(1, 12, 1) || (H5_VERSION_GE(1, 10, 7) && !H5_VERSION_GE(1, 12, 0))
+    return H5Pset_file_locking(file_access, 0, 1) < 0 ? -1 : 0;
+#else
+    (void)file_access;
+    return -1;
+#endif
 }
 
 typedef struct { char *text; size_t capacity; } fovea_h5e_message_buffer;

@@ -9,8 +9,9 @@ import Foundation
 /// or read in a scope with `HDF5File.read(_:_:)`.
 ///
 /// Closing the file (explicitly, or when the last reference goes) also closes every group and
-/// dataset still open in it. HDF5's serial library allows one writer: while a process has a
-/// file open for writing, others cannot open it.
+/// dataset still open in it. A file opened `.readWrite` is locked (others cannot open it for
+/// writing meanwhile); read-only opens take no lock, since complete files replace old ones by
+/// rename. `HDF5_USE_FILE_LOCKING=FALSE` turns locking off altogether (some network file systems).
 public final class HDF5File: HDF5Group {
     public enum Mode: Sendable {
         case readOnly, readWrite
@@ -22,9 +23,11 @@ public final class HDF5File: HDF5Group {
         let id = try HDF5Lock.run { () throws -> hid_t in
             let access = Self.strongCloseAccessList()
             defer { H5Pclose(access) }
-            return try errors.checkID(
+            let id = try errors.checkID(
                 H5Fcreate(diskPath, fovea_h5f_acc_trunc(), hid_t(H5P_DEFAULT), access),
                 at: nil, "cannot create the HDF5 file (check the folder exists and is writable)")
+            fovea_h5f_set_close_on_exec(id)
+            return id
         }
         super.init(id: id, ownerFile: nil, path: "/", errors: errors)
     }
@@ -38,9 +41,15 @@ public final class HDF5File: HDF5Group {
             }
             let access = Self.strongCloseAccessList()
             defer { H5Pclose(access) }
+            // Readers take no lock: files are replaced by rename, so a reader always sees a
+            // complete file, and a lock held through a descriptor inherited by a spawned process
+            // would otherwise make reads fail ("unable to lock file") long after the writer closed.
+            if mode == .readOnly { _ = fovea_h5p_disable_file_locking(access) }
             let flags = mode == .readOnly ? fovea_h5f_acc_rdonly() : fovea_h5f_acc_rdwr()
-            return try errors.checkID(H5Fopen(path, flags, access), at: nil,
-                                      "cannot open as an HDF5 file (not HDF5, truncated, or open for writing elsewhere)")
+            let id = try errors.checkID(H5Fopen(path, flags, access), at: nil,
+                                        "cannot open as an HDF5 file (not HDF5, truncated, or open for writing elsewhere)")
+            fovea_h5f_set_close_on_exec(id)
+            return id
         }
         super.init(id: id, ownerFile: nil, path: "/", errors: errors)
     }

@@ -28,6 +28,10 @@ extension Int64: HDF5Scalar {
     public static var hdf5MemoryType: hid_t { fovea_h5t_native_int64() }
     public static var hdf5ElementKind: HDF5ElementKind { .int64 }
 }
+extension UInt8: HDF5Scalar {
+    public static var hdf5MemoryType: hid_t { fovea_h5t_native_uint8() }
+    public static var hdf5ElementKind: HDF5ElementKind { .uint8 }
+}
 /// `Int` is stored as a 64-bit signed integer (Fovea supports 64-bit platforms only).
 extension Int: HDF5Scalar {
     public static var hdf5MemoryType: hid_t { fovea_h5t_native_int64() }
@@ -36,7 +40,7 @@ extension Int: HDF5Scalar {
 
 /// What one element of a dataset or attribute is, as stored in the file.
 public enum HDF5ElementKind: Equatable, Sendable, CustomStringConvertible {
-    case float32, float64, int32, int64
+    case float32, float64, int32, int64, uint8
     /// A string; `fixedLength` is the byte length of a fixed-length string, nil for variable length.
     case string(fixedLength: Int?)
     /// Anything else (other integer sizes, compounds, …), with HDF5's class number.
@@ -48,6 +52,7 @@ public enum HDF5ElementKind: Equatable, Sendable, CustomStringConvertible {
         case .float64: return "float64"
         case .int32: return "int32"
         case .int64: return "int64"
+        case .uint8: return "uint8"
         case .string(let length?): return "fixed-length string of \(length) bytes"
         case .string(nil): return "variable-length string"
         case .other(let typeClass, let size): return "unsupported HDF5 type (class \(typeClass), \(size) bytes)"
@@ -63,6 +68,7 @@ public enum HDF5ElementKind: Equatable, Sendable, CustomStringConvertible {
         case H5T_FLOAT where size == 8: return .float64
         case H5T_INTEGER where H5Tget_sign(type) == H5T_SGN_2 && size == 4: return .int32
         case H5T_INTEGER where H5Tget_sign(type) == H5T_SGN_2 && size == 8: return .int64
+        case H5T_INTEGER where H5Tget_sign(type) == H5T_SGN_NONE && size == 1: return .uint8
         case H5T_STRING: return .string(fixedLength: H5Tis_variable_str(type) > 0 ? nil : size)
         default: return .other(typeClass: typeClass.rawValue, size: size)
         }

@@ -9,8 +9,8 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Print MPI ranks, hosts, library versions and threads per rank.",
         discussion: """
-            Rank 0 prints the versions of Fovea, MPI, FFTW and HDF5, then one line per rank with
-            its host and threads (gathered from every rank). Use it to check an installation or a
+            Rank 0 prints the versions of Fovea, MPI, FFTW and HDF5, then one line per rank with \
+            its host and threads (gathered from every rank). Use it to check an installation or a \
             Slurm allocation.
 
             Example:

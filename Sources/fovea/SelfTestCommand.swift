@@ -23,7 +23,7 @@ struct CollectivesSelfTest: ParsableCommand {
         commandName: "collectives",
         abstract: "Check allreduce (sum/max/min), broadcast, barrier and gathering on every rank.",
         discussion: """
-            Prints OK on rank 0 when every check passes on every rank; otherwise each rank prints
+            Prints OK on rank 0 when every check passes on every rank; otherwise each rank prints \
             its mismatches and every rank exits with status 1.
 
             Example:

@@ -27,6 +27,7 @@ private let shapes: [[Int]] = [[], [1], [7], [3, 4], [2, 3, 5], [2, 1, 3, 2], [0
                     try file.writeDataset("i32/\(index)", ramp(count) { Int32($0) * -7 + Int32.max - 100 }, shape: shape)
                     try file.writeDataset("i64/\(index)", ramp(count) { Int64($0) * 3 - (1 << 40) }, shape: shape)
                     try file.writeDataset("int/\(index)", ramp(count) { $0 - 5 }, shape: shape)
+                    try file.writeDataset("u8/\(index)", ramp(count) { UInt8(truncatingIfNeeded: $0 * 37) }, shape: shape)
                 }
             }
             try HDF5File.read(path) { file in
@@ -41,6 +42,8 @@ private let shapes: [[Int]] = [[], [1], [7], [3, 4], [2, 3, 5], [2, 1, 3, 2], [0
                     #expect(try file.readDataset("i64/\(index)", as: Int64.self) == ramp(count) { Int64($0) * 3 - (1 << 40) })
                     #expect(try file.readDataset("int/\(index)", as: Int.self) == ramp(count) { $0 - 5 })
                     #expect(try file.openDataset("int/\(index)").elementKind() == .int64)
+                    #expect(try file.readDataset("u8/\(index)", as: UInt8.self) == ramp(count) { UInt8(truncatingIfNeeded: $0 * 37) })
+                    #expect(try file.openDataset("u8/\(index)").elementKind() == .uint8)
                 }
             }
         }
@@ -192,6 +195,8 @@ private let shapes: [[Int]] = [[], [1], [7], [3, 4], [2, 3, 5], [2, 1, 3, 2], [0
             try Data("not hdf5".utf8).write(to: URL(fileURLWithPath: notHDF5))
             let error = #expect(throws: FormatError.self) { try HDF5File(openingAt: notHDF5) }
             #expect(error?.file == notHDF5)
+            // HDF5's own innermost explanation is appended to the message.
+            #expect(error?.message.contains("(HDF5: ") == true, "\(String(describing: error))")
             #expect(throws: FormatError.self) { try HDF5File(openingAt: folder + "/absent.h5") }
         }
     }
