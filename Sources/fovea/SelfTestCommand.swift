@@ -8,7 +8,7 @@ struct SelfTestCommand: ParsableCommand {
         commandName: "selftest",
         abstract: "Internal checks of this installation that need several MPI ranks.",
         shouldDisplay: false,
-        subcommands: [CollectivesSelfTest.self]
+        subcommands: [CollectivesSelfTest.self, AbortSelfTest.self]
     )
 }
 
@@ -70,6 +70,33 @@ struct CollectivesSelfTest: ParsableCommand {
             }
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `fovea selftest abort`: one rank calls `abort` while the others wait in a barrier; the whole
+/// job must end promptly with a non-zero status (checked by scripts/checks/20-mpi-collectives.sh).
+struct AbortSelfTest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abort",
+        abstract: "One rank aborts the job while the others wait in a barrier."
+    )
+
+    @Option(help: "The rank that aborts.") var rank = 0
+    @Option(help: "The exit code passed to MPI_Abort.") var exitCode: Int32 = 3
+
+    func run() throws {
+        MPIEnvironment.initialize()
+        defer { MPIEnvironment.finalize() }
+        let comm = try MPICommunicator()
+        guard (0..<comm.size).contains(rank) else {
+            throw ValidationError("--rank \(rank) is not a rank of this \(comm.size)-rank job.")
+        }
+        if comm.rank == rank {
+            print("rank \(comm.rank): aborting with exit code \(exitCode)")
+            comm.abort(exitCode: exitCode)
+        }
+        try comm.barrier()   // never completes: the aborting rank does not arrive
+        print("rank \(comm.rank): passed the barrier although rank \(rank) aborted")
     }
 }
 

@@ -31,6 +31,13 @@ info_lists_every_rank() {   # rank 0 prints the host of every rank, gathered ove
     for r in 0 1 2; do grep -q "^rank $r of 3 on host " "$out" || return 1; done
     [ "$(grep -c '^rank ' "$out")" -eq 3 ] && [ "$(grep -c '^MPI ranks: 3' "$out")" -eq 1 ]
 }
+abort_ends_job() {   # one rank's abort ends every rank promptly with a non-zero status
+    local out="$CHECK_TMP/abort.txt" start=$SECONDS
+    env $(mpi_clean_env) timeout 60 "${MPIRUN[@]}" -np 3 "$FOVEA" selftest abort --rank 1 --exit-code 3 > "$out" 2>&1
+    local rc=$?
+    cat "$out"; echo "exit status $rc after $((SECONDS - start)) s"
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "rank 1: aborting" "$out" && ! grep -q "passed the barrier" "$out"
+}
 check "collectives, mpirun -np 1" collectives 1
 check "collectives, mpirun -np 2" collectives 2
 check "collectives, mpirun -np 3 (oversubscribed)" collectives 3
@@ -40,3 +47,4 @@ check "collectives, -np 3, 1000003-byte messages, 300001 elements" collectives 3
 check "collectives, message size from FOVEA_MPI_MAX_MESSAGE_BYTES" collectives_env_size
 check "collectives, malformed FOVEA_MPI_MAX_MESSAGE_BYTES fails" collectives_bad_size_fails
 check "fovea info, -np 3 lists every rank's host" info_lists_every_rank
+check "abort on one of 3 ranks ends the job non-zero" abort_ends_job
