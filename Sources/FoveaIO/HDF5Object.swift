@@ -49,7 +49,7 @@ public class HDF5Object {
         return id
     }
 
-    /// Throws a `FormatError` naming the file and `objectPath` (default: this object).
+    /// A `FormatError` naming the file and `objectPath` (default: this object), to throw.
     func fail(_ message: String, at objectPath: String? = nil) -> FormatError {
         errors.error(at: objectPath ?? path, message)
     }
