@@ -238,6 +238,24 @@ private let shapes: [[Int]] = [[], [1], [7], [3, 4], [2, 3, 5], [2, 1, 3, 2], [0
         }
     }
 
+    @Test func objectsEscapingAWriteScopeAreClosedWithTheFile() throws {
+        try withTemporaryFolder { folder in
+            let path = folder + "/escape.h5"
+            var escaped: HDF5Dataset?
+            try HDF5File.write(to: path) { file in
+                escaped = try file.createDataset("kept", of: Double.self, shape: [3])
+                try escaped?.write([1.0, 2, 3])
+            }
+            // The file was complete and renamed although the dataset object was still referenced.
+            #expect(try HDF5File.read(path) { try $0.readDataset("kept", as: Double.self) } == [1, 2, 3])
+            #expect(throws: FormatError.self) { try escaped?.read(as: Double.self) }
+            let error = #expect(throws: FormatError.self) {
+                try HDF5File.write(to: folder + "/no/such/folder/x.h5") { _ in }
+            }
+            #expect(error?.file == folder + "/no/such/folder/x.h5")
+        }
+    }
+
     @Test(.enabled(if: h5dumpPath != nil, "h5dump (Debian hdf5-tools) not installed"))
     func h5dumpReadsWhatWeWrite() throws {
         try withTemporaryFolder { folder in
