@@ -40,7 +40,7 @@ public enum MPIEnvironment {
         var buffer = [CChar](repeating: 0, count: Int(fovea_mpi_max_processor_name()) + 1)
         var length: Int32 = 0
         MPI_Get_processor_name(&buffer, &length)
-        return String(cString: buffer)
+        return decodeCString(buffer)
     }
 
     /// The MPI library's own version line, e.g. "Open MPI v4.1.4, …".
@@ -48,7 +48,7 @@ public enum MPIEnvironment {
         var buffer = [CChar](repeating: 0, count: Int(fovea_mpi_max_library_version_string()) + 1)
         var length: Int32 = 0
         MPI_Get_library_version(&buffer, &length)
-        return String(cString: buffer).split(separator: "\n").first.map(String.init) ?? ""
+        return decodeCString(buffer).split(separator: "\n").first.map(String.init) ?? ""
     }
 
     /// The MPI standard version the library implements, e.g. "3.1".
@@ -56,5 +56,10 @@ public enum MPIEnvironment {
         var major: Int32 = 0, minor: Int32 = 0
         MPI_Get_version(&major, &minor)
         return "\(major).\(minor)"
+    }
+
+    /// The UTF-8 text before the first NUL of a buffer MPI filled.
+    private static func decodeCString(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

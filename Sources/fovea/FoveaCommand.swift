@@ -15,6 +15,10 @@ struct FoveaCommand: ParsableCommand {
               mpirun -np 2 fovea info
             """,
         version: FoveaVersion.string,
-        subcommands: [InfoCommand.self, SimulateCommand.self]
+        subcommands: [
+            InfoCommand.self,
+            SimulateCommand.self,
+            SelfTestCommand.self,
+        ]
     )
 }

@@ -9,8 +9,9 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Print MPI ranks, hosts, library versions and threads per rank.",
         discussion: """
-            Every rank prints one line with its rank and host; rank 0 also prints the versions of
-            Fovea, MPI, FFTW and HDF5. Use it to check an installation or a Slurm allocation.
+            Rank 0 prints the versions of Fovea, MPI, FFTW and HDF5, then one line per rank with \
+            its host and threads (gathered from every rank). Use it to check an installation or a \
+            Slurm allocation.
 
             Example:
               mpirun -np 2 fovea info
@@ -23,16 +24,24 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         MPIEnvironment.initialize()
         defer { MPIEnvironment.finalize() }
-        let rank = MPIEnvironment.worldRank
-        let size = MPIEnvironment.worldSize
-        if rank == 0 {
-            print("fovea \(FoveaVersion.string)")
-            print("MPI ranks: \(size)")
-            print("MPI library: \(MPIEnvironment.libraryVersion) (MPI standard \(MPIEnvironment.standardVersion))")
-            print("FFTW: \(FFTWLibrary.version)")
-            print("HDF5: \(HDF5Library.version)")
-            print("threads per rank: \(threadOptions.resolvedThreads)")
+        let comm = try MPICommunicator()
+        let threads = threadOptions.resolvedThreads
+        // Every rank's host and thread count, gathered so rank 0 prints them in rank order.
+        let hosts = try comm.allGather(MPIEnvironment.processorName, width: 256)
+        var threadCounts = [Int64](repeating: 0, count: comm.size)
+        threadCounts[comm.rank] = Int64(threads)
+        try comm.allreduce(&threadCounts, .sum)
+        guard comm.isRoot else { return }
+        print("fovea \(FoveaVersion.string)")
+        print("MPI ranks: \(comm.size)")
+        print("MPI library: \(MPIEnvironment.libraryVersion) (MPI standard \(MPIEnvironment.standardVersion))")
+        print("FFTW: \(FFTWLibrary.version)")
+        print("HDF5: \(HDF5Library.version)")
+        print("threads per rank: \(threads)")
+        print("MPI max message: \(comm.maxMessageBytes) bytes")
+        print("distinct hosts: \(Set(hosts).count)")
+        for (rank, host) in hosts.enumerated() {
+            print("rank \(rank) of \(comm.size) on host \(host), threads \(threadCounts[rank])")
         }
-        print("rank \(rank) of \(size) on host \(MPIEnvironment.processorName), threads \(threadOptions.resolvedThreads)")
     }
 }
