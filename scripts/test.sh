@@ -9,7 +9,7 @@ swift build -c release --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compil
 swift build -c release --build-tests >/dev/null   # fail here if the build failed
 echo "== swift test"
 swift test -c release --skip-build --disable-xctest 2>&1 | tee /tmp/fovea-swift-test.log \
-    | grep -vE '^\S+ (Test [A-Za-z_0-9]+\(.*(started|passed)|Suite .*(started|passed))' || true
+    | grep -vE '^\S+ (Test ([A-Za-z_0-9]+\(|").*(started|passed)|Suite .*(started|passed))' || true
 grep -qE 'Test run with [0-9]+ tests? .*passed' /tmp/fovea-swift-test.log || { echo "swift test failed"; exit 1; }
 echo "== multi-rank checks"
 scripts/mpi-checks.sh .build/release/fovea

@@ -17,6 +17,7 @@ struct FoveaCommand: ParsableCommand {
         version: FoveaVersion.string,
         subcommands: [
             InfoCommand.self,
+            InspectCommand.self,
             SimulateCommand.self,
             SelfTestCommand.self,
         ]
