@@ -1,0 +1,92 @@
+# The sbatch templates in slurm/ on a real, private single-node Slurm (slurm/local-slurm.sh):
+# the single-node and both multi-node templates run `fovea info` on 2 ranks (the multi-node ones
+# squeezed onto this one node with --nodes=1), and the requeue template survives a forced
+# time-limit signal with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
+# Sourced by scripts/mpi-checks.sh ($FOVEA, $CHECK_TMP and `check` come from there).
+# Slurm runs in its own folder and on free ports, so it does not disturb another local Slurm;
+# it is brought down when these checks end, or on exit if they are interrupted.
+
+SLURM_CHECK_DIR="$CHECK_TMP/slurm"
+SLURM_CHECK_ENV=(FOVEA_SLURM_DIR="$SLURM_CHECK_DIR" FOVEA_SLURM_CPUS=4)
+export SLURM_CONF="$SLURM_CHECK_DIR/slurm.conf"
+
+slurm_check_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down >/dev/null 2>&1 || true; }
+# Bring Slurm down before whatever the enclosing script does on exit (removing $CHECK_TMP).
+slurm_previous_exit_trap="$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")"
+trap 'slurm_check_down; eval "$slurm_previous_exit_trap"' EXIT
+
+# Prints the final "JobState=... ExitCode=... Restarts=..." of job $1 once it has ended (polls
+# `scontrol show job` every second: `sbatch --wait` polls far more slowly); fails after $2 s.
+slurm_wait_for_job() {
+    local id="$1" limit="$2" start=$SECONDS record
+    while :; do
+        record="$(scontrol show job "$id" 2>/dev/null | grep -oE '(JobState|ExitCode|Restarts)=[^ ]+' | tr '\n' ' ')"
+        case "$record" in
+            *JobState=COMPLETED*|*JobState=FAILED*|*JobState=CANCELLED*|*JobState=TIMEOUT*|*JobState=NODE_FAIL*|*JobState=OUT_OF_MEMORY*|*JobState=BOOT_FAIL*|*JobState=DEADLINE*)
+                echo "job $id after $((SECONDS - start)) s: $record"; return 0 ;;
+        esac
+        if [ $((SECONDS - start)) -ge "$limit" ]; then
+            echo "job $id still not finished after $limit s: $record"; scancel "$id"; return 1
+        fi
+        sleep 1
+    done
+}
+
+slurm_check_up=0
+slurm_up() {
+    chmod a+x "$CHECK_TMP"   # munged wants every folder above its socket searchable by all
+    eval "$(env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh up)" && sinfo -N && [ -s "$SLURM_CONF" ] \
+        && slurm_check_up=1
+}
+# Later checks fail at once when Slurm is not up (sbatch would retry for 10 s).
+slurm_is_up() { [ "$slurm_check_up" -eq 1 ] || { echo "Slurm did not come up"; return 1; }; }
+
+# Submits template $1 running `fovea info` with 2 ranks x 2 threads on one node; checks the output.
+slurm_info_template() {
+    local template="$1" dir="$CHECK_TMP/slurm-$1" id record out
+    slurm_is_up || return 1
+    mkdir -p "$dir"
+    id="$(FOVEA_ARGS="info" sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" \
+        --nodes=1 --ntasks=2 --ntasks-per-node=2 --cpus-per-task=2 --time=2 "slurm/$template.sbatch")" || return 1
+    record="$(slurm_wait_for_job "$id" 60)"; local waited=$?
+    echo "$record"
+    out="$(ls "$dir"/*-"$id".out)" && cat "$out"
+    [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
+        && grep -q "^MPI ranks: 2$" "$out" && grep -q "^rank 0 of 2 .*threads 2$" "$out" \
+        && grep -q "^rank 1 of 2 .*threads 2$" "$out"
+}
+
+# The requeue template with the stand-in: SIGUSR1 to the batch shell (what --signal=B:USR1@...
+# does near the time limit) must end in a checkpoint, a requeue, a --continue run and COMPLETED.
+slurm_requeue_template() {
+    local dir="$CHECK_TMP/slurm-requeue" id record i
+    slurm_is_up || return 1
+    mkdir -p "$dir"
+    id="$(FOVEA="$PWD/scripts/testing/fake-checkpointing-job.sh" FOVEA_RUN_DIR="$dir/run" \
+        FOVEA_ARGS="classify --classes 2 --output $dir/run" \
+        sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" --ntasks=2 --cpus-per-task=1 --time=2 \
+        slurm/fovea-requeue.sbatch)" || return 1
+    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
+    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
+    scancel --signal=USR1 --batch "$id" || return 1
+    record="$(slurm_wait_for_job "$id" 60)"; local waited=$?
+    echo "$record"
+    cat "$dir"/*-"$id".out
+    echo "runs: $(tr '\n' ' ' < "$dir/run/fake-runs.txt")"
+    [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
+        && [[ "$record" == *"Restarts=1"* ]] \
+        && [ "$(cat "$dir/run/fake-runs.txt")" = "$(printf 'run 1\nrun 2')" ] \
+        && grep -q "SIGUSR1" "$dir/run/checkpoint.h5" \
+        && grep -q "^completed after continuing from 'fake checkpoint from run 1, SIGUSR1'$" "$dir/run/fake-final.txt" \
+        && grep -q "requeueing job $id" "$dir"/*-"$id".out \
+        && grep -q "restart 1.*classify --continue $dir/run$" "$dir"/*-"$id".out
+}
+
+slurm_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down && ! env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh status | grep -q running; }
+
+check "slurm: private single-node Slurm comes up" slurm_up
+check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node
+check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-srun
+check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-mpirun
+check "slurm: fovea-requeue.sbatch checkpoints on SIGUSR1, requeues, continues" slurm_requeue_template
+check "slurm: Slurm goes down" slurm_down
