@@ -1,13 +1,15 @@
 # The sbatch templates in slurm/ on a real, private single-node Slurm (slurm/local-slurm.sh):
 # the single-node and both multi-node templates run `fovea info` on 2 ranks (the multi-node ones
-# squeezed onto this one node with --nodes=1), and the requeue template survives a forced
-# time-limit signal with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
+# squeezed onto this one node with --nodes=1), and the requeue template survives the time-limit
+# signal, forced and real, with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
+# Takes ≈ 45 s, most of it waiting for the real signal (slurmctld checks limits every 30 s) and for
+# the requeued jobs to become eligible again (cred_expire=10 in local-slurm.sh).
 # Sourced by scripts/mpi-checks.sh ($FOVEA, $CHECK_TMP and `check` come from there).
 # Slurm runs in its own folder and on free ports, so it does not disturb another local Slurm;
 # it is brought down when these checks end, or on exit if they are interrupted.
 
 SLURM_CHECK_DIR="$CHECK_TMP/slurm"
-SLURM_CHECK_ENV=(FOVEA_SLURM_DIR="$SLURM_CHECK_DIR" FOVEA_SLURM_CPUS=4)
+SLURM_CHECK_ENV=(FOVEA_SLURM_DIR="$SLURM_CHECK_DIR" FOVEA_SLURM_CPUS=8)
 export SLURM_CONF="$SLURM_CHECK_DIR/slurm.conf"
 
 slurm_check_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down >/dev/null 2>&1 || true; }
@@ -56,20 +58,24 @@ slurm_info_template() {
         && grep -q "^rank 1 of 2 .*threads 2$" "$out"
 }
 
-# The requeue template with the stand-in: SIGUSR1 to the batch shell (what --signal=B:USR1@...
-# does near the time limit) must end in a checkpoint, a requeue, a --continue run and COMPLETED.
-slurm_requeue_template() {
-    local dir="$CHECK_TMP/slurm-requeue" id record i
+# The requeue template with the stand-in program: SIGUSR1 to the batch shell must end in a
+# checkpoint, a requeue, a `classify --continue` run and COMPLETED with one restart.
+# slurm_requeue_submit NAME [sbatch options]: submits into $CHECK_TMP/slurm-NAME, prints the job id.
+slurm_requeue_submit() {
+    local name="$1" dir="$CHECK_TMP/slurm-$1"; shift
     slurm_is_up || return 1
     mkdir -p "$dir"
-    id="$(FOVEA="$PWD/scripts/testing/fake-checkpointing-job.sh" FOVEA_RUN_DIR="$dir/run" \
-        FOVEA_ARGS="classify --classes 2 --output $dir/run" \
-        sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" --ntasks=2 --cpus-per-task=1 --time=2 \
-        slurm/fovea-requeue.sbatch)" || return 1
-    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
-    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
-    scancel --signal=USR1 --batch "$id" || return 1
-    record="$(slurm_wait_for_job "$id" 60)"; local waited=$?
+    FOVEA="$PWD/scripts/testing/fake-checkpointing-job.sh" FOVEA_RUN_DIR="$dir/run" \
+        FOVEA_ARGS="classify --classes 2 --output $dir/run" FAKE_JOB_SECONDS=100 \
+        sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" "$@" slurm/fovea-requeue.sbatch \
+        | tee "$dir/job-id"
+}
+# slurm_requeue_verify NAME: waits for the job submitted by slurm_requeue_submit NAME; checks it.
+slurm_requeue_verify() {
+    local dir="$CHECK_TMP/slurm-$1" id record
+    id="$(cat "$dir/job-id" 2>/dev/null)"
+    [ -n "$id" ] || { echo "no job was submitted"; return 1; }
+    record="$(slurm_wait_for_job "$id" 90)"; local waited=$?
     echo "$record"
     cat "$dir"/*-"$id".out
     echo "runs: $(tr '\n' ' ' < "$dir/run/fake-runs.txt")"
@@ -78,15 +84,31 @@ slurm_requeue_template() {
         && [ "$(cat "$dir/run/fake-runs.txt")" = "$(printf 'run 1\nrun 2')" ] \
         && grep -q "SIGUSR1" "$dir/run/checkpoint.h5" \
         && grep -q "^completed after continuing from 'fake checkpoint from run 1, SIGUSR1'$" "$dir/run/fake-final.txt" \
+        && grep -q "SIGUSR1 (time limit near): forwarding" "$dir"/*-"$id".out \
         && grep -q "requeueing job $id" "$dir"/*-"$id".out \
         && grep -q "restart 1.*classify --continue $dir/run$" "$dir"/*-"$id".out
 }
+# Forced: `scancel --signal=USR1 --batch` once the stand-in runs (what --signal=B:USR1 does).
+slurm_requeue_forced() {
+    local dir="$CHECK_TMP/slurm-forced" id i
+    id="$(slurm_requeue_submit forced --ntasks=2 --cpus-per-task=1 --time=5)" || return 1
+    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
+    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
+    scancel --signal=USR1 --batch "$id" && slurm_requeue_verify forced
+}
+# Real: a 1-minute limit with the signal 55 s before it (slurmctld checks limits every 30 s, so it
+# comes 5-35 s after the start). Submitted before the other jobs and checked last, so that its wait
+# overlaps theirs. The continued run gets the same limit and signal: it must finish within 5 s
+# (the stand-in finishes at once; a real `fovea classify --continue` here must be tiny).
+slurm_requeue_real_submit() { slurm_requeue_submit real --ntasks=1 --cpus-per-task=1 --time=1 --signal=B:USR1@55; }
 
 slurm_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down && ! env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh status | grep -q running; }
 
 check "slurm: private single-node Slurm comes up" slurm_up
+check "slurm: submit fovea-requeue.sbatch with --time=1 --signal=B:USR1@55" slurm_requeue_real_submit
 check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node
 check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-srun
 check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-mpirun
-check "slurm: fovea-requeue.sbatch checkpoints on SIGUSR1, requeues, continues" slurm_requeue_template
+check "slurm: fovea-requeue.sbatch, forced SIGUSR1: checkpoint, requeue, continue" slurm_requeue_forced
+check "slurm: fovea-requeue.sbatch, real time-limit signal: checkpoint, requeue, continue" slurm_requeue_verify real
 check "slurm: Slurm goes down" slurm_down
