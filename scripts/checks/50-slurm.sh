@@ -43,19 +43,23 @@ slurm_up() {
 # Later checks fail at once when Slurm is not up (sbatch would retry for 10 s).
 slurm_is_up() { [ "$slurm_check_up" -eq 1 ] || { echo "Slurm did not come up"; return 1; }; }
 
-# Submits template $1 running `fovea info` with 2 ranks x 2 threads on one node; checks the output.
+# slurm_info_template TEMPLATE RANKS THREADS: submits TEMPLATE running `fovea info` with RANKS
+# ranks x THREADS threads on one node; checks that every rank reports itself with those threads.
 slurm_info_template() {
-    local template="$1" dir="$CHECK_TMP/slurm-$1" id record out
+    local template="$1" ranks="$2" threads="$3" dir="$CHECK_TMP/slurm-$1-$2" id record out r
     slurm_is_up || return 1
     mkdir -p "$dir"
-    id="$(FOVEA_ARGS="info" sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" \
-        --nodes=1 --ntasks=2 --ntasks-per-node=2 --cpus-per-task=2 --time=2 "slurm/$template.sbatch")" || return 1
+    id="$(FOVEA_ARGS="info" sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" --nodes=1 \
+        --ntasks="$ranks" --ntasks-per-node="$ranks" --cpus-per-task="$threads" --time=2 "slurm/$template.sbatch")" \
+        || return 1
     record="$(slurm_wait_for_job "$id" 60)"; local waited=$?
     echo "$record"
     out="$(ls "$dir"/*-"$id".out)" && cat "$out"
     [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
-        && grep -q "^MPI ranks: 2$" "$out" && grep -q "^rank 0 of 2 .*threads 2$" "$out" \
-        && grep -q "^rank 1 of 2 .*threads 2$" "$out"
+        && grep -q "^MPI ranks: $ranks$" "$out" || return 1
+    for r in $(seq 0 $((ranks - 1))); do
+        grep -q "^rank $r of $ranks .*threads $threads$" "$out" || { echo "no line for rank $r"; return 1; }
+    done
 }
 
 # The requeue template with the stand-in program: SIGUSR1 to the batch shell must end in a
@@ -96,6 +100,22 @@ slurm_requeue_forced() {
     [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
     scancel --signal=USR1 --batch "$id" && slurm_requeue_verify forced
 }
+# Cancelled (`scancel`: SIGTERM to every process): the stand-in checkpoints and exits 75, but the
+# script must not requeue a cancelled job.
+slurm_requeue_cancelled() {
+    local dir="$CHECK_TMP/slurm-cancelled" id i record
+    id="$(slurm_requeue_submit cancelled --ntasks=1 --cpus-per-task=1 --time=5)" || return 1
+    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
+    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
+    scancel "$id" || return 1
+    record="$(slurm_wait_for_job "$id" 30)" || return 1
+    sleep 2   # a wrong requeue would show as PENDING/Restarts=1 by now
+    record="$(scontrol show job "$id" | grep -oE '(JobState|Restarts)=[^ ]+' | tr '\n' ' ')"
+    echo "$record"; cat "$dir"/*-"$id".out
+    [[ "$record" == *"JobState=CANCELLED"* ]] && [[ "$record" == *"Restarts=0"* ]] \
+        && grep -q "SIGTERM" "$dir/run/checkpoint.h5" && [ "$(cat "$dir/run/fake-runs.txt")" = "run 1" ] \
+        && ! grep -q "requeueing" "$dir"/*-"$id".out
+}
 # Real: a 1-minute limit with the signal 55 s before it (slurmctld checks limits every 30 s, so it
 # comes 5-35 s after the start). Submitted before the other jobs and checked last, so that its wait
 # overlaps theirs. The continued run gets the same limit and signal: it must finish within 5 s
@@ -106,9 +126,11 @@ slurm_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down && ! env "$
 
 check "slurm: private single-node Slurm comes up" slurm_up
 check "slurm: submit fovea-requeue.sbatch with --time=1 --signal=B:USR1@55" slurm_requeue_real_submit
-check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node
-check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-srun
-check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks" slurm_info_template fovea-multi-node-mpirun
+check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node 2 2
+check "slurm: fovea-single-node.sbatch, srun, 3 ranks x 1 thread on 2 cores" slurm_info_template fovea-single-node 3 1
+check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-srun 2 2
+check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-mpirun 2 2
 check "slurm: fovea-requeue.sbatch, forced SIGUSR1: checkpoint, requeue, continue" slurm_requeue_forced
+check "slurm: fovea-requeue.sbatch, scancel: checkpoint, no requeue" slurm_requeue_cancelled
 check "slurm: fovea-requeue.sbatch, real time-limit signal: checkpoint, requeue, continue" slurm_requeue_verify real
 check "slurm: Slurm goes down" slurm_down
