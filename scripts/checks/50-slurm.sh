@@ -88,17 +88,31 @@ slurm_requeue_verify() {
         && [ "$(cat "$dir/run/fake-runs.txt")" = "$(printf 'run 1\nrun 2')" ] \
         && grep -q "SIGUSR1" "$dir/run/checkpoint.h5" \
         && grep -q "^completed after continuing from 'fake checkpoint from run 1, SIGUSR1'$" "$dir/run/fake-final.txt" \
-        && grep -q "SIGUSR1 (time limit near): forwarding" "$dir"/*-"$id".out \
+        && grep -q "SIGUSR1 (time limit near): forwarding to" "$dir"/*-"$id".out \
         && grep -q "requeueing job $id" "$dir"/*-"$id".out \
         && grep -q "restart 1.*classify --continue $dir/run$" "$dir"/*-"$id".out
 }
-# Forced: `scancel --signal=USR1 --batch` once the stand-in runs (what --signal=B:USR1 does).
+# Forced: `scancel --signal=USR1 --batch` once the stand-in runs (what --signal=B:USR1 does), with
+# FOVEA_LAUNCHER=srun and =mpirun at the same time (their requeue delays overlap).
 slurm_requeue_forced() {
-    local dir="$CHECK_TMP/slurm-forced" id i
-    id="$(slurm_requeue_submit forced --ntasks=2 --cpus-per-task=1 --time=5)" || return 1
-    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
-    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
-    scancel --signal=USR1 --batch "$id" && slurm_requeue_verify forced
+    local launcher id i ok=0
+    for launcher in srun mpirun; do
+        FOVEA_LAUNCHER="$launcher" slurm_requeue_submit "forced-$launcher" --ntasks=2 --cpus-per-task=1 --time=5 \
+            >/dev/null || return 1
+    done
+    for launcher in srun mpirun; do
+        for i in $(seq 1 300); do [ -s "$CHECK_TMP/slurm-forced-$launcher/run/fake-running" ] && break; sleep 0.1; done
+        id="$(cat "$CHECK_TMP/slurm-forced-$launcher/job-id")"
+        [ -s "$CHECK_TMP/slurm-forced-$launcher/run/fake-running" ] \
+            || { echo "the stand-in never started ($launcher)"; scancel "$id"; return 1; }
+        scancel --signal=USR1 --batch "$id" || return 1
+    done
+    for launcher in srun mpirun; do
+        echo "== FOVEA_LAUNCHER=$launcher"
+        slurm_requeue_verify "forced-$launcher" && grep -q "2 ranks x 1 threads via $launcher" \
+            "$CHECK_TMP/slurm-forced-$launcher"/*.out || ok=1
+    done
+    return "$ok"
 }
 # Cancelled (`scancel`: SIGTERM to every process): the stand-in checkpoints and exits 75, but the
 # script must not requeue a cancelled job.
@@ -130,7 +144,7 @@ check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_te
 check "slurm: fovea-single-node.sbatch, srun, 3 ranks x 1 thread on 2 cores" slurm_info_template fovea-single-node 3 1
 check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-srun 2 2
 check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-mpirun 2 2
-check "slurm: fovea-requeue.sbatch, forced SIGUSR1: checkpoint, requeue, continue" slurm_requeue_forced
+check "slurm: fovea-requeue.sbatch, forced SIGUSR1 via srun and mpirun: checkpoint, requeue, continue" slurm_requeue_forced
 check "slurm: fovea-requeue.sbatch, scancel: checkpoint, no requeue" slurm_requeue_cancelled
 check "slurm: fovea-requeue.sbatch, real time-limit signal: checkpoint, requeue, continue" slurm_requeue_verify real
 check "slurm: Slurm goes down" slurm_down

@@ -17,7 +17,8 @@
 set -uo pipefail
 
 EXIT_CHECKPOINTED=75
-rank="${SLURM_PROCID:-${OMPI_COMM_WORLD_RANK:-${PMIX_RANK:-0}}}"
+# Under mpirun inside a batch job SLURM_PROCID is the batch step's 0 for every rank: ask MPI first.
+rank="${OMPI_COMM_WORLD_RANK:-${PMIX_RANK:-${SLURM_PROCID:-0}}}"
 say() { echo "fake-job rank $rank: $*"; }
 
 [ "${1:-}" = "classify" ] || { say "usage: $0 classify (--output DIR | --continue DIR)" >&2; exit 2; }
