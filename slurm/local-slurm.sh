@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# A private single-node Slurm on this machine, for testing the sbatch templates in slurm/.
+# A private Slurm on this machine (one node, or several in network namespaces), for testing the
+# sbatch templates in slurm/.
 #
 # Usage:  slurm/local-slurm.sh up|down|status
 #         eval "$(slurm/local-slurm.sh up)"      # then sbatch/squeue/scontrol talk to it
 #
 # `up` installs the Debian packages if missing (slurmctld slurmd slurm-client munge), writes a
 # private munge key and slurm.conf under $FOVEA_SLURM_DIR, starts munged, slurmctld and slurmd,
-# waits until the node is idle and prints `export SLURM_CONF=...` on stdout (messages go to
+# waits until every node is idle and prints `export SLURM_CONF=...` on stdout (messages go to
 # stderr). It is idempotent: when the daemons already run with the same configuration it only
 # prints the exports; when the configuration changed it restarts them.
-# `down` cancels every job, waits for an empty queue and stops the three daemons by the PIDs in
-# their pid files (never by name). `status` prints the daemons, the node and the queue.
+# `down` cancels every job, waits for an empty queue, stops the daemons by the PIDs in their pid
+# files (never by name) and removes the namespaces. `status` prints the daemons, nodes and queue.
 #
 # Runs as root (or through sudo), without systemd and without cgroups. Debian bookworm's
 # slurm-wlm 22.05 + munge 0.5.15; see ../shared/notes/slurm-single-node.md for why each setting.
 #
 # Environment (all optional):
 #   FOVEA_SLURM_DIR   private folder for keys, sockets, state, logs   [/tmp/fovea-slurm]
-#   FOVEA_SLURM_CPUS  CPUs the node declares (more than the cores lets 3+ ranks run on 2 cores)
+#   FOVEA_SLURM_NODES 1: one node named `hostname -s` at 127.0.0.1; N > 1: nodes node1..nodeN,
+#                     each slurmd in its own network and UTS namespace (local-slurm-network.sh)  [1]
+#   FOVEA_SLURM_CPUS  CPUs each node declares (more than the cores lets 3+ ranks run on 2 cores)
 #                     [the detected count]
 #   FOVEA_SLURM_PORT  slurmctld port; slurmd uses PORT+1   [the port in an existing slurm.conf
 #                     there, else the first free pair from 6817]
@@ -28,7 +31,9 @@ CONF="$SLURM_DIR/slurm.conf"
 MUNGE_SOCKET="$SLURM_DIR/munge/munge.socket"
 PID_MUNGED="$SLURM_DIR/run/munged.pid"
 PID_SLURMCTLD="$SLURM_DIR/run/slurmctld.pid"
-PID_SLURMD="$SLURM_DIR/run/slurmd.pid"
+NODES="${FOVEA_SLURM_NODES:-1}"
+[[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "local-slurm: FOVEA_SLURM_NODES must be 1-99 (got '$NODES')" >&2; exit 1; }
+source "$(dirname "$0")/local-slurm-network.sh"
 
 say() { echo "local-slurm: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -52,7 +57,7 @@ install_packages() {
 live_pid() {
     local file="$1" name="$2" pid state
     [ -s "$file" ] || return 1
-    pid="$(tr -dc '0-9' < "$file")"
+    pid="$( { tr -dc '0-9' < "$file"; } 2>/dev/null)"
     [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] || return 1
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || return 1
     # Field 3 of /proc/PID/stat is the state; the command name (field 2) may hold spaces.
@@ -75,9 +80,21 @@ stop_daemon() {
     rm -f "$file"
 }
 
+# The node names of the configuration in $CONF (NodeName=... lines).
+conf_nodes() { sed -nE 's/^NodeName=([^ ]+) .*/\1/p' "$CONF" 2>/dev/null; }
+# slurmd's pid file for node $1 (SlurmdPidFile=.../slurmd-%n.pid).
+slurmd_pid_file() { echo "$SLURM_DIR/run/slurmd-$1.pid"; }
+
 all_running() {
-    live_pid "$PID_MUNGED" munged >/dev/null && live_pid "$PID_SLURMCTLD" slurmctld >/dev/null \
-        && live_pid "$PID_SLURMD" slurmd >/dev/null
+    local node
+    live_pid "$PID_MUNGED" munged >/dev/null && live_pid "$PID_SLURMCTLD" slurmctld >/dev/null || return 1
+    for node in $(conf_nodes); do live_pid "$(slurmd_pid_file "$node")" slurmd >/dev/null || return 1; done
+}
+any_running() {
+    local file
+    if live_pid "$PID_MUNGED" munged >/dev/null || live_pid "$PID_SLURMCTLD" slurmctld >/dev/null; then return 0; fi
+    for file in "$SLURM_DIR"/run/slurmd-*.pid; do live_pid "$file" slurmd >/dev/null && return 0; done
+    return 1
 }
 
 # --- configuration -------------------------------------------------------------------------------
@@ -104,14 +121,14 @@ choose_port() {
     die "no free port pair between 6817 and 6900"
 }
 
-# Writes the configuration for this host to stdout.
+# Writes slurm.conf for this host and $NODES nodes to stdout.
 generate_conf() {
-    local port="$1" host node_line cpus
+    local port="$1" host node_line cpus ctld_addr i nodes_expr
     host="$(hostname -s)"
     # `slurmd -C` prints the detected topology: "NodeName=h CPUs=2 Boards=1 SocketsPerBoard=1
     # CoresPerSocket=2 ThreadsPerCore=1 RealMemory=24105".
     node_line="$(slurmd -C | grep '^NodeName=')" || die "slurmd -C printed no NodeName line"
-    node_line="NodeName=$host NodeAddr=127.0.0.1 $(echo "$node_line" | sed -E 's/^NodeName=[^ ]+ //')"
+    node_line="$(echo "$node_line" | sed -E 's/^NodeName=[^ ]+ //')"
     if [ -n "${FOVEA_SLURM_CPUS:-}" ]; then
         cpus="$FOVEA_SLURM_CPUS"
         [[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "FOVEA_SLURM_CPUS must be a positive integer (got '$cpus')"
@@ -120,10 +137,12 @@ generate_conf() {
             s/SocketsPerBoard=[0-9]+/SocketsPerBoard=1/; s/CoresPerSocket=[0-9]+/CoresPerSocket=$cpus/;
             s/ThreadsPerCore=[0-9]+/ThreadsPerCore=1/")"
     fi
+    if [ "$NODES" -eq 1 ]; then ctld_addr=127.0.0.1; nodes_expr="$host"
+    else ctld_addr="$(net_prefix "$port").1"; nodes_expr="node[1-$NODES]"; fi
     cat <<EOF
-# Generated by slurm/local-slurm.sh: a private single-node Slurm. Do not edit; edit the script.
+# Generated by slurm/local-slurm.sh: a private Slurm with $NODES node(s). Edit the script, not this.
 ClusterName=fovea
-SlurmctldHost=$host(127.0.0.1)
+SlurmctldHost=$host($ctld_addr)
 SlurmctldPort=$port
 SlurmdPort=$((port + 1))
 SlurmUser=root
@@ -133,11 +152,12 @@ CredType=cred/munge
 # cred_expire is also how long a requeued job waits before it may start again (default 120 s).
 AuthInfo=socket=$MUNGE_SOCKET,cred_expire=10
 StateSaveLocation=$SLURM_DIR/state
-SlurmdSpoolDir=$SLURM_DIR/spool
+# %n: the node name, so that several slurmd can share this folder.
+SlurmdSpoolDir=$SLURM_DIR/spool/%n
 SlurmctldPidFile=$PID_SLURMCTLD
-SlurmdPidFile=$PID_SLURMD
+SlurmdPidFile=$SLURM_DIR/run/slurmd-%n.pid
 SlurmctldLogFile=$SLURM_DIR/log/slurmctld.log
-SlurmdLogFile=$SLURM_DIR/log/slurmd.log
+SlurmdLogFile=$SLURM_DIR/log/slurmd-%n.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -154,9 +174,15 @@ SelectTypeParameters=CR_Core
 SlurmdParameters=config_overrides
 ReturnToService=2
 KillWait=5
-$node_line State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
+    if [ "$NODES" -eq 1 ]; then
+        echo "NodeName=$host NodeAddr=127.0.0.1 $node_line State=UNKNOWN"
+    else
+        for i in $(seq 1 "$NODES"); do
+            echo "NodeName=node$i NodeAddr=$(net_prefix "$port").$((i + 1)) $node_line State=UNKNOWN"
+        done
+    fi
+    echo "PartitionName=debug Nodes=$nodes_expr Default=YES MaxTime=INFINITE State=UP"
 }
 
 # --- commands ------------------------------------------------------------------------------------
@@ -165,19 +191,19 @@ print_exports() {
     echo "export SLURM_CONF=$CONF"
 }
 
+# Waits until every node is up (idle, mixed or allocated); fails after 30 s, or after 5 s of a
+# node being down or drained.
 wait_for_idle() {
-    local host state i
-    host="$(hostname -s)"
+    local states="" i
     for i in $(seq 1 300); do
-        state="$(SLURM_CONF="$CONF" sinfo -h -N -n "$host" -o '%T' 2>/dev/null | head -1)" || true
-        case "$state" in
-            idle|mixed|allocated) return 0 ;;
-            drain*|down*|fail*)
-                [ "$i" -gt 50 ] && die "node $host is '$state': $(SLURM_CONF="$CONF" scontrol show node "$host" | grep -o 'Reason=.*')" ;;
-        esac
+        states="$(SLURM_CONF="$CONF" sinfo -h -N -o '%N=%T' 2>/dev/null | sort -u | tr '\n' ' ')" || true
+        if [ "$(echo "$states" | grep -oE '=(idle|mixed|allocated)' | wc -l)" -eq "$NODES" ]; then return 0; fi
+        if [ "$i" -gt 50 ] && echo "$states" | grep -qE '=(drain|down|fail)'; then
+            die "node state: $states; $(SLURM_CONF="$CONF" scontrol show nodes | grep -o 'Reason=.*' | sort -u)"
+        fi
         sleep 0.1
     done
-    die "node $host not idle after 30 s (state '$state'); logs in $SLURM_DIR/log"
+    die "nodes not idle after 30 s ($states); logs in $SLURM_DIR/log"
 }
 
 cmd_up() {
@@ -191,8 +217,7 @@ cmd_up() {
         print_exports
         return 0
     fi
-    if live_pid "$PID_MUNGED" munged >/dev/null || live_pid "$PID_SLURMCTLD" slurmctld >/dev/null \
-        || live_pid "$PID_SLURMD" slurmd >/dev/null; then
+    if any_running; then
         say "configuration changed or a daemon is missing: restarting"
         cmd_down >/dev/null
     fi
@@ -201,7 +226,7 @@ cmd_up() {
     fi
     port_in_use "$port" && die "port $port is in use by another program (set FOVEA_SLURM_PORT)"
 
-    mkdir -p "$SLURM_DIR"/{state,spool,run,log,munge}
+    mkdir -p "$SLURM_DIR"/{state,spool,run,log,munge,pmix}
     # munged refuses a socket under a folder that user, group and others cannot all search (a+x).
     local d
     d="$(cd "$SLURM_DIR" && pwd -P)"
@@ -212,6 +237,11 @@ cmd_up() {
     done
     chmod 0711 "$SLURM_DIR" "$SLURM_DIR/munge"
     echo "$new_conf" > "$CONF"
+    # PMIx client files in a private folder (by default /tmp/spmix_appdir_<uid>_<step>, which two
+    # private Slurms, or two namespace nodes, would share). mpi.conf sits next to slurm.conf.
+    echo "PMIxCliTmpDirBase=$SLURM_DIR/pmix" > "$SLURM_DIR/mpi.conf"
+    local node
+    for node in $(conf_nodes); do mkdir -p "$SLURM_DIR/spool/$node"; done
 
     if [ ! -s "$SLURM_DIR/munge/munge.key" ]; then
         mungekey --create --keyfile="$SLURM_DIR/munge/munge.key" 2>/dev/null \
@@ -223,9 +253,17 @@ cmd_up() {
         --seed-file="$SLURM_DIR/munge/munged.seed" --origin=127.0.0.1 \
         || die "munged did not start; see $SLURM_DIR/log/munged.log"
     slurmctld -c -f "$CONF" || die "slurmctld did not start; see $SLURM_DIR/log/slurmctld.log"
-    slurmd -f "$CONF" || die "slurmd did not start; see $SLURM_DIR/log/slurmd.log"
+    if [ "$NODES" -eq 1 ]; then
+        slurmd -f "$CONF" || die "slurmd did not start; see $SLURM_DIR/log/slurmd-$(hostname -s).log"
+    else
+        net_up "$port" "$NODES"
+        local i
+        for i in $(seq 1 "$NODES"); do
+            net_start_slurmd "$port" "$i" "node$i" || die "slurmd of node$i did not start; see $SLURM_DIR/log/slurmd-node$i.log"
+        done
+    fi
     wait_for_idle
-    say "up: node $(hostname -s), $(sed -nE 's/.* CPUs=([0-9]+).*/\1/p' "$CONF") CPUs, port $port, folder $SLURM_DIR"
+    say "up: $NODES node(s) ($(conf_nodes | tr '\n' ' ')), $(sed -nE 's/^NodeName.* CPUs=([0-9]+).*/\1/p' "$CONF" | head -1) CPUs each, port $port, folder $SLURM_DIR"
     print_exports
 }
 
@@ -240,17 +278,21 @@ cmd_down() {
             sleep 0.1
         done
     fi
-    stop_daemon "$PID_SLURMD" slurmd
+    local file port
+    for file in "$SLURM_DIR"/run/slurmd-*.pid; do [ -e "$file" ] && stop_daemon "$file" slurmd; done
     stop_daemon "$PID_SLURMCTLD" slurmctld
     stop_daemon "$PID_MUNGED" munged
+    port="$(sed -n 's/^SlurmctldPort=//p' "$CONF" 2>/dev/null)"
+    if [ -n "$port" ]; then net_down "$port"; fi
     say "down ($SLURM_DIR)"
 }
 
 cmd_status() {
     local name file pid
-    for name in munged slurmctld slurmd; do
-        file="$SLURM_DIR/run/$name.pid"
-        if pid="$(live_pid "$file" "$name")"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
+    for file in "$PID_MUNGED" "$PID_SLURMCTLD" "$SLURM_DIR"/run/slurmd-*.pid; do
+        [ -e "$file" ] || continue
+        name="$(basename "$file" .pid)"
+        if pid="$(live_pid "$file" "${name%%-*}")"; then echo "$name: running (pid $pid)"; else echo "$name: stopped"; fi
     done
     if live_pid "$PID_SLURMCTLD" slurmctld >/dev/null; then
         export SLURM_CONF="$CONF"

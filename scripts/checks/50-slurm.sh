@@ -1,7 +1,8 @@
-# The sbatch templates in slurm/ on a real, private single-node Slurm (slurm/local-slurm.sh):
-# the single-node and both multi-node templates run `fovea info` on 2 ranks (the multi-node ones
-# squeezed onto this one node with --nodes=1), and the requeue template survives the time-limit
-# signal, forced and real, with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
+# The sbatch templates in slurm/ on a real, private Slurm (slurm/local-slurm.sh) with two nodes,
+# each slurmd in its own network namespace (one node where namespaces cannot be made): the
+# single-node template runs `fovea info` on 2 and 3 ranks, both multi-node templates on 2 ranks per
+# node over both nodes, and the requeue template survives the time-limit signal, forced and real,
+# with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
 # Takes ≈ 45 s, most of it waiting for the real signal (slurmctld checks limits every 30 s) and for
 # the requeued jobs to become eligible again (cred_expire=10 in local-slurm.sh).
 # Sourced by scripts/mpi-checks.sh ($FOVEA, $CHECK_TMP and `check` come from there).
@@ -9,7 +10,16 @@
 # it is brought down when these checks end, or on exit if they are interrupted.
 
 SLURM_CHECK_DIR="$CHECK_TMP/slurm"
-SLURM_CHECK_ENV=(FOVEA_SLURM_DIR="$SLURM_CHECK_DIR" FOVEA_SLURM_CPUS=8)
+# Two nodes when this machine lets us make network namespaces, else one (or FOVEA_CHECK_SLURM_NODES).
+if [ -n "${FOVEA_CHECK_SLURM_NODES:-}" ]; then
+    SLURM_CHECK_NODES="$FOVEA_CHECK_SLURM_NODES"
+elif command -v ip >/dev/null && command -v nsenter >/dev/null && unshare --net --uts true 2>/dev/null; then
+    SLURM_CHECK_NODES=2
+else
+    SLURM_CHECK_NODES=1
+    echo "note: cannot create network namespaces here: the Slurm checks use a single node"
+fi
+SLURM_CHECK_ENV=(FOVEA_SLURM_DIR="$SLURM_CHECK_DIR" FOVEA_SLURM_CPUS=8 FOVEA_SLURM_NODES="$SLURM_CHECK_NODES")
 export SLURM_CONF="$SLURM_CHECK_DIR/slurm.conf"
 
 slurm_check_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down >/dev/null 2>&1 || true; }
@@ -43,14 +53,15 @@ slurm_up() {
 # Later checks fail at once when Slurm is not up (sbatch would retry for 10 s).
 slurm_is_up() { [ "$slurm_check_up" -eq 1 ] || { echo "Slurm did not come up"; return 1; }; }
 
-# slurm_info_template TEMPLATE RANKS THREADS: submits TEMPLATE running `fovea info` with RANKS
-# ranks x THREADS threads on one node; checks that every rank reports itself with those threads.
+# slurm_info_template TEMPLATE NODES RANKS_PER_NODE THREADS: submits TEMPLATE running `fovea info`
+# on NODES nodes; checks that every rank reports itself with THREADS threads, and NODES hosts.
 slurm_info_template() {
-    local template="$1" ranks="$2" threads="$3" dir="$CHECK_TMP/slurm-$1-$2" id record out r
+    local template="$1" nodes="$2" per_node="$3" threads="$4" ranks=$(($2 * $3)) id record out r
+    local dir="$CHECK_TMP/slurm-$1-$2x$3"
     slurm_is_up || return 1
     mkdir -p "$dir"
-    id="$(FOVEA_ARGS="info" sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" --nodes=1 \
-        --ntasks="$ranks" --ntasks-per-node="$ranks" --cpus-per-task="$threads" --time=2 "slurm/$template.sbatch")" \
+    id="$(FOVEA_ARGS="info" sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" --nodes="$nodes" \
+        --ntasks="$ranks" --ntasks-per-node="$per_node" --cpus-per-task="$threads" --time=2 "slurm/$template.sbatch")" \
         || return 1
     record="$(slurm_wait_for_job "$id" 60)"; local waited=$?
     echo "$record"
@@ -60,6 +71,8 @@ slurm_info_template() {
     for r in $(seq 0 $((ranks - 1))); do
         grep -q "^rank $r of $ranks .*threads $threads$" "$out" || { echo "no line for rank $r"; return 1; }
     done
+    [ "$(grep -oE '^rank [0-9]+ of [0-9]+ on host [^,]+' "$out" | awk '{print $NF}' | sort -u | wc -l)" -eq "$nodes" ] \
+        || { echo "ranks are not spread over $nodes hosts"; return 1; }
 }
 
 # The requeue template with the stand-in program: SIGUSR1 to the batch shell must end in a
@@ -138,12 +151,14 @@ slurm_requeue_real_submit() { slurm_requeue_submit real --ntasks=1 --cpus-per-ta
 
 slurm_down() { env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh down && ! env "${SLURM_CHECK_ENV[@]}" slurm/local-slurm.sh status | grep -q running; }
 
-check "slurm: private single-node Slurm comes up" slurm_up
+check "slurm: private Slurm with $SLURM_CHECK_NODES node(s) comes up" slurm_up
 check "slurm: submit fovea-requeue.sbatch with --time=1 --signal=B:USR1@55" slurm_requeue_real_submit
-check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node 2 2
-check "slurm: fovea-single-node.sbatch, srun, 3 ranks x 1 thread on 2 cores" slurm_info_template fovea-single-node 3 1
-check "slurm: fovea-multi-node-srun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-srun 2 2
-check "slurm: fovea-multi-node-mpirun.sbatch on one node, 2 ranks x 2 threads" slurm_info_template fovea-multi-node-mpirun 2 2
+check "slurm: fovea-single-node.sbatch, srun, 2 ranks x 2 threads" slurm_info_template fovea-single-node 1 2 2
+check "slurm: fovea-single-node.sbatch, srun, 3 ranks x 1 thread on 2 cores" slurm_info_template fovea-single-node 1 3 1
+check "slurm: fovea-multi-node-srun.sbatch, $SLURM_CHECK_NODES node(s) x 2 ranks x 2 threads" \
+    slurm_info_template fovea-multi-node-srun "$SLURM_CHECK_NODES" 2 2
+check "slurm: fovea-multi-node-mpirun.sbatch, $SLURM_CHECK_NODES node(s) x 2 ranks x 2 threads" \
+    slurm_info_template fovea-multi-node-mpirun "$SLURM_CHECK_NODES" 2 2
 check "slurm: fovea-requeue.sbatch, forced SIGUSR1 via srun and mpirun: checkpoint, requeue, continue" slurm_requeue_forced
 check "slurm: fovea-requeue.sbatch, scancel: checkpoint, no requeue" slurm_requeue_cancelled
 check "slurm: fovea-requeue.sbatch, real time-limit signal: checkpoint, requeue, continue" slurm_requeue_verify real
