@@ -36,7 +36,12 @@ NODES="${FOVEA_SLURM_NODES:-1}"
 source "$(dirname "$0")/local-slurm-network.sh"
 
 say() { echo "local-slurm: $*" >&2; }
-die() { say "error: $*"; exit 1; }
+STARTING=0   # set while `up` starts daemons: a failure then stops what was started
+die() {
+    say "error: $*"
+    if [ "$STARTING" -eq 1 ]; then STARTING=0; cmd_down >/dev/null 2>&1 || true; fi
+    exit 1
+}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -248,6 +253,7 @@ cmd_up() {
             || dd if=/dev/urandom of="$SLURM_DIR/munge/munge.key" bs=1024 count=1 status=none
     fi
     chmod 0600 "$SLURM_DIR/munge/munge.key"
+    STARTING=1
     munged --socket="$MUNGE_SOCKET" --key-file="$SLURM_DIR/munge/munge.key" \
         --pid-file="$PID_MUNGED" --log-file="$SLURM_DIR/log/munged.log" \
         --seed-file="$SLURM_DIR/munge/munged.seed" --origin=127.0.0.1 \
@@ -263,6 +269,7 @@ cmd_up() {
         done
     fi
     wait_for_idle
+    STARTING=0
     say "up: $NODES node(s) ($(conf_nodes | tr '\n' ' ')), $(sed -nE 's/^NodeName.* CPUs=([0-9]+).*/\1/p' "$CONF" | head -1) CPUs each, port $port, folder $SLURM_DIR"
     print_exports
 }
@@ -282,7 +289,7 @@ cmd_down() {
     for file in "$SLURM_DIR"/run/slurmd-*.pid; do [ -e "$file" ] && stop_daemon "$file" slurmd; done
     stop_daemon "$PID_SLURMCTLD" slurmctld
     stop_daemon "$PID_MUNGED" munged
-    port="$(sed -n 's/^SlurmctldPort=//p' "$CONF" 2>/dev/null)"
+    port="$(sed -n 's/^SlurmctldPort=//p' "$CONF" 2>/dev/null || true)"
     if [ -n "$port" ]; then net_down "$port"; fi
     say "down ($SLURM_DIR)"
 }
@@ -298,6 +305,8 @@ cmd_status() {
         export SLURM_CONF="$CONF"
         sinfo -N -o '%N %T %c %m'
         squeue
+    else
+        echo "no private Slurm runs from $SLURM_DIR"
     fi
 }
 
