@@ -280,8 +280,10 @@ cmd_down() {
         scancel --full --quiet --user=root 2>/dev/null || true
         local i
         for i in $(seq 1 150); do
-            [ -z "$(squeue -h -t all -o '%i %T' 2>/dev/null | grep -vE 'COMPLETED|CANCELLED|FAILED|TIMEOUT|PREEMPTED|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE')" ] && break
-            [ "$i" -eq 50 ] && scancel --signal=KILL --full --quiet --user=root 2>/dev/null || true
+            squeue -h -t all -o '%i %T' 2>/dev/null \
+                | grep -qvE 'COMPLETED|CANCELLED|FAILED|TIMEOUT|PREEMPTED|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE' \
+                || break
+            if [ "$i" -eq 50 ]; then scancel --signal=KILL --full --quiet --user=root 2>/dev/null || true; fi
             sleep 0.1
         done
     fi

@@ -37,7 +37,7 @@ checkpoint="$run_dir/checkpoint.h5"
 
 run_line="start"
 if [ "$rank" = 0 ]; then
-    run_line="run $(( $(cat "$run_dir/fake-runs.txt" 2>/dev/null | wc -l) + 1 ))"
+    run_line="run $(( $( { wc -l < "$run_dir/fake-runs.txt"; } 2>/dev/null || echo 0) + 1 ))"
     echo "$run_line" >> "$run_dir/fake-runs.txt"
 fi
 
