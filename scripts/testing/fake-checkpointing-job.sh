@@ -52,7 +52,7 @@ fi
 worker=""
 checkpoint_and_exit() {
     say "$run_line: got SIG$1: writing checkpoint, exiting $EXIT_CHECKPOINTED"
-    [ -n "$worker" ] && kill "$worker" 2>/dev/null
+    [ -n "$worker" ] && kill -KILL "$worker" 2>/dev/null
     [ "$rank" = 0 ] && echo "fake checkpoint from $run_line, SIG$1" > "$checkpoint"
     exit "$EXIT_CHECKPOINTED"
 }
@@ -61,7 +61,9 @@ trap 'checkpoint_and_exit TERM' TERM
 [ "$rank" = 0 ] && echo "$run_line" > "$run_dir/fake-running"
 say "$run_line: working for ${FAKE_JOB_SECONDS:-30} s (SIGUSR1 checkpoints)"
 # `wait` returns as soon as a trapped signal arrives; a foreground sleep would delay the trap.
-sleep "${FAKE_JOB_SECONDS:-30}" & worker=$!
+# Slurm signals every process of a task, so the sleep must ignore the signals: were it to die
+# first, this script would see its worker finish and "complete" before running its trap.
+(trap '' USR1 TERM; exec sleep "${FAKE_JOB_SECONDS:-30}") & worker=$!
 wait "$worker"
 [ "$rank" = 0 ] && echo "completed without interruption" > "$run_dir/fake-final.txt"
 say "$run_line: completed"
