@@ -14,7 +14,7 @@
 # files (never by name) and removes the namespaces. `status` prints the daemons, nodes and queue.
 #
 # Runs as root (or through sudo), without systemd and without cgroups. Debian bookworm's
-# slurm-wlm 22.05 + munge 0.5.15; see ../shared/notes/slurm-single-node.md for why each setting.
+# slurm-wlm 22.05 + munge 0.5.15; docs/hpc.md (end) lists the pitfalls these settings avoid.
 #
 # Environment (all optional):
 #   FOVEA_SLURM_DIR   private folder for keys, sockets, state, logs   [/tmp/fovea-slurm]
