@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(pkg-config libopenmpi-dev openmpi-bin libfftw3-dev libhdf5-dev hdf5-tools cmake relion "$@")
+packages=(pkg-config libopenmpi-dev openmpi-bin libfftw3-dev libhdf5-dev hdf5-tools cmake relion
+          slurmctld slurmd slurm-client munge "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
