@@ -1,0 +1,32 @@
+import FoveaCore
+
+/// One particle as the engine receives it: the raw image and its fixed alignment and CTF.
+///
+/// Frames: `image` is N×N pixels at `image.pixelSize` Å; `angles` are the ZYZ Euler angles of
+/// docs/conventions.md; (`shiftX`, `shiftY`) in Å are the position of the particle centre relative
+/// to the box centre (cisTEM/Frealign sign; RELION's rlnOriginXAngst = −shiftX).
+public struct ParticleInput: Sendable {
+    public var image: Image2D
+    public var angles: EulerAngles
+    public var shiftX: Double
+    public var shiftY: Double
+    public var ctf: CTFParameters
+    /// Half set of the particle (all its expanded copies share it).
+    public var halfSet: HalfSet
+    /// 0-based position of the particle in the whole input table (not this rank's shard).
+    public var globalIndex: Int
+    /// Inactive particles keep their occupancies and are not inserted.
+    public var isActive: Bool
+
+    public init(image: Image2D, angles: EulerAngles, shiftX: Double, shiftY: Double, ctf: CTFParameters,
+                halfSet: HalfSet, globalIndex: Int, isActive: Bool = true) {
+        self.image = image; self.angles = angles; self.shiftX = shiftX; self.shiftY = shiftY
+        self.ctf = ctf; self.halfSet = halfSet; self.globalIndex = globalIndex; self.isActive = isActive
+    }
+}
+
+/// Errors found in the engine's inputs before any work.
+public struct EngineInputError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
