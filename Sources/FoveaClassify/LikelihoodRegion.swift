@@ -1,0 +1,62 @@
+import FoveaCore
+
+/// Where one row's likelihood is summed, on the N_c×N_c classification image (§5.3). Fixed
+/// alignments make it constant, so it is computed once per row.
+enum LikelihoodRegion: Sendable {
+    /// A hard disc (cisTEM): the outer radius, or the focus sphere projected along the view.
+    case disc(LikelihoodDisc)
+    /// Per-pixel weights in [0, 1]: a soft-edged projected sphere, or the footprint of a mask.
+    case weights([Float])
+
+    /// The region of every row, in the classification box.
+    /// - Parameters:
+    ///   - rotations: per row, the matrix S_s·M of its view.
+    ///   - focusMask: the 3-D focus mask (box N) for `2d` without a sphere.
+    static func regions(rotations: [RotationMatrix], config: ClassificationConfig, size n: Int, pixelSize p: Double,
+                        croppedSize nc: Int, focusMask: Volume?, threads: Int) -> [LikelihoodRegion] {
+        let scale = Double(nc) / Double(n)              // cropped pixels per full-size pixel
+        let croppedPixel = p / scale                    // Å per cropped pixel
+        guard config.focus == .twoD else {
+            let disc = LikelihoodDisc.centred(boxSize: nc, radius: config.outerRadius / croppedPixel)
+            return Array(repeating: .disc(disc), count: rotations.count)
+        }
+        let slots = SharedSlots<LikelihoodRegion>(repeating: .weights([]), count: rotations.count)
+        ParallelChunks.run(count: rotations.count, threads: threads, makeState: { () }) { _, range in
+            for row in range {
+                slots.set(row, region(rotation: rotations[row], config: config, size: n, pixelSize: p,
+                                      croppedSize: nc, focusMask: focusMask))
+            }
+        }
+        return slots.values
+    }
+
+    private static func region(rotation: RotationMatrix, config: ClassificationConfig, size n: Int, pixelSize p: Double,
+                               croppedSize nc: Int, focusMask: Volume?) -> LikelihoodRegion {
+        let scale = Double(nc) / Double(n), croppedPixel = p / scale
+        if let sphere = config.sphere {
+            let centre = sphere.centreFromMapCentre(pixelSize: p, boxSize: n) * scale
+            let radius = sphere.radius / croppedPixel
+            if config.focusEdge == 0 {
+                return .disc(LikelihoodDisc.projectedSphere(sphereCentre: centre, radius: radius,
+                                                            view: rotation, boxSize: nc))
+            }
+            let projected = rotation.transposed.apply(centre)
+            let disc = Disc(centre: SIMD2(projected.x, projected.y), radius: radius)
+            return .weights(disc.mask(imageSize: nc, pixelSize: croppedPixel,
+                                      edgeWidth: config.focusEdge / croppedPixel).pixels)
+        }
+        // An MRC mask: its footprint at box N, sampled at the centres of the cropped pixels.
+        let footprint = focusMask!.projectedFootprint(along: rotation)
+        var weights = [Float](repeating: 0, count: nc * nc)
+        for y in 0..<nc {
+            let fy = Int((Double(n / 2) + Double(y - nc / 2) / scale).rounded())
+            guard fy >= 0 && fy < n else { continue }
+            for x in 0..<nc {
+                let fx = Int((Double(n / 2) + Double(x - nc / 2) / scale).rounded())
+                guard fx >= 0 && fx < n else { continue }
+                weights[x + nc * y] = footprint[fx, fy] > 0 ? 1 : 0
+            }
+        }
+        return .weights(weights)
+    }
+}

@@ -1,0 +1,64 @@
+import FoveaCore
+
+/// The class references of one cycle, ready for slicing at the classification box N_c
+/// (algorithm reference §4): per class a Fourier projector of the (optionally 3-D-masked) volume
+/// under a soft outer sphere, and for signal subtraction the projector of the density outside
+/// the focus region.
+struct PreparedReferences: Sendable {
+    /// One projector per class, binned to N_c.
+    let projectors: [FourierProjector]
+    /// `subtract` only: the occupancy-weighted mean class volume times (1 − soft focus mask).
+    let outsideProjector: FourierProjector?
+
+    /// Soft edge of the outer spherical mask on references, Å (cisTEM's refine3d falloff).
+    static let outerMaskFalloff = 20.0
+
+    /// - Parameters:
+    ///   - volumes: the K class volumes (box N, pixel p).
+    ///   - focusMask: the 3-D focus region (binary or soft, box N), needed for `3d` and `subtract`.
+    ///   - classWeights: class priors, used for the mean volume of `subtract`.
+    static func prepare(volumes: [Volume], config: ClassificationConfig, focusMask: Volume?,
+                        classWeights: [Double], croppedSize: Int) -> PreparedReferences {
+        let n = volumes[0].size, p = volumes[0].pixelSize
+        let outerEdge = CosineEdge(radius: config.outerRadius / p, width: outerMaskFalloff / p)
+        func projector(_ volume: Volume) -> FourierProjector {
+            var masked = volume
+            masked.applySphericalMask(outerEdge, fill: .value(0))
+            return FourierProjector(volume: masked, padding: 2).binned(to: croppedSize)
+        }
+        switch config.focus {
+        case .none, .twoD:
+            return PreparedReferences(projectors: volumes.map(projector), outsideProjector: nil)
+        case .threeD:
+            let settings = coreMaskSettings(config.referenceMask)
+            let masked = volumes.map {
+                ReferenceMasking.apply(to: $0, mask: focusMask!, settings: settings, lowPass: lowPassFilter)
+            }
+            return PreparedReferences(projectors: masked.map(projector), outsideProjector: nil)
+        case .subtract:
+            let soft = ReferenceMasking.softMask(focusMask!, edgeWidth: config.referenceMask.edge)
+            let inside = volumes.map { volume in
+                Volume(size: n, pixelSize: p, voxels: zip(volume.voxels, soft.voxels).map { $0 * $1 })
+            }
+            let total = classWeights.reduce(0, +)
+            var mean = [Float](repeating: 0, count: n * n * n)
+            for (volume, weight) in zip(volumes, classWeights) where weight > 0 {
+                let w = Float(weight / total)
+                for i in mean.indices { mean[i] += w * volume.voxels[i] }
+            }
+            let outside = Volume(size: n, pixelSize: p, voxels: zip(mean, soft.voxels).map { $0 * (1 - $1) })
+            return PreparedReferences(projectors: inside.map(projector), outsideProjector: projector(outside))
+        }
+    }
+
+    /// FoveaCore's settings for the §4.2 construction from the run's options.
+    static func coreMaskSettings(_ settings: ReferenceMaskSettings) -> FoveaCore.ReferenceMaskSettings {
+        FoveaCore.ReferenceMaskSettings(edgeWidth: settings.edge, outsideWeight: settings.outsideWeight,
+                                        lowPassResolution: settings.outsideLowPass)
+    }
+
+    /// The Fourier low-pass the §4.2 construction calls (radius and edge in cycles per pixel).
+    static func lowPassFilter(_ map: Volume, _ radius: Double, _ edgeWidth: Double) -> Volume {
+        map.filtered { FourierFilter.cosineLowPass(frequency: $0, radius: radius, edgeWidth: edgeWidth) }
+    }
+}
