@@ -1,0 +1,81 @@
+import FoveaCore
+import FoveaDistributed
+
+/// The reconstruction step of a cycle (§8): every active row is inserted into every class it
+/// has weight in, into its particle's half set, at its view S_s·M (C1 for expanded data); the
+/// Float64 accumulators are summed over ranks; every rank then finalises the same volumes.
+///
+/// Threads work on whole accumulators (one class and half each) and visit rows in order, so the
+/// sums do not depend on the number of threads. Finalisation (documented simplification of
+/// §8.3): half maps with a constant Wiener term of 1 (unit noise per pixel after whitening),
+/// their FSC, then the full map with τ(s) = ⟨Σctf²⟩_s·(1 − F′)/F′ where F′ = 2F/(1 + F) is the
+/// full-map FSC of shell s — the textbook Wiener filter for the FSC-estimated SSNR; shells with
+/// F′ ≤ 0 are zero.
+struct ClassReconstruction {
+    /// Per class: the two half-set accumulators.
+    var accumulators: [[ReconstructionAccumulator]]
+
+    /// Rows with a weight at or below this are not inserted.
+    static let weightThreshold: Float = 1e-3
+
+    init(classCount: Int, size: Int, padding: Int) {
+        accumulators = (0..<classCount).map { _ in
+            [ReconstructionAccumulator(size: size, padding: padding), ReconstructionAccumulator(size: size, padding: padding)]
+        }
+    }
+
+    /// Inserts this rank's rows. `weights` is rows × K; `halfOfRow` gives 0 or 1.
+    mutating func insert(particles: [PreparedParticle], particleOfRow: (Int) -> Int, rotations: [RotationMatrix],
+                         halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int) {
+        let classCount = accumulators.count
+        let slots = SharedSlots<ReconstructionAccumulator?>(repeating: nil, count: 2 * classCount)
+        let current = accumulators
+        ParallelChunks.run(count: 2 * classCount, threads: threads, makeState: { () }) { _, range in
+            for item in range {
+                let k = item / 2, half = item % 2
+                var accumulator = current[k][half]
+                for row in 0..<weights.rowCount where halfOfRow(row) == half {
+                    let w = weights[row, k]
+                    guard w > Self.weightThreshold else { continue }
+                    let particle = particles[particleOfRow(row)]
+                    accumulator.insert(particle.spectrum, ctf: particle.ctf, rotation: rotations[row], weight: Double(w))
+                }
+                slots.set(item, accumulator)
+            }
+        }
+        for item in 0..<(2 * classCount) { accumulators[item / 2][item % 2] = slots.values[item]! }
+    }
+
+    /// Sums every accumulator over the ranks (in place).
+    mutating func reduce(communicator: any Communicator) throws {
+        for k in accumulators.indices {
+            for half in 0..<2 {
+                try communicator.allreduce(&accumulators[k][half].numerator, .sum)
+                try communicator.allreduce(&accumulators[k][half].ctfSquared, .sum)
+            }
+        }
+    }
+
+    /// Class volumes and half-map FSCs from the reduced sums.
+    func finalise(pixelSize: Double) -> (volumes: [Volume], fsc: [FourierShellCorrelation]) {
+        var volumes: [Volume] = [], curves: [FourierShellCorrelation] = []
+        for halves in accumulators {
+            let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
+            let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
+            let fsc = FourierShellCorrelation(a, b)
+            var total = halves[0]
+            total.add(halves[1])
+            let statistics = total.shellStatistics()
+            let ssnr = fsc.values.indices.map { s -> Double in
+                let f = fsc.values[s]
+                guard f > 0, s < statistics.voxelCount.count, statistics.voxelCount[s] > 0 else { return 0 }
+                let full = min(2 * f / (1 + f), 0.999)
+                let meanCTF2 = statistics.ctfSquaredSum[s] / statistics.voxelCount[s]
+                return meanCTF2 > 0 ? full / ((1 - full) * meanCTF2) : 0
+            }
+            volumes.append(total.finalised(regularisation: .ssnr(perShell: ssnr, wienerConstant: 1), pixelSize: pixelSize))
+            curves.append(fsc)
+        }
+        return (volumes, curves)
+    }
+}

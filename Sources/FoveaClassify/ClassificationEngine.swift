@@ -1,0 +1,187 @@
+import Dispatch
+import FoveaCore
+import FoveaDistributed
+
+/// What one cycle produced, for progress lines, logs and checkpoints.
+public struct CycleReport: Sendable, Equatable {
+    public let statistics: CycleStatistics
+    /// FSC-0.143 resolution (Å) per class from the half maps.
+    public let resolutions: [Double]
+    /// Wall-clock seconds the cycle took on this rank.
+    public let seconds: Double
+}
+
+/// The focused-classification engine (the cycle of algorithm reference §2) for this rank's
+/// particles, over a `Communicator`. Pure: no file I/O and no MPI calls of its own, so the same
+/// code runs on one process or many, and every rank ends each cycle with identical class volumes.
+///
+/// Rows are the particles × the operators of `config.expansionGroup` (virtual expansion, §9): row
+/// r is copy r % n of local particle r / n, seen along S_s·M; copies share the image, the CTF
+/// and the half set, and get their own occupancies.
+public final class ClassificationEngine {
+    public let config: ClassificationConfig
+    public let rows: ExpandedRows
+    /// Box N (pixels) and pixel size p (Å) of images and volumes.
+    public let boxSize: Int
+    public let pixelSize: Double
+    /// The classification box N_c the likelihood is computed in.
+    public let croppedSize: Int
+    /// Cycles completed.
+    public private(set) var cycle = 0
+    /// Occupancies (%) of this rank's rows × K, after the last cycle (the random start before).
+    public private(set) var occupancy: ClassTable
+    /// LogP of this rank's rows × K from the last cycle.
+    public private(set) var logP: ClassTable
+    /// The class volumes used as references by the next cycle.
+    public private(set) var classVolumes: [Volume]
+    /// Half-map FSC per class from the last reconstruction.
+    public private(set) var fsc: [FourierShellCorrelation] = []
+    /// Reports of the cycles run so far.
+    public private(set) var history: [CycleReport] = []
+
+    private let communicator: any Communicator
+    private let particles: [PreparedParticle]
+    private let rotations: [RotationMatrix]
+    private let regions: [LikelihoodRegion]
+    private let active: [Bool]
+    private let halfOfRow: [Int]
+    private let focusMask: Volume?
+    private let evaluation: LikelihoodEvaluation
+    private var bestClass: [Int32]?
+
+    /// Padding of the reconstruction grid (1: trilinear insertion on the N grid).
+    static let reconstructionPadding = 1
+
+    /// Validates the inputs, preprocesses this rank's particles (global noise spectrum by
+    /// allreduce) and prepares the starting references: `references` nil → reconstructed from the
+    /// seeded random occupancies (cisTEM's start); one volume → used for every class; K volumes.
+    /// `focusMask` (box N) is the 3-D focus region; when nil and a sphere is set it is made from
+    /// the sphere. Every rank must call this collectively.
+    public init(config: ClassificationConfig, particles input: [ParticleInput], references: [Volume]?,
+                focusMask: Volume?, communicator: any Communicator) throws {
+        self.config = config
+        self.communicator = communicator
+        guard let first = input.first else { throw EngineInputError("this rank received no particles; use fewer ranks") }
+        let n = first.image.size, p = first.image.pixelSize
+        boxSize = n
+        pixelSize = p
+        for particle in input where particle.image.size != n || abs(particle.image.pixelSize - p) > 1e-3 * p {
+            throw EngineInputError("particle \(particle.globalIndex + 1) is \(particle.image.size) px at "
+                                   + "\(particle.image.pixelSize) Å/px, but the first is \(n) px at \(p) Å/px")
+        }
+        let globalCount = try communicator.allreduce(Int64(input.count), .sum)
+        if globalCount < Int64(config.classCount) {
+            throw EngineInputError("\(config.classCount) classes but only \(globalCount) particles")
+        }
+        try config.validate(boxSize: n, pixelSize: p)
+        for (index, volume) in (references ?? []).enumerated() where volume.size != n || abs(volume.pixelSize - p) > 1e-3 * p {
+            throw EngineInputError("reference \(index + 1) is \(volume.size) px at \(volume.pixelSize) Å/px; particles are \(n) px at \(p) Å/px")
+        }
+        if let references, references.count != 1 && references.count != config.classCount {
+            throw EngineInputError("give 1 or \(config.classCount) references, not \(references.count)")
+        }
+        let group = try PointGroup(name: config.expansionGroup)
+        rows = ExpandedRows(particles: input.map(\.globalIndex), operatorCount: group.order)
+        let threads = config.threads
+        rotations = (0..<rows.count).map { row in
+            group.operators[row % group.order] * RotationMatrix(input[row / group.order].angles)
+        }
+        active = (0..<rows.count).map { input[$0 / group.order].isActive }
+        halfOfRow = (0..<rows.count).map { input[$0 / group.order].halfSet == .first ? 0 : 1 }
+        self.focusMask = try Self.resolvedFocusMask(config: config, given: focusMask, size: n, pixelSize: p)
+
+        croppedSize = LikelihoodEvaluation.croppedSize(size: n, pixelSize: p, classificationResolution: config.classificationResolution)
+        evaluation = LikelihoodEvaluation(config: config, size: n, pixelSize: p, croppedSize: croppedSize)
+        let radius = config.outerRadius / p
+        let power = try ParticlePreprocessing.noisePower(input, size: n, backgroundRadius: radius, threads: threads,
+                                                         communicator: communicator)
+        particles = ParticlePreprocessing.prepare(input, size: n, pixelSize: p, croppedSize: croppedSize, backgroundRadius: radius,
+                                                  whitening: ParticlePreprocessing.whiteningGrid(power: power, size: n),
+                                                  threads: threads)
+        regions = LikelihoodRegion.regions(rotations: rotations, config: config, size: n, pixelSize: p,
+                                           croppedSize: croppedSize, focusMask: self.focusMask, threads: threads)
+        occupancy = InitialOccupancies.table(rows: rows, classCount: config.classCount, seed: config.seed)
+        logP = ClassTable(rowCount: rows.count, classCount: config.classCount)
+        if let references {
+            classVolumes = references.count == 1 ? Array(repeating: references[0], count: config.classCount) : references
+        } else {
+            classVolumes = []
+            let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
+                                                            active: active, communicator: communicator)
+            (classVolumes, fsc) = try reconstruct(weights: weights)
+        }
+    }
+
+    /// The 3-D focus region: the given mask, else the sphere as a hard-edged volume (3d/subtract).
+    static func resolvedFocusMask(config: ClassificationConfig, given: Volume?, size: Int, pixelSize: Double) throws -> Volume? {
+        if let given {
+            guard given.size == size else { throw EngineInputError("the focus mask is \(given.size) px; particles are \(size) px") }
+            guard given.voxels.contains(where: { $0 > 0 }) else { throw EngineInputError("the focus mask is empty (no voxel > 0)") }
+            return given
+        }
+        guard let sphere = config.sphere, config.focus == .threeD || config.focus == .subtract else { return nil }
+        let origin: MaskOrigin = sphere.origin == .corner ? .mapCorner : .mapCentre
+        return SphereMask(centre: SIMD3(sphere.x, sphere.y, sphere.z), radius: sphere.radius, origin: origin)
+            .volume(size: size, pixelSize: pixelSize)
+    }
+
+    /// Runs one cycle: references → LogP → occupancies → reconstruction → statistics.
+    @discardableResult
+    public func runCycle() throws -> CycleReport {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let k = config.classCount
+        let priors = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
+        let references = PreparedReferences.prepare(volumes: classVolumes, config: config, focusMask: focusMask,
+                                                      classWeights: priors, croppedSize: croppedSize)
+        let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
+        let operatorCount = rows.operatorCount
+        ParallelChunks.run(count: rows.count, threads: config.threads,
+                           makeState: { LikelihoodEvaluation.Workspace(size: croppedSize) }) { workspace, range in
+            evaluation.evaluate(rows: range, particles: particles, particleOfRow: { $0 / operatorCount },
+                                rotations: rotations, regions: regions, references: references,
+                                workspace: workspace, logP: values, classCount: k)
+        }
+        logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
+        let step = try OccupancyCycle(cycle: cycle + 1, logP: logP,
+                                      sigmaPerClass: ClassTable(rowCount: rows.count, classCount: k, repeating: 1),
+                                      previous: occupancy, previousBestClass: bestClass,
+                                      previousStatistics: history.last?.statistics, active: active,
+                                      communicator: communicator)
+        occupancy = step.occupancy
+        bestClass = step.bestClass
+        let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: step.sigma, active: active,
+                                                        communicator: communicator)
+        (classVolumes, fsc) = try reconstruct(weights: weights)
+        cycle += 1
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let report = CycleReport(statistics: step.statistics,
+                                 resolutions: fsc.map { $0.resolution(pixelSize: pixelSize) }, seconds: seconds)
+        history.append(report)
+        return report
+    }
+
+    /// Runs cycles until the stopping rule says stop; `progress` sees every report.
+    public func run(progress: (CycleReport) -> Void = { _ in }) throws -> StopReason {
+        while true {
+            let report = try runCycle()
+            progress(report)
+            if let reason = config.convergence.stopReason(after: report.statistics, cycleLimit: config.cycles) {
+                return reason
+            }
+        }
+    }
+
+    /// Best class (0-based) of each local row after the last cycle.
+    public var bestClasses: [Int32] { bestClass ?? occupancy.argmaxPerRow() }
+
+    private func reconstruct(weights: ClassTable) throws -> ([Volume], [FourierShellCorrelation]) {
+        var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
+                                                 padding: Self.reconstructionPadding)
+        let operatorCount = rows.operatorCount
+        let halves = halfOfRow
+        reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
+                              halfOfRow: { halves[$0] }, weights: weights, threads: config.threads)
+        try reconstruction.reduce(communicator: communicator)
+        return reconstruction.finalise(pixelSize: pixelSize)
+    }
+}
