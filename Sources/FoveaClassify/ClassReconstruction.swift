@@ -8,9 +8,9 @@ import FoveaDistributed
 /// Threads work on whole accumulators (one class and half each) and visit rows in order, so the
 /// sums do not depend on the number of threads. Finalisation (documented simplification of
 /// §8.3): half maps with a constant Wiener term of 1 (unit noise per pixel after whitening),
-/// their FSC, then the full map with τ(s) = ⟨Σctf²⟩_s·(1 − F′)/F′ where F′ = 2F/(1 + F) is the
-/// full-map FSC of shell s — the textbook Wiener filter for the FSC-estimated SSNR; shells with
-/// F′ ≤ 0 are zero.
+/// their FSC, per-class SSNR(s) = F′/((1 − F′)·⟨Σctf²⟩_s) where F′ = 2F/(1 + F) is the full-map
+/// FSC of shell s, shared across classes (`sharedSSNR`), then every full map with the Wiener
+/// term 1/SSNR(s) — the textbook filter for the FSC-estimated SSNR; shells with SSNR 0 are zero.
 struct ClassReconstruction {
     /// Per class: the two half-set accumulators.
     var accumulators: [[ReconstructionAccumulator]]
@@ -43,7 +43,7 @@ struct ClassReconstruction {
                 slots.set(item, accumulator)
             }
         }
-        for item in 0..<(2 * classCount) { accumulators[item / 2][item % 2] = slots.values[item]! }
+        for item in 0..<(2 * classCount) { accumulators[item / 2][item % 2] = slots[item]! }
     }
 
     /// Sums every accumulator over the ranks (in place).
@@ -56,9 +56,10 @@ struct ClassReconstruction {
         }
     }
 
-    /// Class volumes and half-map FSCs from the reduced sums.
-    func finalise(pixelSize: Double) -> (volumes: [Volume], fsc: [FourierShellCorrelation]) {
-        var volumes: [Volume] = [], curves: [FourierShellCorrelation] = []
+    /// Class volumes and half-map FSCs from the reduced sums. `classWeights` (the class average
+    /// occupancies) weight the SSNR that every class shares.
+    func finalise(pixelSize: Double, classWeights: [Double]) -> (volumes: [Volume], fsc: [FourierShellCorrelation]) {
+        var totals: [ReconstructionAccumulator] = [], curves: [FourierShellCorrelation] = [], ssnrs: [[Double]] = []
         for halves in accumulators {
             let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
@@ -66,16 +67,33 @@ struct ClassReconstruction {
             var total = halves[0]
             total.add(halves[1])
             let statistics = total.shellStatistics()
-            let ssnr = fsc.values.indices.map { s -> Double in
+            ssnrs.append(fsc.values.indices.map { s -> Double in
                 let f = fsc.values[s]
                 guard f > 0, s < statistics.voxelCount.count, statistics.voxelCount[s] > 0 else { return 0 }
                 let full = min(2 * f / (1 + f), 0.999)
                 let meanCTF2 = statistics.ctfSquaredSum[s] / statistics.voxelCount[s]
                 return meanCTF2 > 0 ? full / ((1 - full) * meanCTF2) : 0
-            }
-            volumes.append(total.finalised(regularisation: .ssnr(perShell: ssnr, wienerConstant: 1), pixelSize: pixelSize))
+            })
+            totals.append(total)
             curves.append(fsc)
         }
+        let shared = Self.sharedSSNR(ssnrs, weights: classWeights)
+        let volumes = totals.map { $0.finalised(regularisation: .ssnr(perShell: shared, wienerConstant: 1), pixelSize: pixelSize) }
         return (volumes, curves)
+    }
+
+    /// Σ_k w_k·SSNR_k(s) / Σ_k w_k per shell (cisTEM's PSSNR sharing, §7.4). Fovea also filters the
+    /// class volumes with it (cisTEM filters each class by its own): a class that holds more
+    /// particles is then not sharper than the others, which would otherwise draw high-SNR
+    /// particles to it for its resolution alone and feed back (seen as a drift of the class
+    /// fractions at high SNR).
+    static func sharedSSNR(_ ssnrs: [[Double]], weights: [Double]) -> [Double] {
+        let total = weights.reduce(0, +)
+        let count = ssnrs.map(\.count).max() ?? 0
+        return (0..<count).map { s in
+            var sum = 0.0
+            for (curve, w) in zip(ssnrs, weights) where s < curve.count { sum += w * curve[s] }
+            return total > 0 ? sum / total : 0
+        }
     }
 }

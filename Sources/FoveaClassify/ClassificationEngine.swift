@@ -69,6 +69,9 @@ public final class ClassificationEngine {
             throw EngineInputError("particle \(particle.globalIndex + 1) is \(particle.image.size) px at "
                                    + "\(particle.image.pixelSize) Å/px, but the first is \(n) px at \(p) Å/px")
         }
+        for particle in input where particle.image.pixels.contains(where: { !$0.isFinite }) {
+            throw EngineInputError("particle \(particle.globalIndex + 1) has a NaN or infinite pixel value")
+        }
         let globalCount = try communicator.allreduce(Int64(input.count), .sum)
         if globalCount < Int64(config.classCount) {
             throw EngineInputError("\(config.classCount) classes but only \(globalCount) particles")
@@ -108,7 +111,8 @@ public final class ClassificationEngine {
             classVolumes = []
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
                                                             active: active, communicator: communicator)
-            (classVolumes, fsc) = try reconstruct(weights: weights)
+            (classVolumes, fsc) = try reconstruct(weights: weights,
+                                                  classWeights: [Double](repeating: 1, count: config.classCount))
         }
     }
 
@@ -151,7 +155,7 @@ public final class ClassificationEngine {
         bestClass = step.bestClass
         let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: step.sigma, active: active,
                                                         communicator: communicator)
-        (classVolumes, fsc) = try reconstruct(weights: weights)
+        (classVolumes, fsc) = try reconstruct(weights: weights, classWeights: step.priors)
         cycle += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = CycleReport(statistics: step.statistics,
@@ -174,7 +178,7 @@ public final class ClassificationEngine {
     /// Best class (0-based) of each local row after the last cycle.
     public var bestClasses: [Int32] { bestClass ?? occupancy.argmaxPerRow() }
 
-    private func reconstruct(weights: ClassTable) throws -> ([Volume], [FourierShellCorrelation]) {
+    private func reconstruct(weights: ClassTable, classWeights: [Double]) throws -> ([Volume], [FourierShellCorrelation]) {
         var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
                                                  padding: Self.reconstructionPadding)
         let operatorCount = rows.operatorCount
@@ -182,6 +186,6 @@ public final class ClassificationEngine {
         reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
                               halfOfRow: { halves[$0] }, weights: weights, threads: config.threads)
         try reconstruction.reduce(communicator: communicator)
-        return reconstruction.finalise(pixelSize: pixelSize)
+        return reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
     }
 }

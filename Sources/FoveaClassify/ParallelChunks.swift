@@ -26,12 +26,28 @@ enum ParallelChunks {
     }
 }
 
-/// A mutable array that several threads write at disjoint indices.
+/// A fixed-size buffer that several threads write at disjoint indices. The storage is one raw
+/// allocation (never a Swift array property), so concurrent writes to different slots touch no
+/// shared reference count or copy-on-write check.
 final class SharedSlots<Element>: @unchecked Sendable {
-    var values: [Element]
-    init(repeating value: Element, count: Int) { values = [Element](repeating: value, count: count) }
-    /// Writes slot `index`; callers guarantee that no two threads write the same slot.
-    func set(_ index: Int, _ value: Element) {
-        values.withUnsafeMutableBufferPointer { $0[index] = value }
+    private let storage: UnsafeMutableBufferPointer<Element>
+
+    init(repeating value: Element, count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: value)
     }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    /// Writes slot `index`; callers guarantee that no two threads write the same slot.
+    func set(_ index: Int, _ value: Element) { storage[index] = value }
+
+    /// Reads slot `index` (after the parallel section, or a slot this thread wrote).
+    subscript(index: Int) -> Element { storage[index] }
+
+    /// A copy of every slot, in order.
+    var values: [Element] { Array(storage) }
 }

@@ -27,20 +27,24 @@ struct PreparedParticle: Sendable {
 enum ParticlePreprocessing {
     /// Pixels farther than `radius` (pixels) from the image centre: the background.
     static func backgroundStatistics(_ pixels: [Float], size: Int, radius: Double) -> (mean: Double, sd: Double) {
-        var sum = 0.0, sumSquares = 0.0, count = 0.0
+        // Two passes (mean, then squared deviations): no cancellation when the mean is large.
         let c = Double(size / 2), r2 = radius * radius
-        for y in 0..<size {
-            let dy = Double(y) - c
-            for x in 0..<size {
-                let dx = Double(x) - c
-                guard dx * dx + dy * dy > r2 else { continue }
-                let v = Double(pixels[x + size * y])
-                sum += v; sumSquares += v * v; count += 1
+        func visitBackground(_ body: (Double) -> Void) {
+            for y in 0..<size {
+                let dy = Double(y) - c
+                for x in 0..<size {
+                    let dx = Double(x) - c
+                    if dx * dx + dy * dy > r2 { body(Double(pixels[x + size * y])) }
+                }
             }
         }
+        var sum = 0.0, count = 0.0
+        visitBackground { sum += $0; count += 1 }
         guard count > 1 else { return (0, 1) }
         let mean = sum / count
-        let variance = max(sumSquares / count - mean * mean, 0)
+        var squares = 0.0
+        visitBackground { squares += ($0 - mean) * ($0 - mean) }
+        let variance = squares / count
         return (mean, variance > 0 ? variance.squareRoot() : 1)
     }
 
@@ -91,6 +95,8 @@ enum ParticlePreprocessing {
     }
 
     /// Whitening weights on the N half-plane grid from the shell powers (1/√P, 0 where P = 0).
+    /// The origin gets 0: the background was made zero-mean, so its shell-0 power is rounding
+    /// noise, and 1/√P there would blow the image's mean up by many orders of magnitude.
     static func whiteningGrid(power: [Double], size: Int) -> [Float] {
         let n = size, w = n / 2 + 1
         var grid = [Float](repeating: 0, count: w * n)
@@ -98,7 +104,7 @@ enum ParticlePreprocessing {
             let ky = FourierGrid.frequency(index: j, size: n)
             for i in 0..<w {
                 let shell = Int((Double(i * i + ky * ky)).squareRoot().rounded())
-                guard shell < power.count, power[shell] > 0 else { continue }
+                guard shell > 0, shell < power.count, power[shell] > 0 else { continue }
                 grid[i + w * j] = Float(1 / power[shell].squareRoot())
             }
         }

@@ -79,11 +79,17 @@ public final class FFTPlanner: @unchecked Sendable {
     /// One lock for every FFTW planner call in the process (FFTW's planner and wisdom are global).
     private static let fftwLock = NSLock()
     private var plans: [[Int]: RealFFTPlan] = [:]
-    private var rigorValue: FFTPlanningRigor = .measure
+    private var rigorValue: FFTPlanningRigor = .estimate
 
     private init() {}
 
-    /// Planner rigor for plans made from now on (default `.measure`). Plans already made stay.
+    /// Planner rigor for plans made from now on. Plans already made stay.
+    ///
+    /// Default `.estimate`: FFTW then chooses its algorithm by fixed heuristics, so every process
+    /// (every MPI rank, every rerun with the same seed) executes the same plan and rounds the same
+    /// way. `.measure` times candidates and may pick different plans in different processes,
+    /// which breaks bit-identical reruns and rank invariance at near-ties; use it only where
+    /// reproducibility across processes does not matter (or share wisdom first).
     public var rigor: FFTPlanningRigor {
         get { Self.fftwLock.withLock { rigorValue } }
         set { Self.fftwLock.withLock { rigorValue = newValue } }
