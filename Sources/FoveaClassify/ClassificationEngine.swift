@@ -3,7 +3,7 @@ import FoveaCore
 import FoveaDistributed
 
 /// What one cycle produced, for progress lines, logs and checkpoints.
-public struct CycleReport: Sendable, Equatable {
+public struct CycleReport: Sendable, Equatable, Codable {
     public let statistics: CycleStatistics
     /// FSC-0.143 resolution (Å) per class from the half maps.
     public let resolutions: [Double]
@@ -34,12 +34,12 @@ public final class ClassificationEngine {
     public private(set) var logP: ClassTable
     /// The class volumes used as references by the next cycle.
     public private(set) var classVolumes: [Volume]
-    /// Half-map FSC per class from the last reconstruction.
-    public private(set) var fsc: [FourierShellCorrelation] = []
+    /// Half-map FSC per class from the last reconstruction, shells 0 … N/2.
+    public private(set) var fscCurves: [[Double]] = []
     /// Reports of the cycles run so far.
     public private(set) var history: [CycleReport] = []
 
-    private let communicator: any Communicator
+    let communicator: any Communicator
     private let particles: [PreparedParticle]
     private let rotations: [RotationMatrix]
     private let regions: [LikelihoodRegion]
@@ -48,6 +48,8 @@ public final class ClassificationEngine {
     private let focusMask: Volume?
     private let evaluation: LikelihoodEvaluation
     private var bestClass: [Int32]?
+    /// Best classes of the local rows once a cycle has run, else nil.
+    var bestClassesIfRun: [Int32]? { bestClass }
 
     /// Padding of the reconstruction grid (1: trilinear insertion on the N grid).
     static let reconstructionPadding = 1
@@ -56,9 +58,10 @@ public final class ClassificationEngine {
     /// allreduce) and prepares the starting references: `references` nil → reconstructed from the
     /// seeded random occupancies (cisTEM's start); one volume → used for every class; K volumes.
     /// `focusMask` (box N) is the 3-D focus region; when nil and a sphere is set it is made from
-    /// the sphere. Every rank must call this collectively.
+    /// the sphere. With `snapshot`, the run continues from that state instead (references are
+    /// ignored). Every rank must call this collectively.
     public init(config: ClassificationConfig, particles input: [ParticleInput], references: [Volume]?,
-                focusMask: Volume?, communicator: any Communicator) throws {
+                focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot? = nil) throws {
         self.config = config
         self.communicator = communicator
         guard let first = input.first else { throw EngineInputError("this rank received no particles; use fewer ranks") }
@@ -105,13 +108,31 @@ public final class ClassificationEngine {
                                            croppedSize: croppedSize, focusMask: self.focusMask, threads: threads)
         occupancy = InitialOccupancies.table(rows: rows, classCount: config.classCount, seed: config.seed)
         logP = ClassTable(rowCount: rows.count, classCount: config.classCount)
-        if let references {
+        if let snapshot {
+            guard snapshot.classVolumes.count == config.classCount, snapshot.occupancy.classCount == config.classCount else {
+                throw EngineInputError("the stored state has \(snapshot.classVolumes.count) classes; the run has \(config.classCount)")
+            }
+            guard snapshot.classVolumes.allSatisfy({ $0.size == n }) else {
+                throw EngineInputError("the stored class volumes are \(snapshot.classVolumes[0].size) px; particles are \(n) px")
+            }
+            guard let largest = rows.particles.max(), (largest + 1) * rows.operatorCount <= snapshot.occupancy.rowCount else {
+                throw EngineInputError("the stored state has \(snapshot.occupancy.rowCount) rows, fewer than this input needs")
+            }
+            classVolumes = snapshot.classVolumes
+            fscCurves = snapshot.fscCurves
+            history = snapshot.history
+            cycle = snapshot.cycle
+            occupancy = ClassTable(rowCount: 0, classCount: config.classCount)
+            occupancy = localRows(of: snapshot.occupancy)
+            logP = localRows(of: snapshot.logP)
+            if let best = snapshot.bestClass { bestClass = globalRows.map { best[$0] } }
+        } else if let references {
             classVolumes = references.count == 1 ? Array(repeating: references[0], count: config.classCount) : references
         } else {
             classVolumes = []
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
                                                             active: active, communicator: communicator)
-            (classVolumes, fsc) = try reconstruct(weights: weights,
+            (classVolumes, fscCurves) = try reconstruct(weights: weights,
                                                   classWeights: [Double](repeating: 1, count: config.classCount))
         }
     }
@@ -155,11 +176,11 @@ public final class ClassificationEngine {
         bestClass = step.bestClass
         let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: step.sigma, active: active,
                                                         communicator: communicator)
-        (classVolumes, fsc) = try reconstruct(weights: weights, classWeights: step.priors)
+        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: step.priors)
         cycle += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = CycleReport(statistics: step.statistics,
-                                 resolutions: fsc.map { $0.resolution(pixelSize: pixelSize) }, seconds: seconds)
+                                 resolutions: fscCurves.map { FourierShellCorrelation.resolution(of: $0, size: boxSize, pixelSize: pixelSize) }, seconds: seconds)
         history.append(report)
         return report
     }
@@ -178,7 +199,7 @@ public final class ClassificationEngine {
     /// Best class (0-based) of each local row after the last cycle.
     public var bestClasses: [Int32] { bestClass ?? occupancy.argmaxPerRow() }
 
-    private func reconstruct(weights: ClassTable, classWeights: [Double]) throws -> ([Volume], [FourierShellCorrelation]) {
+    private func reconstruct(weights: ClassTable, classWeights: [Double]) throws -> ([Volume], [[Double]]) {
         var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
                                                  padding: Self.reconstructionPadding)
         let operatorCount = rows.operatorCount
@@ -186,6 +207,7 @@ public final class ClassificationEngine {
         reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
                               halfOfRow: { halves[$0] }, weights: weights, threads: config.threads)
         try reconstruction.reduce(communicator: communicator)
-        return reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
+        let (volumes, curves) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
+        return (volumes, curves.map(\.values))
     }
 }

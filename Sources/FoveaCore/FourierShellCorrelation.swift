@@ -54,6 +54,11 @@ public struct FourierShellCorrelation: Sendable, Equatable {
     /// linear interpolation between shells s − 1 and s and converted as N·p/s; 2p (Nyquist) if it
     /// never falls below.
     public func resolution(threshold: Double = 0.143, pixelSize: Double) -> Double {
+        Self.resolution(of: values, size: size, threshold: threshold, pixelSize: pixelSize)
+    }
+
+    /// `resolution(threshold:pixelSize:)` for a stored curve (`values`, box `size`).
+    public static func resolution(of values: [Double], size: Int, threshold: Double = 0.143, pixelSize: Double) -> Double {
         for s in 1..<values.count where values[s] < threshold {
             let f = (values[s - 1] - threshold) / (values[s - 1] - values[s])
             let shell = Double(s - 1) + f

@@ -103,4 +103,32 @@ import FoveaDistributed
             }
         }
     }
+
+    /// Stopping after 3 cycles and continuing from the snapshot (on 1 or 2 ranks) gives the run
+    /// that never stopped.
+    @Test func continuingFromASnapshotGivesTheUninterruptedRun() throws {
+        let data = Self.highSNR
+        let full = try Self.run(try Self.config(focus: .twoD, cycles: 6), data.particles)
+        let first = try Self.run(try Self.config(focus: .twoD, cycles: 3), data.particles)
+        let snapshot = try first.snapshot(particleCount: data.particles.count)
+        #expect(snapshot.cycle == 3 && snapshot.history.count == 3)
+        let resumed = try ClassificationEngine(config: try Self.config(focus: .twoD, cycles: 6), particles: data.particles,
+                                               references: nil, focusMask: nil, communicator: SerialCommunicator(),
+                                               resumingFrom: snapshot)
+        _ = try resumed.run()
+        #expect(resumed.cycle == 6)
+        #expect(resumed.occupancy == full.occupancy)
+        #expect(resumed.classVolumes == full.classVolumes)
+        #expect(resumed.history.map(\.statistics) == full.history.map(\.statistics))
+        let ranges = ShardingPlan.contiguousRanges(count: data.particles.count, parts: 2)
+        let onTwo = try LocalGroup(size: 2).run { communicator -> [Int32] in
+            let engine = try ClassificationEngine(config: try Self.config(focus: .twoD, cycles: 6),
+                                                  particles: Array(data.particles[ranges[communicator.rank]]),
+                                                  references: nil, focusMask: nil, communicator: communicator,
+                                                  resumingFrom: snapshot)
+            _ = try engine.run()
+            return engine.bestClasses
+        }
+        #expect(onTwo.flatMap { $0 } == full.bestClasses)
+    }
 }
