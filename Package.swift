@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FoveaClassify", targets: ["FoveaClassify"]),
         .library(name: "FoveaSimulate", targets: ["FoveaSimulate"]),
         .library(name: "FoveaAnalysis", targets: ["FoveaAnalysis"]),
+        .library(name: "FoveaRun", targets: ["FoveaRun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,9 +47,12 @@ let package = Package(
                 swiftSettings: sharedSwiftSettings),
         .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
                 swiftSettings: sharedSwiftSettings),
+        // A classification run as a job: inputs, sharding, checkpoints, outputs, progress, signals.
+        .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed"],
+                swiftSettings: sharedSwiftSettings),
         .executableTarget(
             name: "fovea",
-            dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify",
+            dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify", "FoveaRun",
                            "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: sharedSwiftSettings),
@@ -69,6 +73,9 @@ let package = Package(
         .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaRunTests",
+                    dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaCLITests", dependencies: [],
                     swiftSettings: sharedSwiftSettings),

@@ -58,12 +58,15 @@ struct ClassReconstruction {
 
     /// Class volumes and half-map FSCs from the reduced sums. `classWeights` (the class average
     /// occupancies) weight the SSNR that every class shares.
-    func finalise(pixelSize: Double, classWeights: [Double]) -> (volumes: [Volume], fsc: [FourierShellCorrelation]) {
+    func finalise(pixelSize: Double, classWeights: [Double])
+        -> (volumes: [Volume], fsc: [FourierShellCorrelation], halfMaps: [[Volume]]) {
         var totals: [ReconstructionAccumulator] = [], curves: [FourierShellCorrelation] = [], ssnrs: [[Double]] = []
+        var halfMaps: [[Volume]] = []
         for halves in accumulators {
             let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let fsc = FourierShellCorrelation(a, b)
+            halfMaps.append([a, b])
             var total = halves[0]
             total.add(halves[1])
             let statistics = total.shellStatistics()
@@ -79,7 +82,7 @@ struct ClassReconstruction {
         }
         let shared = Self.sharedSSNR(ssnrs, weights: classWeights)
         let volumes = totals.map { $0.finalised(regularisation: .ssnr(perShell: shared, wienerConstant: 1), pixelSize: pixelSize) }
-        return (volumes, curves)
+        return (volumes, curves, halfMaps)
     }
 
     /// Σ_k w_k·SSNR_k(s) / Σ_k w_k per shell (cisTEM's PSSNR sharing, §7.4). Fovea also filters the

@@ -36,6 +36,9 @@ public final class ClassificationEngine {
     public private(set) var classVolumes: [Volume]
     /// Half-map FSC per class from the last reconstruction, shells 0 … N/2.
     public private(set) var fscCurves: [[Double]] = []
+    /// The two half maps of each class from the last reconstruction (K × 2; empty after a resume
+    /// until a cycle has run). Regularised with a constant Wiener term of 1.
+    public private(set) var halfMaps: [[Volume]] = []
     /// Reports of the cycles run so far.
     public private(set) var history: [CycleReport] = []
 
@@ -64,18 +67,23 @@ public final class ClassificationEngine {
                 focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot? = nil) throws {
         self.config = config
         self.communicator = communicator
-        guard let first = input.first else { throw EngineInputError("this rank received no particles; use fewer ranks") }
-        let n = first.image.size, p = first.image.pixelSize
+        // Local checks first, then one collective so that every rank learns whether any failed
+        // (no rank may be left waiting in a later collective).
+        let localProblem = Self.localProblem(in: input)
+        let n = input.first?.image.size ?? 0, p = input.first?.image.pixelSize ?? 0
+        var agreement: [Double] = [localProblem == nil ? 0 : 1, Double(input.count), Double(n), -Double(n), p, -p]
+        try communicator.allreduce(&agreement, .max)
+        var counts = [Int64(input.count)]
+        try communicator.allreduce(&counts, .sum)
+        if let localProblem { throw EngineInputError(localProblem) }
+        if agreement[0] > 0 { throw EngineInputError("another rank found a problem in its particles (see its message)") }
+        guard agreement[2] == -agreement[3], abs(agreement[4] + agreement[5]) <= 1e-3 * agreement[4] else {
+            throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[3]))–\(Int(agreement[2])) px) "
+                                   + "or pixel sizes (\(-agreement[5])–\(agreement[4]) Å)")
+        }
         boxSize = n
         pixelSize = p
-        for particle in input where particle.image.size != n || abs(particle.image.pixelSize - p) > 1e-3 * p {
-            throw EngineInputError("particle \(particle.globalIndex + 1) is \(particle.image.size) px at "
-                                   + "\(particle.image.pixelSize) Å/px, but the first is \(n) px at \(p) Å/px")
-        }
-        for particle in input where particle.image.pixels.contains(where: { !$0.isFinite }) {
-            throw EngineInputError("particle \(particle.globalIndex + 1) has a NaN or infinite pixel value")
-        }
-        let globalCount = try communicator.allreduce(Int64(input.count), .sum)
+        let globalCount = counts[0]
         if globalCount < Int64(config.classCount) {
             throw EngineInputError("\(config.classCount) classes but only \(globalCount) particles")
         }
@@ -135,6 +143,20 @@ public final class ClassificationEngine {
             (classVolumes, fscCurves) = try reconstruct(weights: weights,
                                                   classWeights: [Double](repeating: 1, count: config.classCount))
         }
+    }
+
+    /// The first problem in this rank's particles: none at all, mixed boxes or pixel sizes, NaNs.
+    static func localProblem(in input: [ParticleInput]) -> String? {
+        guard let first = input.first else { return "this rank received no particles; use fewer ranks" }
+        let n = first.image.size, p = first.image.pixelSize
+        for particle in input where particle.image.size != n || abs(particle.image.pixelSize - p) > 1e-3 * p {
+            return "particle \(particle.globalIndex + 1) is \(particle.image.size) px at "
+                + "\(particle.image.pixelSize) Å/px, but particle \(first.globalIndex + 1) is \(n) px at \(p) Å/px"
+        }
+        for particle in input where particle.image.pixels.contains(where: { !$0.isFinite }) {
+            return "particle \(particle.globalIndex + 1) has a NaN or infinite pixel value"
+        }
+        return nil
     }
 
     /// The 3-D focus region: the given mask, else the sphere as a hard-edged volume (3d/subtract).
@@ -207,7 +229,16 @@ public final class ClassificationEngine {
         reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
                               halfOfRow: { halves[$0] }, weights: weights, threads: config.threads)
         try reconstruction.reduce(communicator: communicator)
-        let (volumes, curves) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
+        let (volumes, curves, maps) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
+        halfMaps = maps
         return (volumes, curves.map(\.values))
+    }
+}
+
+extension ClassificationEngine {
+    /// The box N_c the likelihood is computed in for images of box `size` at `pixelSize` Å and a
+    /// classification resolution of `classificationResolution` Å.
+    public static func likelihoodBox(size: Int, pixelSize: Double, classificationResolution: Double) -> Int {
+        LikelihoodEvaluation.croppedSize(size: size, pixelSize: pixelSize, classificationResolution: classificationResolution)
     }
 }

@@ -19,6 +19,7 @@ struct FoveaCommand: ParsableCommand {
             InfoCommand.self,
             InspectCommand.self,
             SimulateCommand.self,
+            ClassifyCommand.self,
             SelfTestCommand.self,
         ]
     )

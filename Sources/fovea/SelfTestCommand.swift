@@ -8,7 +8,7 @@ struct SelfTestCommand: ParsableCommand {
         commandName: "selftest",
         abstract: "Internal checks of this installation that need several MPI ranks.",
         shouldDisplay: false,
-        subcommands: [CollectivesSelfTest.self, AbortSelfTest.self]
+        subcommands: [CollectivesSelfTest.self, AbortSelfTest.self, DatasetSelfTest.self]
     )
 }
 

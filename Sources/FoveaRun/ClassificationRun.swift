@@ -1,0 +1,196 @@
+import Foundation
+import FoveaClassify
+import FoveaCore
+import FoveaDistributed
+import FoveaIO
+
+/// What `fovea classify` was asked to do.
+public struct RunRequest: Sendable {
+    public var config: ClassificationConfig
+    public var inputs: RunInputPaths
+    /// The run folder.
+    public var output: String
+    /// Continue the run in `output` from its checkpoint (`config` then only supplies the options
+    /// that may change: cycles, threads, checkpoint cadence).
+    public var continuing: Bool
+    public var commandLine: [String]
+
+    public init(config: ClassificationConfig, inputs: RunInputPaths, output: String, continuing: Bool,
+                commandLine: [String]) {
+        self.config = config; self.inputs = inputs; self.output = output
+        self.continuing = continuing; self.commandLine = commandLine
+    }
+}
+
+/// How a run ended.
+public enum RunOutcome: Sendable, Equatable {
+    case finished(StopReason)
+    /// Stopped by a signal after writing the checkpoint of this cycle.
+    case checkpointed(cycle: Int, signal: Int32)
+}
+
+/// One classification job on this rank: inputs → engine → cycles with progress and checkpoints →
+/// outputs. Every rank runs it collectively; only rank 0 writes files.
+public final class ClassificationRun {
+    public let request: RunRequest
+    public let communicator: any Communicator
+    private let say: (String) -> Void
+
+    /// - Parameter say: rank 0's progress and messages (standard output in the CLI).
+    public init(request: RunRequest, communicator: any Communicator, say: @escaping (String) -> Void) {
+        self.request = request
+        self.communicator = communicator
+        self.say = say
+    }
+
+    /// Runs the job to its end or to a stop signal.
+    public func execute() throws -> RunOutcome {
+        let folder = RunFolder(request.output)
+        let setup = try makeEngine(try agreeing { try self.loadInputs(folder: folder) })
+        let engine = setup.engine
+        let config = engine.config
+        if communicator.isRoot {
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            try RunManifest.writeStart(to: folder.manifest, request: request, config: config, ranks: communicator.size,
+                                       particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
+            say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
+                + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(engine.boxSize) "
+                + "(likelihood at \(engine.croppedSize)), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
+        }
+        let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
+                                        print: communicator.isRoot ? say : { _ in })
+        var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0.statistics, cycleLimit: config.cycles) }
+        while reason == nil {
+            let report = try engine.runCycle()
+            reporter.report(report, cycles: config.cycles)
+            reason = config.convergence.stopReason(after: report.statistics, cycleLimit: config.cycles)
+            let signal = try communicator.allreduce(StopSignal.pending, .max)
+            if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
+                try writeCheckpoint(engine, setup: setup, folder: folder)
+            }
+            if reason == nil && signal != 0 {
+                if communicator.isRoot {
+                    say("\(StopSignal.name(signal)) received: stopped after cycle \(engine.cycle); checkpoint written to "
+                        + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
+                    try RunManifest.writeEnd(to: folder.manifest, outcome: "checkpointed after cycle \(engine.cycle) (\(StopSignal.name(signal)))")
+                }
+                return .checkpointed(cycle: engine.cycle, signal: signal)
+            }
+        }
+        let state = try writeCheckpoint(engine, setup: setup, folder: folder)
+        if communicator.isRoot {
+            try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
+                                 tablePath: setup.inputs.particles)
+            try RunManifest.writeEnd(to: folder.manifest, outcome: "finished: \(reason!.rawValue) after cycle \(engine.cycle)")
+            say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
+                + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
+        }
+        return .finished(reason!)
+    }
+
+    struct Setup {
+        let engine: ClassificationEngine
+        let table: ParticleTable
+        let inputs: RunInputPaths
+    }
+
+    /// Builds the engine; the raw images in `loaded` are released when this returns.
+    private func makeEngine(_ loaded: LoadedInputs) throws -> Setup {
+        do {
+            let engine = try ClassificationEngine(config: loaded.config, particles: loaded.particles,
+                                                  references: loaded.references, focusMask: loaded.mask,
+                                                  communicator: communicator, resumingFrom: loaded.resume?.snapshot)
+            return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
+        } catch let error as EngineInputError where !error.description.hasPrefix("another rank") {
+            // The engine's checks after its agreement step see the same values on every rank.
+            throw RankFailure.here(error, everyRank: !Self.isRankLocal(error))
+        } catch let error as EngineInputError {
+            _ = error
+            throw RankFailure.elsewhere
+        }
+    }
+
+    /// Engine errors that only the rank holding the particle reports.
+    static func isRankLocal(_ error: EngineInputError) -> Bool {
+        error.description.hasPrefix("particle ") || error.description.hasPrefix("this rank")
+    }
+
+    struct LoadedInputs {
+        let config: ClassificationConfig
+        let inputs: RunInputPaths
+        let table: ParticleTable
+        let particles: [ParticleInput]
+        let references: [Volume]?
+        let mask: Volume?
+        let resume: RunState?
+    }
+
+    /// Reads the inputs (or the checkpoint), shards and loads this rank's images. No collectives.
+    private func loadInputs(folder: RunFolder) throws -> LoadedInputs {
+        var config = request.config
+        var inputs = request.inputs
+        var resumeState: RunState?
+        if request.continuing {
+            let stored = try RunState.read(from: folder.checkpoint)
+            let requested = try stored.config.replacing(cycles: request.config.cycles, threads: request.config.threads,
+                                                        checkpointEvery: request.config.checkpointEvery)
+            try stored.config.checkContinuation(with: requested)
+            config = requested
+            inputs = stored.inputs
+            resumeState = stored
+        } else if FileManager.default.fileExists(atPath: folder.checkpoint) {
+            throw RunInputError("\(folder.path) already holds a run (checkpoint.h5); continue it with --continue \(folder.path) "
+                                + "or choose another --output")
+        }
+        let table = try ParticleTableLoading.load(inputs)
+        if let resumeState, resumeState.particleCount != table.count {
+            throw RunInputError("\(inputs.particles) now has \(table.count) particles; the checkpoint was made with \(resumeState.particleCount)")
+        }
+        guard table.count >= communicator.size else {
+            throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
+        }
+        let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
+        let particles = try RunShard.load(plan.particles(forRank: communicator.rank), of: table, tablePath: inputs.particles)
+        let box = particles[0].image.size, pixel = particles[0].image.pixelSize
+        let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
+            try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
+        }
+        let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
+        return LoadedInputs(config: config, inputs: inputs, table: table, particles: particles, references: references,
+                            mask: mask, resume: resumeState)
+    }
+
+    @discardableResult
+    private func writeCheckpoint(_ engine: ClassificationEngine, setup: Setup, folder: RunFolder) throws -> RunState {
+        let snapshot = try engine.snapshot(particleCount: setup.table.count)
+        let state = RunState(config: engine.config, inputs: setup.inputs, particleCount: setup.table.count,
+                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot)
+        if communicator.isRoot { try state.write(to: folder.checkpoint) }
+        return state
+    }
+
+    /// Runs `body` on every rank and makes them agree: if any rank fails, every rank throws —
+    /// the failing ranks their own error, the others `RankFailure.elsewhere` — so no rank is left
+    /// waiting in a collective. Collective.
+    private func agreeing<T>(_ body: () throws -> T) throws -> T {
+        var result: Result<T, any Error>
+        do { result = .success(try body()) } catch { result = .failure(error) }
+        let failed: Int32 = { if case .failure = result { return 1 } else { return 0 } }()
+        let failures = try communicator.allreduce(failed, .sum)
+        switch result {
+        case .success(let value):
+            if failures > 0 { throw RankFailure.elsewhere }
+            return value
+        case .failure(let error):
+            throw RankFailure.here(error, everyRank: failures == Int32(communicator.size))
+        }
+    }
+}
+
+/// A failure while preparing a run, as the ranks agreed on it.
+public enum RankFailure: Error {
+    /// This rank failed; `everyRank` when all ranks did (then rank 0 alone need report it).
+    case here(any Error, everyRank: Bool)
+    /// Another rank failed and reports it.
+    case elsewhere
+}

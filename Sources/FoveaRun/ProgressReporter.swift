@@ -1,0 +1,69 @@
+import Foundation
+import FoveaClassify
+
+/// Rank 0's account of a run: one line per cycle on standard output (class fractions soft and
+/// hard, % changed, mean LogP, FSC resolution per class, seconds per cycle, ETA) and the same
+/// figures as one JSON object per line in `progress.jsonl`.
+public final class ProgressReporter {
+    private let logPath: String?
+    private let print: (String) -> Void
+    private var secondsThisSession: [Double] = []
+
+    /// - Parameters:
+    ///   - logPath: the JSON-lines file (appended; nil = none).
+    ///   - print: where lines go (standard output in the CLI).
+    public init(logPath: String?, print: @escaping (String) -> Void) {
+        self.logPath = logPath
+        self.print = print
+    }
+
+    /// The ETA for `remaining` cycles from the mean of this session's cycles.
+    public static func eta(secondsPerCycle: [Double], remaining: Int) -> Double? {
+        guard !secondsPerCycle.isEmpty else { return nil }
+        return secondsPerCycle.reduce(0, +) / Double(secondsPerCycle.count) * Double(max(remaining, 0))
+    }
+
+    /// "1 h 02 m", "3 m 05 s", "12 s".
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%d h %02d m", s / 3600, (s % 3600) / 60) }
+        if s >= 60 { return String(format: "%d m %02d s", s / 60, s % 60) }
+        return "\(s) s"
+    }
+
+    /// The text of the progress line for `report` (cycle limit `cycles`).
+    public static func line(_ report: CycleReport, cycles: Int, eta: Double?) -> String {
+        let s = report.statistics
+        let soft = s.softFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
+        let hard = s.hardFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
+        let resolution = report.resolutions.map { String(format: "%.1f", $0) }.joined(separator: " ")
+        var text = "cycle \(s.cycle)/\(cycles)  classes % \(soft) (hard \(hard))  changed "
+            + String(format: "%.2f", s.changedFraction * 100) + " %  LogP " + String(format: "%.1f", s.meanLogP)
+            + "  FSC0.143 Å \(resolution)  " + String(format: "%.2f", report.seconds) + " s/cycle"
+        if let eta { text += "  ETA " + duration(eta) }
+        return text
+    }
+
+    /// Reports one cycle.
+    public func report(_ report: CycleReport, cycles: Int) {
+        secondsThisSession.append(report.seconds)
+        let eta = Self.eta(secondsPerCycle: secondsThisSession, remaining: cycles - report.statistics.cycle)
+        print(Self.line(report, cycles: cycles, eta: eta))
+        guard let logPath else { return }
+        let s = report.statistics
+        var entry: [String: Any] = [
+            "cycle": s.cycle, "cycles": cycles, "soft_fractions": s.softFractions, "hard_fractions": s.hardFractions,
+            "changed_fraction": s.changedFraction, "mean_logp": s.meanLogP, "resolution_angstrom": report.resolutions,
+            "seconds": report.seconds, "time": ISO8601DateFormatter().string(from: Date()),
+        ]
+        if let change = s.classAverageChange { entry["class_average_change"] = change }
+        if let eta { entry["eta_seconds"] = eta }
+        guard let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { return }
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if let handle = FileHandle(forWritingAtPath: logPath) {
+            handle.seekToEndOfFile()
+            handle.write(data + Data("\n".utf8))
+            try? handle.close()
+        }
+    }
+}

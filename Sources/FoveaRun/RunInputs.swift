@@ -1,0 +1,93 @@
+import Foundation
+import FoveaClassify
+import FoveaCore
+import FoveaIO
+
+/// Where a run's inputs are, as given on the command line. Stored in every checkpoint so that
+/// `--continue` finds the same data.
+public struct RunInputPaths: Sendable, Equatable, Codable {
+    /// RELION STAR (3.0/3.1), cisTEM STAR or Frealign `.par` particle table.
+    public var particles: String
+    /// The particle stack, for cisTEM STAR files without stack names and for `.par` files.
+    public var stack: String?
+    /// Å per pixel, for tables that do not give it (RELION 3.0, `.par`); 0 = from the table.
+    public var pixelSize: Double
+    /// Optics for `.par` files: kV, mm, fraction.
+    public var voltage: Double
+    public var sphericalAberration: Double
+    public var amplitudeContrast: Double
+    /// Starting references: none (random start), one for every class, or one per class.
+    public var references: [String]
+    /// 3-D focus mask (MRC), if the focus region is a mask rather than a sphere.
+    public var mask: String?
+
+    public init(particles: String, stack: String? = nil, pixelSize: Double = 0, voltage: Double = 300,
+                sphericalAberration: Double = 2.7, amplitudeContrast: Double = 0.07, references: [String] = [],
+                mask: String? = nil) {
+        self.particles = particles; self.stack = stack; self.pixelSize = pixelSize; self.voltage = voltage
+        self.sphericalAberration = sphericalAberration; self.amplitudeContrast = amplitudeContrast
+        self.references = references; self.mask = mask
+    }
+
+    /// The same paths made absolute against `folder` (the working folder of the first run), so a
+    /// continued run started elsewhere still finds them.
+    public func absolute(relativeTo folder: String) -> RunInputPaths {
+        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder + "/" + path }
+        var copy = self
+        copy.particles = resolve(particles)
+        copy.stack = stack.map(resolve)
+        copy.references = references.map(resolve)
+        copy.mask = mask.map(resolve)
+        return copy
+    }
+}
+
+/// Errors in a run's inputs, found before any work.
+public struct RunInputError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Reads the particle table (every rank reads the whole text table, which is small) and checks
+/// the things that do not need images.
+public enum ParticleTableLoading {
+    public static func load(_ paths: RunInputPaths) throws -> ParticleTable {
+        guard FileManager.default.fileExists(atPath: paths.particles) else {
+            throw RunInputError("\(paths.particles): no such file (the particle table)")
+        }
+        var table: ParticleTable
+        if paths.particles.hasSuffix(".par") {
+            guard let stack = paths.stack else {
+                throw RunInputError("\(paths.particles): a .par table names no images; give --stack")
+            }
+            guard paths.pixelSize > 0 else {
+                throw RunInputError("\(paths.particles): a .par table has no pixel size; give --pixel-size")
+            }
+            table = try ParticleTable(frealignParAt: paths.particles, stackPath: stack, pixelSize: paths.pixelSize,
+                                      voltage: paths.voltage, sphericalAberration: paths.sphericalAberration,
+                                      amplitudeContrast: paths.amplitudeContrast)
+        } else {
+            table = try ParticleTable(starAt: paths.particles, stackPath: paths.stack, pixelSize: paths.pixelSize)
+        }
+        guard !table.particles.isEmpty else { throw RunInputError("\(paths.particles): the table holds no particles") }
+        for (index, particle) in table.particles.enumerated() where !(particle.pixelSize > 0) {
+            throw RunInputError("\(paths.particles), particle \(index + 1): no pixel size (give --pixel-size)")
+        }
+        let first = table.particles[0]
+        for (index, particle) in table.particles.enumerated()
+        where abs(particle.pixelSize - first.pixelSize) > 1e-4 * first.pixelSize {
+            throw RunInputError("\(paths.particles), particle \(index + 1): pixel size \(particle.pixelSize) Å differs "
+                                + "from the first particle's \(first.pixelSize) Å; classify one optics group at a time")
+        }
+        return table
+    }
+
+    /// Resolves an image path as RELION does (relative to the working folder), falling back to
+    /// the table's own folder, where Fovea's simulator puts its stacks.
+    public static func resolveImagePath(_ path: String, tablePath: String) -> String {
+        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
+        let folder = (tablePath as NSString).deletingLastPathComponent
+        let beside = (folder.isEmpty ? "." : folder) + "/" + path
+        return FileManager.default.fileExists(atPath: beside) ? beside : path
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import FoveaClassify
+import FoveaDistributed
+import FoveaIO
+
+/// `--dry-run`: how a run would be spread, from the table alone (no images read).
+public enum RunPlan {
+    /// Bytes a rank holds for `particles` particles of box `n` (likelihood box `nc`), `rows` rows,
+    /// K classes and `threads` threads: prepared spectra and CTFs, raw images while loading,
+    /// occupancy/LogP tables, per-row 2-D mask weights (3-D masks only), the Float64 class
+    /// accumulators (two halves per class), the class projectors (padding 2) and thread buffers.
+    public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, classes k: Int,
+                                      threads: Int, maskWeights: Bool) -> Double {
+        let half = Double((n / 2 + 1) * n), croppedHalf = Double((nc / 2 + 1) * nc)
+        let perParticle = half * 12 + croppedHalf * 12 + Double(n * n) * 4
+        let perRow = Double(k) * 4 * 3 + (maskWeights ? Double(nc * nc) * 4 : 0)
+        let accumulators = Double(k) * 2 * Double(n / 2 + 1) * Double(n * n) * 24
+        let projectors = Double(k + 1) * Double(n + 1) * Double(2 * n) * Double(2 * n) * 8
+        let volumes = Double(k) * 3 * Double(n * n * n) * 4
+        let threadBuffers = Double(threads) * croppedHalf * 8 * 4
+        return Double(particles) * perParticle + Double(rows) * perRow + accumulators * 1.5 + projectors + volumes + threadBuffers
+    }
+
+    public static func describe(request: RunRequest, ranks: Int) throws -> String {
+        let table = try ParticleTableLoading.load(request.inputs)
+        let config = request.config
+        let first = table.particles[0]
+        let n = first.imageSize > 0 ? first.imageSize : try MRCReader(
+            path: ParticleTableLoading.resolveImagePath(first.image.path, tablePath: request.inputs.particles)).header.nx
+        let nc = LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
+                                                      classificationResolution: config.classificationResolution)
+        let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
+        var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
+                     + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(first.pixelSize) Å, "
+                     + "likelihood box \(nc) px, focus \(config.focus.rawValue)",
+                     "ranks \(ranks) × threads \(config.threads)"]
+        if table.count < ranks { lines.append("error: more ranks than particles") }
+        for rank in 0..<ranks {
+            let count = plan.ranges[rank].count
+            let bytes = estimatedBytes(particles: count, rows: count * config.operatorCount, box: n, croppedBox: nc,
+                                       classes: config.classCount, threads: config.threads,
+                                       maskWeights: config.maskPath != nil && config.focus == .twoD)
+            lines.append(String(format: "rank %d: %d particles, about %.0f MiB", rank, count, bytes / 1_048_576))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The likelihood box, as the engine will choose it.
+public enum LikelihoodEvaluationSize {
+    public static func croppedSize(size n: Int, pixelSize p: Double, classificationResolution d: Double) -> Int {
+        ClassificationEngine.likelihoodBox(size: n, pixelSize: p, classificationResolution: d)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import FoveaClassify
+import FoveaCore
+import FoveaIO
+
+/// The HDF5 file of a run's state: written as `checkpoint.h5` every few cycles and as `run.h5`
+/// at the end (same layout; docs/formats.md "Run folder"). Everything needed to continue the run,
+/// or to rebuild every class volume, is in it:
+///
+///     /            attributes: fovea_version, format_version, config (JSON), inputs (JSON),
+///                  particle_count, operator_count, box_size, pixel_size (Å), cycle, history (JSON)
+///     /rows/particle_index   Int64 [R]       1-based input row of each classified row
+///     /rows/operator_index   Int64 [R]       1-based expansion operator (1 = identity)
+///     /rows/occupancy        Float32 [R, K]  percent
+///     /rows/logp             Float32 [R, K]
+///     /rows/best_class       Int32 [R]       1-based; 0 before the first cycle
+///     /classes/volumes       Float32 [K, N, N, N]  (z, y, x; x fastest)
+///     /classes/fsc           Float64 [K, N/2 + 1]  half-map FSC per shell
+///     /cycles/soft_fractions, /cycles/hard_fractions  Float64 [C, K]
+///     /cycles/changed_fraction, /cycles/mean_logp, /cycles/seconds  Float64 [C]
+///     /cycles/resolution     Float64 [C, K]  FSC-0.143 resolution, Å
+///
+/// R = particles × operators in input order (row = particle · operators + operator).
+public struct RunState: Sendable {
+    public static let formatVersion = 1
+
+    public var config: ClassificationConfig
+    public var inputs: RunInputPaths
+    public var particleCount: Int
+    public var boxSize: Int
+    public var pixelSize: Double
+    public var snapshot: EngineSnapshot
+
+    public init(config: ClassificationConfig, inputs: RunInputPaths, particleCount: Int, boxSize: Int,
+                pixelSize: Double, snapshot: EngineSnapshot) {
+        self.config = config; self.inputs = inputs; self.particleCount = particleCount
+        self.boxSize = boxSize; self.pixelSize = pixelSize; self.snapshot = snapshot
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Writes the file atomically (temporary name, then rename).
+    public func write(to path: String) throws {
+        let k = config.classCount, n = boxSize, ops = config.operatorCount
+        let rowCount = particleCount * ops
+        try HDF5File.write(to: path) { file in
+            try file.setAttribute("fovea_version", FoveaVersion.string)
+            try file.setAttribute("format_version", Int64(Self.formatVersion))
+            try file.setAttribute("config", try Self.json(config))
+            try file.setAttribute("inputs", try Self.json(inputs))
+            try file.setAttribute("particle_count", Int64(particleCount))
+            try file.setAttribute("operator_count", Int64(ops))
+            try file.setAttribute("box_size", Int64(n))
+            try file.setAttribute("pixel_size", pixelSize)
+            try file.setAttribute("cycle", Int64(snapshot.cycle))
+            try file.setAttribute("history", try Self.json(snapshot.history))
+            let rows = try file.createGroup("rows")
+            try rows.writeDataset("particle_index", (0..<rowCount).map { Int64($0 / ops + 1) })
+            try rows.writeDataset("operator_index", (0..<rowCount).map { Int64($0 % ops + 1) })
+            try rows.writeDataset("occupancy", snapshot.occupancy.values, shape: [rowCount, k])
+            try rows.writeDataset("logp", snapshot.logP.values, shape: [rowCount, k])
+            try rows.writeDataset("best_class", snapshot.bestClass.map { $0.map { $0 + 1 } }
+                                  ?? [Int32](repeating: 0, count: rowCount))
+            let classes = try file.createGroup("classes")
+            try classes.writeDataset("volumes", snapshot.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
+            let shells = n / 2 + 1
+            let fsc = (0..<k).flatMap { c -> [Double] in
+                let curve = c < snapshot.fscCurves.count ? snapshot.fscCurves[c] : []
+                return (0..<shells).map { $0 < curve.count ? curve[$0] : 0 }
+            }
+            try classes.writeDataset("fsc", fsc, shape: [k, shells])
+            let cycles = try file.createGroup("cycles")
+            let history = snapshot.history, c = history.count
+            try cycles.writeDataset("soft_fractions", history.flatMap(\.statistics.softFractions), shape: [c, k])
+            try cycles.writeDataset("hard_fractions", history.flatMap(\.statistics.hardFractions), shape: [c, k])
+            try cycles.writeDataset("changed_fraction", history.map(\.statistics.changedFraction), shape: [c])
+            try cycles.writeDataset("mean_logp", history.map(\.statistics.meanLogP), shape: [c])
+            try cycles.writeDataset("seconds", history.map(\.seconds), shape: [c])
+            try cycles.writeDataset("resolution", history.flatMap(\.resolutions), shape: [c, k])
+        }
+    }
+
+    /// Reads a state file, checking its format version and shapes.
+    public static func read(from path: String) throws -> RunState {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RunInputError("\(path): no such file (a run's checkpoint.h5 or run.h5)")
+        }
+        return try HDF5File.read(path) { file in
+            let version: Int64 = try file.attribute("format_version")
+            guard version <= Int64(formatVersion) else {
+                throw RunInputError("\(path): state format \(version) is newer than this program reads (\(formatVersion))")
+            }
+            let decoder = JSONDecoder()
+            let config = try decoder.decode(ClassificationConfig.self, from: Data(try file.stringAttribute("config").utf8))
+            let inputs = try decoder.decode(RunInputPaths.self, from: Data(try file.stringAttribute("inputs").utf8))
+            let history = try decoder.decode([CycleReport].self, from: Data(try file.stringAttribute("history").utf8))
+            let particleCount = Int(try file.attribute("particle_count", as: Int64.self))
+            let n = Int(try file.attribute("box_size", as: Int64.self))
+            let pixelSize: Double = try file.attribute("pixel_size")
+            let cycle = Int(try file.attribute("cycle", as: Int64.self))
+            let k = config.classCount, rowCount = particleCount * config.operatorCount
+            let occupancy: [Float] = try file.readDataset("rows/occupancy")
+            let logP: [Float] = try file.readDataset("rows/logp")
+            let best: [Int32] = try file.readDataset("rows/best_class")
+            let voxels: [Float] = try file.readDataset("classes/volumes")
+            let fsc: [Double] = try file.readDataset("classes/fsc")
+            let shells = n / 2 + 1
+            guard occupancy.count == rowCount * k, logP.count == rowCount * k, best.count == rowCount,
+                  voxels.count == k * n * n * n, fsc.count == k * shells else {
+                throw RunInputError("\(path): datasets do not match \(rowCount) rows × \(k) classes at box \(n) (truncated or foreign file)")
+            }
+            let volumes = (0..<k).map { c in
+                Volume(size: n, pixelSize: pixelSize, voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
+            }
+            let snapshot = EngineSnapshot(
+                cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),
+                logP: ClassTable(rowCount: rowCount, classCount: k, values: logP),
+                bestClass: best.contains(0) ? nil : best.map { $0 - 1 }, classVolumes: volumes,
+                fscCurves: (0..<k).map { Array(fsc[($0 * shells)..<(($0 + 1) * shells)]) }, history: history)
+            return RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: n,
+                            pixelSize: pixelSize, snapshot: snapshot)
+        }
+    }
+}

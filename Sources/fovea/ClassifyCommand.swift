@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import FoveaClassify
+import FoveaDistributed
+import FoveaRun
+
+/// `fovea classify`: focused 3-D classification with fixed alignments, over MPI.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Focused 3-D classification of aligned particles (run under mpirun/srun for several ranks).",
+        discussion: """
+            Classifies particles with fixed angles, shifts and CTF into K classes, comparing each
+            particle with each class only inside the focus region (docs/classify.md):
+              --focus none      whole particle within --outer-radius
+              --focus 2d        the 3-D region (--sphere or --mask) projected along each view,
+                                applied to particle and reference (cisTEM/Frealign "focused")
+              --focus 3d        class volumes masked in 3-D before projection
+              --focus subtract  density outside the region subtracted from each particle
+            With --expand G every particle is classified once per operator of G (pseudo-symmetry
+            expansion); class volumes are then C1.
+
+            The run folder gets class_NNN.mrc (+ half maps), particles.star (RELION 3.1, with
+            rlnClassNumber and every class's occupancy), cisTEM .star and Frealign .par per class,
+            run.h5 (everything), run.json, progress.jsonl, and checkpoint.h5 every
+            --checkpoint-every cycles. SIGTERM or SIGUSR1 stops after the current cycle with a
+            checkpoint and exit code 75; --continue RUN resumes on any number of ranks.
+            Exit codes: 0 finished, 2 bad input, 75 checkpointed by a signal.
+
+            Examples:
+              mpirun -np 4 fovea classify --particles run_data.star --classes 4 --focus 2d \\
+                  --sphere 210,180,230,30 --sphere-origin corner --resolution 10 --outer-radius 120 \\
+                  --expand C2 --cycles 30 --output focus_run
+              mpirun -np 8 fovea classify --continue focus_run --cycles 50
+            """
+    )
+
+    @Option(name: [.customLong("particles"), .customShort("i")],
+            help: ArgumentHelp("Particle table: RELION STAR (3.0/3.1), cisTEM STAR or Frealign .par.", valueName: "file"))
+    var particles: String?
+
+    @Option(help: ArgumentHelp("Image stack for cisTEM STAR files without stack names and for .par tables.", valueName: "mrcs"))
+    var stack: String?
+
+    @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Å/pixel, for tables that give none (.par, RELION 3.0).", valueName: "Å"))
+    var pixelSize: Double = 0
+
+    @Option(help: ArgumentHelp("Starting reference: once for all classes or once per class (default: from random occupancies).", valueName: "mrc"))
+    var reference: [String] = []
+
+    @Option(name: [.customLong("output"), .customShort("o")], help: ArgumentHelp("Run folder (created).", valueName: "folder"))
+    var output: String?
+
+    @Option(name: .customLong("continue"), help: ArgumentHelp("Continue the run in this folder from its checkpoint.", valueName: "folder"))
+    var continueRun: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan (ranks, threads, particles and memory per rank) and stop.")
+    var dryRun = false
+
+    @OptionGroup var method: ClassificationOptions
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func validate() throws {
+        if continueRun == nil && particles == nil {
+            throw ValidationError("give --particles (a STAR or .par table), or --continue <run folder> to resume a run")
+        }
+        if continueRun != nil && (particles != nil || output != nil || !reference.isEmpty) {
+            throw ValidationError("--continue takes the inputs and folder from the checkpoint; only --cycles, --threads and "
+                                  + "--checkpoint-every may be given with it")
+        }
+        if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
+    }
+
+    func run() throws {
+        MPIEnvironment.initialize()
+        let communicator = try MPICommunicator()
+        let code = execute(on: communicator)
+        MPIEnvironment.finalize()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Runs the job and turns errors into messages and exit codes (docs/hpc.md).
+    func execute(on communicator: MPICommunicator) -> Int32 {
+        let prefix = communicator.size > 1 ? "fovea classify: rank \(communicator.rank): " : "fovea classify: "
+        func report(_ error: any Error) {
+            FileHandle.standardError.write(Data((prefix + "error: \(error)\n").utf8))
+        }
+        do {
+            let request = try makeRequest()
+            if dryRun {
+                try RunPlanPrinter.printPlan(request: request, ranks: communicator.size, isRoot: communicator.isRoot)
+                return 0
+            }
+            StopSignal.install()
+            let run = ClassificationRun(request: request, communicator: communicator) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+            switch try run.execute() {
+            case .finished: return RunExitCode.finished
+            case .checkpointed: return RunExitCode.checkpointed
+            }
+        } catch RankFailure.elsewhere {
+            return RunExitCode.badInput
+        } catch RankFailure.here(let error, let everyRank) {
+            if !everyRank || communicator.isRoot { report(error) }
+            return RunExitCode.badInput
+        } catch let error as ConfigurationError {
+            if communicator.isRoot { report(error) }
+            return RunExitCode.badInput
+        } catch {
+            // Failures during the cycles (I/O, MPI): this rank may be alone, so end the whole job.
+            report(error)
+            communicator.abort(exitCode: 1)
+        }
+    }
+
+    func makeRequest() throws -> RunRequest {
+        let threads = threadOptions.resolvedThreads
+        if let folder = continueRun {
+            let stored = try RunState.read(from: RunFolder(folder).checkpoint)
+            let config = try stored.config.replacing(cycles: method.cycles ?? stored.config.cycles, threads: threads,
+                                                     checkpointEvery: method.checkpointEvery ?? stored.config.checkpointEvery)
+            try method.requireOnlyContinuableOptions()
+            return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
+                              commandLine: CommandLine.arguments)
+        }
+        let inputs = RunInputPaths(particles: particles!, stack: stack, pixelSize: pixelSize, references: reference,
+                                   mask: method.mask).absolute(relativeTo: FileManager.default.currentDirectoryPath)
+        let config = try method.configuration(threads: threads)
+        return RunRequest(config: config, inputs: inputs, output: output!, continuing: false,
+                          commandLine: CommandLine.arguments)
+    }
+}
