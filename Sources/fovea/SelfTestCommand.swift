@@ -8,7 +8,8 @@ struct SelfTestCommand: ParsableCommand {
         commandName: "selftest",
         abstract: "Internal checks of this installation that need several MPI ranks.",
         shouldDisplay: false,
-        subcommands: [CollectivesSelfTest.self, AbortSelfTest.self, DatasetSelfTest.self]
+        subcommands: [CollectivesSelfTest.self, AbortSelfTest.self, DatasetSelfTest.self,
+                      RunComparisonSelfTest.self, TruthKappaSelfTest.self]
     )
 }
 
