@@ -1,10 +1,12 @@
 # The sbatch templates in slurm/ on a real, private Slurm (slurm/local-slurm.sh) with two nodes,
 # each slurmd in its own network namespace (one node where namespaces cannot be made): the
 # single-node template runs `fovea info` on 2 and 3 ranks, both multi-node templates on 2 ranks per
-# node over both nodes, and the requeue template survives the time-limit signal, forced and real,
-# with a stand-in program (scripts/testing/fake-checkpointing-job.sh).
-# Takes ≈ 45 s, most of it waiting for the real signal (slurmctld checks limits every 30 s) and for
-# the requeued jobs to become eligible again (cred_expire=10 in local-slurm.sh).
+# node over both nodes; the single-node (srun) and multi-node mpirun templates run a small real
+# `fovea classify` (the two-region phantom); the requeue template with the real program survives a
+# forced time-limit signal through srun and mpirun and a scancel, and with a stand-in program
+# (scripts/testing/fake-checkpointing-job.sh, whose timing is predictable) the real time-limit signal.
+# Takes ≈ 1–2 min, much of it waiting for the real signal (slurmctld checks limits every 30 s) and
+# for the requeued jobs to become eligible again (cred_expire=10 in local-slurm.sh).
 # Sourced by scripts/mpi-checks.sh ($FOVEA, $CHECK_TMP and `check` come from there).
 # Slurm runs in its own folder and on free ports, so it does not disturb another local Slurm;
 # it is brought down when these checks end, or on exit if they are interrupted.
@@ -44,6 +46,14 @@ slurm_wait_for_job() {
     done
 }
 
+# The two-region phantom: 4000 particles make cycles of ~0.5 s, so signals land mid-run.
+SLURM_DATA="$CHECK_TMP/slurm-data"
+"$FOVEA" selftest dataset --count 4000 --snr 0.1 --seed 4 --output "$SLURM_DATA" >/dev/null
+slurm_classify_args() {   # slurm_classify_args RUN_DIR CYCLES
+    echo "classify -i $SLURM_DATA/particles.star --classes 2 --focus 2d --sphere 42,0,0,32 --sphere-origin centre" \
+         "--resolution 10 --outer-radius 90 --cycles $2 --min-cycles $2 --checkpoint-every 100 -o $1"
+}
+
 slurm_check_up=0
 slurm_up() {
     chmod a+x "$CHECK_TMP"   # munged wants every folder above its socket searchable by all
@@ -73,6 +83,24 @@ slurm_info_template() {
     done
     [ "$(grep -oE '^rank [0-9]+ of [0-9]+ on host [^,]+' "$out" | awk '{print $NF}' | sort -u | wc -l)" -eq "$nodes" ] \
         || { echo "ranks are not spread over $nodes hosts"; return 1; }
+}
+
+# slurm_classify_template TEMPLATE NODES RANKS_PER_NODE: a small real classification through the
+# template; it must complete, write run.h5 and find the small region's states (kappa >= 0.9).
+slurm_classify_template() {
+    local template="$1" nodes="$2" per_node="$3" ranks=$(($2 * $3)) id record out
+    local dir="$CHECK_TMP/slurm-classify-$1"
+    slurm_is_up || return 1
+    mkdir -p "$dir"
+    id="$(FOVEA="$FOVEA" FOVEA_ARGS="$(slurm_classify_args "$dir/run" 6)" sbatch --parsable --chdir="$dir" \
+        --output="$dir/%x-%j.out" --nodes="$nodes" --ntasks="$ranks" --ntasks-per-node="$per_node" --cpus-per-task=1 \
+        --time=5 "slurm/$template.sbatch")" || return 1
+    record="$(slurm_wait_for_job "$id" 120)"; local waited=$?
+    echo "$record"
+    out="$(ls "$dir"/*-"$id".out)" && cat "$out"
+    [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
+        && grep -q "on $ranks rank(s)" "$out" && [ -f "$dir/run/run.h5" ] \
+        && "$FOVEA" selftest kappa "$dir/run" --truth "$SLURM_DATA/truth.star" --column foveaSmall --minimum 0.9
 }
 
 # The requeue template with the stand-in program: SIGUSR1 to the batch shell must end in a
@@ -105,42 +133,62 @@ slurm_requeue_verify() {
         && grep -q "requeueing job $id" "$dir"/*-"$id".out \
         && grep -q "restart 1.*classify --continue $dir/run$" "$dir"/*-"$id".out
 }
-# Forced: `scancel --signal=USR1 --batch` once the stand-in runs (what --signal=B:USR1 does), with
-# FOVEA_LAUNCHER=srun and =mpirun at the same time (their requeue delays overlap).
+# The requeue template with the real program: slurm_requeue_real_fovea_submit NAME CYCLES [sbatch options].
+# Give --time above 5 min: the template asks for SIGUSR1 300 s before the limit.
+slurm_requeue_real_fovea_submit() {
+    local name="$1" cycles="$2" dir="$CHECK_TMP/slurm-$1"; shift 2
+    slurm_is_up || return 1
+    mkdir -p "$dir"
+    FOVEA="$FOVEA" FOVEA_RUN_DIR="$dir/run" FOVEA_ARGS="$(slurm_classify_args "$dir/run" "$cycles")" \
+        FOVEA_CONTINUE_ARGS="classify --continue $dir/run" \
+        sbatch --parsable --chdir="$dir" --output="$dir/%x-%j.out" "$@" slurm/fovea-requeue.sbatch | tee "$dir/job-id"
+}
+# Waits until the run in $1 has finished cycle 1 (at most 60 s).
+slurm_wait_for_first_cycle() {
+    local i
+    for i in $(seq 1 600); do [ -s "$1/progress.jsonl" ] && return 0; sleep 0.1; done
+    echo "no cycle finished in $1 within 60 s"; return 1
+}
+# Forced: `scancel --signal=USR1 --batch` once `fovea classify` has finished a cycle (what
+# --signal=B:USR1 does), with FOVEA_LAUNCHER=srun and =mpirun at the same time: the program
+# checkpoints and exits 75, the job is requeued, continues from the checkpoint and completes.
 slurm_requeue_forced() {
-    local launcher id i ok=0
+    local launcher id ok=0 dir out
     for launcher in srun mpirun; do
-        FOVEA_LAUNCHER="$launcher" slurm_requeue_submit "forced-$launcher" --ntasks=2 --cpus-per-task=1 --time=5 \
-            >/dev/null || return 1
+        FOVEA_LAUNCHER="$launcher" slurm_requeue_real_fovea_submit "forced-$launcher" 24 --ntasks=2 --cpus-per-task=1 \
+            --time=10 >/dev/null || return 1
     done
     for launcher in srun mpirun; do
-        for i in $(seq 1 300); do [ -s "$CHECK_TMP/slurm-forced-$launcher/run/fake-running" ] && break; sleep 0.1; done
-        id="$(cat "$CHECK_TMP/slurm-forced-$launcher/job-id")"
-        [ -s "$CHECK_TMP/slurm-forced-$launcher/run/fake-running" ] \
-            || { echo "the stand-in never started ($launcher)"; scancel "$id"; return 1; }
+        dir="$CHECK_TMP/slurm-forced-$launcher"; id="$(cat "$dir/job-id")"
+        slurm_wait_for_first_cycle "$dir/run" || { scancel "$id"; return 1; }
         scancel --signal=USR1 --batch "$id" || return 1
     done
     for launcher in srun mpirun; do
         echo "== FOVEA_LAUNCHER=$launcher"
-        slurm_requeue_verify "forced-$launcher" && grep -q "2 ranks x 1 threads via $launcher" \
-            "$CHECK_TMP/slurm-forced-$launcher"/*.out || ok=1
+        dir="$CHECK_TMP/slurm-forced-$launcher"; id="$(cat "$dir/job-id")"
+        record="$(slurm_wait_for_job "$id" 150)"; local waited=$?
+        echo "$record"; out="$(ls "$dir"/*-"$id".out)"; cat "$out"
+        [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
+            && [[ "$record" == *"Restarts=1"* ]] && grep -q "2 ranks x 1 threads via $launcher" "$out" \
+            && grep -q "SIGUSR1 received: stopped after cycle" "$out" && grep -q "requeueing job $id" "$out" \
+            && grep -q "continuing after cycle" "$out" && grep -q "finished (cycle limit) after cycle 24" "$out" \
+            && [ -f "$dir/run/run.h5" ] || ok=1
     done
     return "$ok"
 }
-# Cancelled (`scancel`: SIGTERM to every process): the stand-in checkpoints and exits 75, but the
-# script must not requeue a cancelled job.
+# Cancelled (`scancel`: SIGTERM to every process): `fovea classify` checkpoints and exits 75, but
+# the script must not requeue a cancelled job.
 slurm_requeue_cancelled() {
-    local dir="$CHECK_TMP/slurm-cancelled" id i record
-    id="$(slurm_requeue_submit cancelled --ntasks=1 --cpus-per-task=1 --time=5)" || return 1
-    for i in $(seq 1 300); do [ -s "$dir/run/fake-running" ] && break; sleep 0.1; done
-    [ -s "$dir/run/fake-running" ] || { echo "the stand-in never started"; scancel "$id"; return 1; }
+    local dir="$CHECK_TMP/slurm-cancelled" id record
+    id="$(slurm_requeue_real_fovea_submit cancelled 40 --ntasks=1 --cpus-per-task=1 --time=10)" || return 1
+    slurm_wait_for_first_cycle "$dir/run" || { scancel "$id"; return 1; }
     scancel "$id" || return 1
     record="$(slurm_wait_for_job "$id" 30)" || return 1
     sleep 2   # a wrong requeue would show as PENDING/Restarts=1 by now
     record="$(scontrol show job "$id" | grep -oE '(JobState|Restarts)=[^ ]+' | tr '\n' ' ')"
-    echo "$record"; cat "$dir"/*-"$id".out
+    echo "$record"; cat "$dir"/*-"$id".out; cat "$dir/run/run.json"
     [[ "$record" == *"JobState=CANCELLED"* ]] && [[ "$record" == *"Restarts=0"* ]] \
-        && grep -q "SIGTERM" "$dir/run/checkpoint.h5" && [ "$(cat "$dir/run/fake-runs.txt")" = "run 1" ] \
+        && [ -f "$dir/run/checkpoint.h5" ] && grep -q "checkpointed after cycle .*SIGTERM" "$dir/run/run.json" \
         && ! grep -q "requeueing" "$dir"/*-"$id".out
 }
 # Real: a 1-minute limit with the signal 55 s before it (slurmctld checks limits every 30 s, so it
@@ -159,7 +207,10 @@ check "slurm: fovea-multi-node-srun.sbatch, $SLURM_CHECK_NODES node(s) x 2 ranks
     slurm_info_template fovea-multi-node-srun "$SLURM_CHECK_NODES" 2 2
 check "slurm: fovea-multi-node-mpirun.sbatch, $SLURM_CHECK_NODES node(s) x 2 ranks x 2 threads" \
     slurm_info_template fovea-multi-node-mpirun "$SLURM_CHECK_NODES" 2 2
-check "slurm: fovea-requeue.sbatch, forced SIGUSR1 via srun and mpirun: checkpoint, requeue, continue" slurm_requeue_forced
-check "slurm: fovea-requeue.sbatch, scancel: checkpoint, no requeue" slurm_requeue_cancelled
-check "slurm: fovea-requeue.sbatch, real time-limit signal: checkpoint, requeue, continue" slurm_requeue_verify real
+check "slurm: fovea-single-node.sbatch runs fovea classify through srun (2 ranks)" slurm_classify_template fovea-single-node 1 2
+check "slurm: fovea-multi-node-mpirun.sbatch runs fovea classify through mpirun ($SLURM_CHECK_NODES node(s) x 1 rank)" \
+    slurm_classify_template fovea-multi-node-mpirun "$SLURM_CHECK_NODES" 1
+check "slurm: fovea-requeue.sbatch + fovea classify, forced SIGUSR1 via srun and mpirun: checkpoint, requeue, continue, complete" slurm_requeue_forced
+check "slurm: fovea-requeue.sbatch + fovea classify, scancel: checkpoint (SIGTERM), no requeue" slurm_requeue_cancelled
+check "slurm: fovea-requeue.sbatch, real time-limit signal (stand-in program): checkpoint, requeue, continue" slurm_requeue_verify real
 check "slurm: Slurm goes down" slurm_down
