@@ -150,7 +150,8 @@ public final class ClassificationRun {
             throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
         }
         let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
-        let particles = try RunShard.load(plan.particles(forRank: communicator.rank), of: table, tablePath: inputs.particles)
+        let particles = try RunShard.load(plan.particles(forRank: communicator.rank), of: table, tablePath: inputs.particles,
+                                          invertContrast: inputs.resolvedInvertContrast)
         let box = particles[0].image.size, pixel = particles[0].image.pixelSize
         let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
             try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)

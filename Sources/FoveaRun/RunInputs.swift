@@ -20,13 +20,22 @@ public struct RunInputPaths: Sendable, Equatable, Codable {
     public var references: [String]
     /// 3-D focus mask (MRC), if the focus region is a mask rather than a sphere.
     public var mask: String?
+    /// Multiply the images by −1 on reading. nil = by the table's family: RELION particles have
+    /// white protein (RELION's CTF is +sin χ), cisTEM/Frealign particles black (their CTF, and
+    /// Fovea's, is −sin χ); see docs/conventions.md.
+    public var invertContrast: Bool?
 
     public init(particles: String, stack: String? = nil, pixelSize: Double = 0, voltage: Double = 300,
                 sphericalAberration: Double = 2.7, amplitudeContrast: Double = 0.07, references: [String] = [],
-                mask: String? = nil) {
+                mask: String? = nil, invertContrast: Bool? = nil) {
         self.particles = particles; self.stack = stack; self.pixelSize = pixelSize; self.voltage = voltage
         self.sphericalAberration = sphericalAberration; self.amplitudeContrast = amplitudeContrast
-        self.references = references; self.mask = mask
+        self.references = references; self.mask = mask; self.invertContrast = invertContrast
+    }
+
+    /// Whether images are negated on reading: the explicit choice, else true for RELION tables.
+    public var resolvedInvertContrast: Bool {
+        invertContrast ?? ParticleTableLoading.isRelionFamily(particles)
     }
 
     /// The same paths made absolute against `folder` (the working folder of the first run), so a
@@ -80,6 +89,16 @@ public enum ParticleTableLoading {
                                 + "from the first particle's \(first.pixelSize) Å; classify one optics group at a time")
         }
         return table
+    }
+
+    /// True for RELION STAR tables (not cisTEM STAR, not .par): RELION's particles have white
+    /// protein. Looks for `_cisTEM` columns in the first 256 KiB of the file.
+    public static func isRelionFamily(_ path: String) -> Bool {
+        if path.hasSuffix(".par") { return false }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return true }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 256 * 1024), as: UTF8.self)
+        return !head.contains("_cisTEM")
     }
 
     /// Resolves an image path as RELION does (relative to the working folder), falling back to

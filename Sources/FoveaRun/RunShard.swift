@@ -17,8 +17,10 @@ public enum RunShard {
     }
 
     /// Reads the images of `indices` (global particle indices) and pairs them with their
-    /// alignments. Checks every image against the table's box and pixel size.
-    public static func load(_ indices: [Int], of table: ParticleTable, tablePath: String) throws -> [ParticleInput] {
+    /// alignments. Checks every image against the table's box and pixel size. With
+    /// `invertContrast` the pixels are negated (RELION's white protein → Fovea's black protein).
+    public static func load(_ indices: [Int], of table: ParticleTable, tablePath: String,
+                            invertContrast: Bool) throws -> [ParticleInput] {
         var byFile: [String: [Int]] = [:]
         for index in indices {
             let path = ParticleTableLoading.resolveImagePath(table.particles[index].image.path, tablePath: tablePath)
@@ -48,6 +50,7 @@ public enum RunShard {
                 throw RunInputError("\(where_): the stack header says \(header) Å/px but the table says \(record.pixelSize) Å/px")
             }
             image.pixelSize = record.pixelSize
+            if invertContrast { for i in image.pixels.indices { image.pixels[i] = -image.pixels[i] } }
             let ctf = CTFParameters(defocusU: record.defocusU, defocusV: record.defocusV,
                                     astigmatismAngle: record.astigmatismAngle, voltage: record.voltage,
                                     sphericalAberration: record.sphericalAberration,

@@ -7,10 +7,15 @@ extension TwoRegionPhantom {
     /// image names relative to the folder; half sets alternate 1, 2), `truth.star` (`data_truth`:
     /// `_foveaParticleIndex`, `_foveaSmall`, `_foveaLarge` — for C2 data `_foveaSideA`,
     /// `_foveaSideB` — states 0/1), the four state maps `map_<a><b>.mrc` and the focus sphere as a
-    /// binary mask `focus_mask.mrc`. Every file is written atomically.
+    /// binary mask `focus_mask.mrc`. Every file is written atomically. The images are written as
+    /// RELION's particles are, with white protein (the negative of Fovea's −sin χ convention), so
+    /// RELION reconstructs positive density from them and Fovea negates them on reading.
     public func write(to folder: String, symmetricHalves: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try MRCWriter.write(stack: particles.map(\.image), to: folder + "/particles.mrcs")
+        let white = particles.map { particle in
+            Image2D(size: particle.image.size, pixelSize: particle.image.pixelSize, pixels: particle.image.pixels.map { -$0 })
+        }
+        try MRCWriter.write(stack: white, to: folder + "/particles.mrcs")
         let records = particles.enumerated().map { i, p in
             ParticleRecord(image: ImageLocation(path: "particles.mrcs", index: i), angles: p.angles, shiftX: p.shiftX,
                            shiftY: p.shiftY, defocusU: p.ctf.defocusU, defocusV: p.ctf.defocusV,

@@ -45,6 +45,11 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Å/pixel, for tables that give none (.par, RELION 3.0).", valueName: "Å"))
     var pixelSize: Double = 0
 
+    @Option(name: .customLong("invert-contrast"),
+            help: ArgumentHelp("Negate the images: auto (RELION STAR yes: white protein; cisTEM/.par no), yes or no.",
+                               valueName: "auto|yes|no"))
+    var invertContrast: String = "auto"
+
     @Option(help: ArgumentHelp("Starting reference: once for all classes or once per class (default: from random occupancies).", valueName: "mrc"))
     var reference: [String] = []
 
@@ -69,6 +74,9 @@ struct ClassifyCommand: ParsableCommand {
                                   + "--checkpoint-every may be given with it")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
+        guard ["auto", "yes", "no"].contains(invertContrast) else {
+            throw ValidationError("--invert-contrast must be auto, yes or no (got '\(invertContrast)')")
+        }
     }
 
     func run() throws {
@@ -124,8 +132,9 @@ struct ClassifyCommand: ParsableCommand {
             return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
                               commandLine: CommandLine.arguments)
         }
+        let inversion: Bool? = invertContrast == "auto" ? nil : invertContrast == "yes"
         let inputs = RunInputPaths(particles: particles!, stack: stack, pixelSize: pixelSize, references: reference,
-                                   mask: method.mask).absolute(relativeTo: FileManager.default.currentDirectoryPath)
+                                   mask: method.mask, invertContrast: inversion).absolute(relativeTo: FileManager.default.currentDirectoryPath)
         let config = try method.configuration(threads: threads)
         return RunRequest(config: config, inputs: inputs, output: output!, continuing: false,
                           commandLine: CommandLine.arguments)
