@@ -102,6 +102,15 @@ classify_bad_input() {
     cat "$out"; grep -q "already holds a run" "$out"
 }
 
+classify_dry_run() {
+    local out="$CHECK_TMP/dry.txt"
+    classify_on 3 "$CHECK_TMP/dry" "" --expand C2 --dry-run >"$out" 2>&1 || { cat "$out"; return 1; }
+    cat "$out"
+    grep -q "600 particles × 2 operators (C2) = 1200 rows" "$out" && grep -q "^rank 2: 200 particles, about [0-9]* MiB" "$out" \
+        && [ ! -e "$CHECK_TMP/dry" ]
+}
+
+check "classify --dry-run on 3 ranks prints particles and memory per rank and writes nothing" classify_dry_run
 check "classify on 1, 2 and 3 ranks: same class of every particle, volumes equal to 1e-4, kappa >= 0.9" classify_rank_invariance
 check "classify: SIGTERM after cycle 2 -> exit 75 + checkpoint; --continue gives the uninterrupted run" classify_stop_and_continue TERM 2 2
 check "classify: SIGUSR1 on 3 ranks, continued on 1 rank, gives the uninterrupted run" classify_stop_and_continue USR1 3 1
