@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FoveaSimulate", targets: ["FoveaSimulate"]),
         .library(name: "FoveaAnalysis", targets: ["FoveaAnalysis"]),
         .library(name: "FoveaRun", targets: ["FoveaRun"]),
+        .library(name: "FoveaReport", targets: ["FoveaReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,8 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
 
         .target(name: "FoveaCore",
                 dependencies: ["CFFTW", .product(name: "Numerics", package: "swift-numerics")],
@@ -50,9 +53,12 @@ let package = Package(
         // A classification run as a job: inputs, sharding, checkpoints, outputs, progress, signals.
         .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed"],
                 swiftSettings: sharedSwiftSettings),
+        // The HTML run report: SVG plots, PNG images (libpng).
+        .target(name: "FoveaReport", dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "CPNG"],
+                swiftSettings: sharedSwiftSettings),
         .executableTarget(
             name: "fovea",
-            dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify", "FoveaRun",
+            dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify", "FoveaRun", "FoveaReport",
                            "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: sharedSwiftSettings),
@@ -76,6 +82,9 @@ let package = Package(
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaRunTests",
                     dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],
+                    swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaReportTests",
+                    dependencies: ["FoveaReport", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaCLITests", dependencies: [],
                     swiftSettings: sharedSwiftSettings),

@@ -35,12 +35,20 @@ public final class ClassificationRun {
     public let request: RunRequest
     public let communicator: any Communicator
     private let say: (String) -> Void
+    /// Called on rank 0 after each checkpoint and after the final outputs (e.g. to refresh the
+    /// HTML report); its errors are reported, not fatal.
+    public var afterWrite: ((RunFolder) throws -> Void)?
 
     /// - Parameter say: rank 0's progress and messages (standard output in the CLI).
     public init(request: RunRequest, communicator: any Communicator, say: @escaping (String) -> Void) {
         self.request = request
         self.communicator = communicator
         self.say = say
+    }
+
+    private func notifyWritten(_ folder: RunFolder) {
+        guard communicator.isRoot, let afterWrite else { return }
+        do { try afterWrite(folder) } catch { say("note: could not refresh the report: \(error)") }
     }
 
     /// Runs the job to its end or to a stop signal.
@@ -82,6 +90,7 @@ public final class ClassificationRun {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
             try RunManifest.writeEnd(to: folder.manifest, outcome: "finished: \(reason!.rawValue) after cycle \(engine.cycle)")
+            notifyWritten(folder)
             say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
         }
@@ -166,7 +175,10 @@ public final class ClassificationRun {
         let snapshot = try engine.snapshot(particleCount: setup.table.count)
         let state = RunState(config: engine.config, inputs: setup.inputs, particleCount: setup.table.count,
                              boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot)
-        if communicator.isRoot { try state.write(to: folder.checkpoint) }
+        if communicator.isRoot {
+            try state.write(to: folder.checkpoint)
+            notifyWritten(folder)
+        }
         return state
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaClassify
 import FoveaDistributed
+import FoveaReport
 import FoveaRun
 
 /// `fovea classify`: focused 3-D classification with fixed alignments, over MPI.
@@ -103,6 +104,7 @@ struct ClassifyCommand: ParsableCommand {
             let run = ClassificationRun(request: request, communicator: communicator) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
+            run.afterWrite = { folder in try ReportWriter.write(folder: folder) }
             switch try run.execute() {
             case .finished: return RunExitCode.finished
             case .checkpointed: return RunExitCode.checkpointed

@@ -20,6 +20,7 @@ struct FoveaCommand: ParsableCommand {
             InspectCommand.self,
             SimulateCommand.self,
             ClassifyCommand.self,
+            ReportCommand.self,
             SelfTestCommand.self,
         ]
     )

@@ -1,0 +1,155 @@
+import Foundation
+import FoveaClassify
+import FoveaCore
+import FoveaIO
+import FoveaRun
+
+/// Writes `report.html`: one self-contained page (inline SVG plots, PNG images as data URIs, no
+/// network access) with the run's per-cycle curves, FSC curves, central sections of every class
+/// volume and of the merged difference map, and the projected focus sphere on sample particles.
+/// A script at the end counts the plots and decoded images into `#render-check` (used by the
+/// headless-browser test).
+public struct ReportHTML {
+    public let data: RunReportData
+    /// PNG encoder for the images.
+    public let encodePNG: (RasterImage) throws -> Data
+
+    public init(data: RunReportData, encodePNG: @escaping (RasterImage) throws -> Data) {
+        self.data = data
+        self.encodePNG = encodePNG
+    }
+
+    func image(_ raster: RasterImage, alt: String, scale: Int = 2) throws -> String {
+        let base64 = try encodePNG(raster).base64EncodedString()
+        return "<img class=\"map\" alt=\"\(SVGLinePlot.escape(alt))\" width=\"\(raster.width * scale)\" "
+            + "height=\"\(raster.height * scale)\" src=\"data:image/png;base64,\(base64)\">"
+    }
+
+    func plots() -> [String] {
+        let cycles = data.cycles
+        guard !cycles.isEmpty else { return [] }
+        let k = cycles[0].soft.count
+        func series(_ name: String, _ value: (RunReportData.Cycle) -> Double?) -> SVGLinePlot.Series {
+            SVGLinePlot.Series(name: name, points: cycles.compactMap { c in value(c).map { (Double(c.cycle), $0) } })
+        }
+        var out: [String] = []
+        out.append(SVGLinePlot(title: "Class fractions (soft, %)", xLabel: "cycle", yLabel: "%",
+                               series: (0..<k).map { j in series("class \(j + 1)") { $0.soft.count > j ? $0.soft[j] * 100 : nil } },
+                               yRange: 0...100).svg())
+        out.append(SVGLinePlot(title: "Class fractions (hard, %)", xLabel: "cycle", yLabel: "%",
+                               series: (0..<k).map { j in series("class \(j + 1)") { $0.hard.count > j ? $0.hard[j] * 100 : nil } },
+                               yRange: 0...100).svg())
+        out.append(SVGLinePlot(title: "Rows that changed class (%)", xLabel: "cycle", yLabel: "%",
+                               series: [series("changed") { $0.changed * 100 }]).svg())
+        out.append(SVGLinePlot(title: "Mean LogP of the best class", xLabel: "cycle", yLabel: "LogP",
+                               series: [series("mean LogP") { $0.meanLogP }]).svg())
+        out.append(SVGLinePlot(title: "FSC-0.143 resolution (Å)", xLabel: "cycle", yLabel: "Å",
+                               series: (0..<k).map { j in series("class \(j + 1)") { $0.resolution.count > j ? $0.resolution[j] : nil } }).svg())
+        if let state = data.state {
+            let n = state.boxSize, p = state.pixelSize
+            let curves = state.snapshot.fscCurves.enumerated().map { j, curve in
+                SVGLinePlot.Series(name: "class \(j + 1)", points: curve.indices.dropFirst().map { (Double($0) / (Double(n) * p), curve[$0]) })
+            }
+            out.append(SVGLinePlot(title: "Half-map FSC (last reconstruction)", xLabel: "spatial frequency (1/Å)",
+                                   yLabel: "FSC", series: curves, yRange: -0.1...1, guides: [0.143]).svg())
+        }
+        return out
+    }
+
+    func classImages() throws -> String {
+        guard let state = data.state else { return "<p>No class volumes yet (no checkpoint written).</p>" }
+        var html = "<table class=\"maps\"><tr><th>class</th><th>%</th><th>xy</th><th>xz</th><th>yz</th><th>projection z</th></tr>"
+        let fractions = data.cycles.last?.soft ?? []
+        let n = state.boxSize
+        for (k, volume) in state.snapshot.classVolumes.enumerated() {
+            let percent = k < fractions.count ? String(format: "%.1f", fractions[k] * 100) : "–"
+            html += "<tr><td>\(k + 1)</td><td>\(percent)</td>"
+            for section in MapViews.centralSections(volume) {
+                html += "<td>" + (try image(.grey(section.values, width: n, height: n), alt: "class \(k + 1) \(section.name)")) + "</td>"
+            }
+            html += "<td>" + (try image(.grey(MapViews.projectionAlongZ(volume), width: n, height: n),
+                                        alt: "class \(k + 1) projection")) + "</td></tr>"
+        }
+        html += "</table>"
+        if let difference = RunReportData.mergedDifference(state.snapshot.classVolumes) {
+            html += "<h3>Merged difference map (voxel-wise max over class pairs of |V<sub>k</sub> − V<sub>l</sub>|)</h3><p>"
+            for section in MapViews.centralSections(difference) {
+                html += try image(.grey(section.values, width: n, height: n), alt: "difference \(section.name)") + " "
+            }
+            html += "</p>"
+        }
+        return html
+    }
+
+    /// Up to four particles with the focus sphere's projected disc drawn where the likelihood
+    /// uses it (projected centre + the particle's shift; red).
+    func maskOnParticles() throws -> String {
+        guard let state = data.state, let sphere = state.config.sphere else {
+            return "<p>The focus region is not a sphere (or no state file yet): see <code>fovea mask --preview</code>.</p>"
+        }
+        let table = try ParticleTableLoading.load(state.inputs)
+        let group = try PointGroup(name: state.config.expansionGroup)
+        let n = state.boxSize, p = state.pixelSize
+        let centre = sphere.centreFromMapCentre(pixelSize: p, boxSize: n)
+        var html = "<p>Focus sphere (\(sphere.x), \(sphere.y), \(sphere.z)) Å from the map \(sphere.origin.rawValue), "
+            + "radius \(sphere.radius) Å, projected along each view (copy 1 of each particle).</p><p>"
+        for index in 0..<min(4, table.count) {
+            let record = table.particles[index]
+            let path = ParticleTableLoading.resolveImagePath(record.image.path, tablePath: state.inputs.particles)
+            let picture = try MRCReader(path: path).image(at: record.image.index)
+            var raster = RasterImage.grey(picture.pixels, width: n, height: n).rgb()
+            let view = group.operators[0] * RotationMatrix(record.angles)
+            let projected = view.applyTransposed(centre)
+            raster.drawCircle(centreX: Double(n / 2) + projected.x + record.shiftX / p,
+                              centreY: Double(n / 2) + projected.y + record.shiftY / p,
+                              radius: sphere.radius / p, colour: (230, 30, 30))
+            html += try image(raster, alt: "particle \(index + 1) with the projected focus sphere", scale: 3) + " "
+        }
+        return html + "</p>"
+    }
+
+    /// The whole page.
+    public func html() throws -> String {
+        let config = data.state?.config
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Fovea run report: \(SVGLinePlot.escape(data.folder.path))</title>
+            <style>body{font-family:sans-serif;margin:1.5em;max-width:1200px}svg.plot{margin:6px;border:1px solid #eee}
+            table.maps td{padding:2px;text-align:center}img.map{image-rendering:pixelated;border:1px solid #ddd}
+            code{background:#f4f4f4;padding:1px 3px}</style></head><body>
+            <h1>Fovea run report</h1>
+            <p>Run folder <code>\(SVGLinePlot.escape(data.folder.path))</code>; status: <b>\(SVGLinePlot.escape(data.outcome))</b>;
+            generated \(ISO8601DateFormatter().string(from: Date())) by fovea \(FoveaVersion.string).</p>
+            """
+        if let config {
+            page += "<p>K = \(config.classCount), focus \(config.focus.rawValue), expansion \(config.expansionGroup), "
+                + "classification resolution \(config.classificationResolution) Å, outer radius \(config.outerRadius) Å, "
+                + "seed \(config.seed); \(data.state!.particleCount) particles; state from <code>"
+                + SVGLinePlot.escape(data.stateFile ?? "") + "</code> (cycle \(data.state!.snapshot.cycle)).</p>"
+        }
+        if !data.commandLine.isEmpty { page += "<p>Command: <code>\(SVGLinePlot.escape(data.commandLine))</code></p>" }
+        page += "<h2>Per cycle</h2><div>" + plots().joined(separator: "\n") + "</div>"
+        page += "<h2>Class volumes</h2>" + (try classImages())
+        page += "<h2>Focus region on sample particles</h2>" + (try maskOnParticles())
+        page += """
+            <div id="render-check"></div>
+            <script>
+            window.addEventListener('load', function () {
+              var images = document.querySelectorAll('img'), ok = 0;
+              images.forEach(function (i) { if (i.complete && i.naturalWidth > 0) ok += 1; });
+              var plots = document.querySelectorAll('svg.plot'), drawn = 0;
+              plots.forEach(function (s) { if (s.querySelector('path.series') && s.getBBox().width > 0) drawn += 1; });
+              var check = document.getElementById('render-check');
+              check.setAttribute('data-images', images.length); check.setAttribute('data-images-decoded', ok);
+              check.setAttribute('data-plots', plots.length); check.setAttribute('data-plots-drawn', drawn);
+            });
+            </script></body></html>
+            """
+        return page
+    }
+
+    /// Writes the page to `path` atomically.
+    public func write(to path: String) throws {
+        try AtomicFileWriter.write(Data(try html().utf8), to: path)
+    }
+}

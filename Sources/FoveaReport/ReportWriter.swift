@@ -1,0 +1,14 @@
+import FoveaRun
+
+/// Writes `<run folder>/report.html` from whatever the folder holds now.
+public enum ReportWriter {
+    public static func path(in folder: RunFolder) -> String { folder.path + "/report.html" }
+
+    /// Regenerates the report; returns its path.
+    @discardableResult
+    public static func write(folder: RunFolder, to output: String? = nil) throws -> String {
+        let path = output ?? Self.path(in: folder)
+        try ReportHTML(data: try RunReportData(folder: folder), encodePNG: PNGEncoding.encode).write(to: path)
+        return path
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import FoveaClassify
+import FoveaCore
+import FoveaDistributed
+import FoveaReport
+import FoveaRun
+import FoveaSimulate
+
+/// The HTML report of a real (small) run, rendered by headless Chromium: every plot is drawn and
+/// every image decodes.
+@Suite struct ReportRenderingTests {
+    static var chromium: String? {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+                let path = "\(folder)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        return nil
+    }
+
+    static func makeRun() throws -> RunFolder {
+        let base = NSTemporaryDirectory() + "fovea-report-\(UUID().uuidString)"
+        try TwoRegionPhantom.make(count: 150, snr: 0.5, seed: 2).write(to: base + "/data")
+        let config = try ClassificationConfig(classCount: 2, cycles: 3, focus: .twoD,
+                                              sphere: FocusSphere(x: 42, y: 0, z: 0, radius: 32, origin: .centre),
+                                              outerRadius: 90, classificationResolution: 10,
+                                              referenceBand: ReferenceBand(low: 300, high: 10), molecularMass: 200,
+                                              convergence: ConvergenceCriteria(classAverageChange: 0, changedFraction: 0, minimumCycles: 3))
+        let run = ClassificationRun(request: RunRequest(config: config, inputs: RunInputPaths(particles: base + "/data/particles.star"),
+                                                        output: base + "/run", continuing: false, commandLine: ["test"]),
+                                    communicator: SerialCommunicator()) { _ in }
+        run.afterWrite = { try ReportWriter.write(folder: $0) }
+        _ = try run.execute()
+        return RunFolder(base + "/run")
+    }
+
+    @Test func reportHasEveryPlotAndImage() throws {
+        let folder = try Self.makeRun()
+        let html = try String(contentsOfFile: ReportWriter.path(in: folder), encoding: .utf8)
+        // 5 per-cycle plots + the FSC plot; 2 classes × 4 views + 3 difference sections + 4 particles.
+        #expect(html.components(separatedBy: "<svg class=\"plot\"").count - 1 == 6)
+        #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 15)
+        #expect(html.contains("finished"))
+    }
+
+    @Test(.enabled(if: chromium != nil, "no chromium on PATH (scripts/install-deps.sh installs it)"))
+    func headlessChromiumRendersEveryPlotAndImage() throws {
+        let folder = try Self.makeRun()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.chromium!)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom",
+                             "file://" + ReportWriter.path(in: folder)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let check = try #require(dom.range(of: "<div id=\"render-check\"[^>]*>", options: .regularExpression).map { String(dom[$0]) })
+        func value(_ name: String) -> Int? {
+            guard let range = check.range(of: "\(name)=\"[0-9]+\"", options: .regularExpression) else { return nil }
+            return Int(check[range].split(separator: "\"")[1])
+        }
+        print("chromium render check: \(check)")
+        #expect(value("data-images") == 15)
+        #expect(value("data-images-decoded") == 15)
+        #expect(value("data-plots") == 6)
+        #expect(value("data-plots-drawn") == 6)
+    }
+
+    @Test func svgTicksAreRoundAndCoverTheRange() {
+        #expect(SVGLinePlot.ticks(0...100) == [0, 20, 40, 60, 80, 100])
+        #expect(SVGLinePlot.ticks(-296...(-279)).allSatisfy { $0 >= -296 && $0 <= -279 })
+        #expect(SVGLinePlot.ticks(0.1...0.35) == [0.1, 0.15, 0.2, 0.25, 0.3, 0.35].map { $0 })
+    }
+
+    @Test func mergedDifferenceIsTheLargestPairwiseDifference() {
+        let a = Volume(size: 2, pixelSize: 1, voxels: [0, 1, 2, 3, 4, 5, 6, 7])
+        let b = Volume(size: 2, pixelSize: 1, voxels: [1, 1, 0, 3, 4, 9, 6, 0])
+        let c = Volume(size: 2, pixelSize: 1, voxels: [0, 3, 2, 3, 2, 5, 6, 7])
+        let merged = RunReportData.mergedDifference([a, b, c])!
+        var brute = [Float](repeating: 0, count: 8)
+        for i in 0..<8 {
+            for (x, y) in [(a, b), (a, c), (b, c)] { brute[i] = max(brute[i], abs(x.voxels[i] - y.voxels[i])) }
+        }
+        #expect(merged.voxels == brute)
+        #expect(RunReportData.mergedDifference([a]) == nil)
+    }
+}
