@@ -15,13 +15,13 @@ import Numerics
 /// noise is white Gaussian noise added last. SNR, as Fovea states it everywhere, is
 ///     SNR = var(noise-free CTF-modulated projection, over the whole box) / var(total noise),
 /// where the total noise is the CTF-filtered structural noise plus the shot noise.
-public struct ParticleImageSimulator {
+///
+/// Thread-safe: every `image` call uses its own FFT buffers.
+public struct ParticleImageSimulator: Sendable {
     public let projector: FourierProjector
-    private let workspace: FFTWorkspace
 
     public init(projector: FourierProjector) {
         self.projector = projector
-        workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: projector.size))
     }
 
     /// The noise-free CTF-modulated spectrum (centred, ÷N² normalised) at this view and shift.
@@ -68,6 +68,7 @@ public struct ParticleImageSimulator {
     public func image(rotation: RotationMatrix, shiftX: Double, shiftY: Double, ctf: CTFParameters,
                       structuralNoise: Double, shotNoise: Double, random: inout SeededRandom) -> Image2D {
         let n = projector.size, p = projector.pixelSize
+        let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
         var spectrum = projector.projection(rotation)
         spectrum.applyPhaseShift(x: shiftX / p, y: shiftY / p)
         var pixels = [Float](repeating: 0, count: n * n)

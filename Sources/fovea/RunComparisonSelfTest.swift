@@ -87,10 +87,14 @@ struct TruthKappaSelfTest: ParsableCommand {
             guard let index = loop.columnIndex(name) else { throw ValidationError("\(truth): no column _\(name)") }
             return index
         }
-        var labels: [Int] = []
+        var raw: [Int] = []
         for p in 0..<state.particleCount {
-            for s in 0..<ops { labels.append(Int(loop.rows[p][indices[s]]) ?? -1) }
+            for s in 0..<ops { raw.append(Int(loop.rows[p][indices[s]]) ?? -1) }
         }
+        // Two states, whatever their codes (0/1 or 1/2): the smaller is state 0.
+        let codes = Set(raw).sorted()
+        guard codes.count == 2 else { throw ValidationError("\(truth): the truth columns hold \(codes.count) states, not 2") }
+        let labels = raw.map { $0 == codes[0] ? 0 : 1 }
         var table = [[0.0, 0.0], [0.0, 0.0]]
         for (assigned, label) in zip(best, labels) where label == 0 || label == 1 { table[Int(assigned)][label] += 1 }
         func kappa(_ t: [[Double]]) -> Double {

@@ -5,11 +5,12 @@ import FoveaIO
 import FoveaSimulate
 
 /// `fovea simulate`: writes the synthetic humanoid of the preprint — component maps, the full map
-/// of every state of the chosen scenarios, region masks — and a manifest. Particles come later.
+/// of every state of the chosen scenarios, region masks, a manifest — and, with `--particles`,
+/// a particle dataset of one scenario (images, RELION STAR, truth).
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Write the humanoid phantom's component maps, state maps and region masks.",
+        abstract: "Write the humanoid phantom's maps and masks, and with --particles a particle dataset.",
         discussion: """
             The humanoid (docs/humanoid.md): legs, body, neck and head two-fold symmetric about z;
             per side (A = +x, B = -x) an arm in one of two conformations, a hand and a foot that
@@ -23,9 +24,15 @@ struct SimulateCommand: ParsableCommand {
               manifest.json, manifest.tsv   what each file is; the focus sphere
             All maps are mode-2 MRC, pixel size in the header.
 
+            With --particles N (and --scenario 1, 2 or 3) the maps and masks go to <output>/maps/
+            and the folder gets particles.mrcs + particles.star (RELION 3.1, white protein as
+            RELION's particles), truth.star (the state of every particle and side) and
+            simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md.
+
             Example:
               fovea simulate --output humanoid
               fovea simulate --box 64 --pixel-size 6.55 --scenario 3 --output humanoid-s3
+              fovea simulate --scenario 1 --particles 10000 --snr 0.05 --seed 1 --output s1-snr005
             """
     )
 
@@ -50,12 +57,48 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("soft-edge"), help: "Width in pixels of the soft masks' cosine edge.")
     var softEdge: Double = 3
 
+    @Option(help: "Number of particles to simulate (needs --scenario 1, 2 or 3).")
+    var particles: Int?
+
+    @Option(help: "Signal-to-noise ratio of the particles (e.g. 0.1, 0.05, 0.025, 0.013, 0.006).")
+    var snr: Double = 0.05
+
+    @Option(help: "Random seed of the particles.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("shift-range"), help: "Largest particle shift in x and y, Å.")
+    var shiftRange: Double = 7.86
+
+    @Option(name: .customLong("defocus-min"), help: "Smallest defocus, Å (underfocus positive).")
+    var defocusMin: Double = 8000
+
+    @Option(name: .customLong("defocus-max"), help: "Largest defocus, Å.")
+    var defocusMax: Double = 25000
+
+    @Option(help: "Envelope B-factor, Å².")
+    var bfactor: Double = 50
+
+    @Option(name: .customLong("structural-fraction"), help: "Fraction of the noise added before the CTF (structural noise).")
+    var structuralFraction: Double = 0.5
+
+    @OptionGroup var threadOptions: ThreadOptions
+
     func validate() throws {
         guard box >= 8 else { throw ValidationError("--box must be at least 8 voxels (got \(box))") }
         guard pixelSize > 0 else { throw ValidationError("--pixel-size must be positive (got \(pixelSize))") }
         _ = try scenarios()
         guard focusMargin >= 0, roiMargin >= 0, softEdge >= 0 else {
             throw ValidationError("--focus-margin, --roi-margin and --soft-edge must not be negative")
+        }
+        if let particles {
+            guard particles >= 1 else { throw ValidationError("--particles must be at least 1 (got \(particles))") }
+            guard Int(scenario) != nil else { throw ValidationError("--particles needs --scenario 1, 2 or 3") }
+            guard snr > 0, snr.isFinite else { throw ValidationError("--snr must be positive (got \(snr))") }
+            guard defocusMin > 0, defocusMax > defocusMin else {
+                throw ValidationError("need 0 < --defocus-min < --defocus-max (got \(defocusMin), \(defocusMax))")
+            }
+            guard (0...1).contains(structuralFraction) else { throw ValidationError("--structural-fraction must be in 0…1") }
+            guard shiftRange >= 0, bfactor >= 0 else { throw ValidationError("--shift-range and --bfactor must not be negative") }
         }
         let halfBox = Double(box / 2 - 1) * pixelSize
         guard halfBox >= 161 else {
@@ -76,14 +119,15 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let mapFolder = particles == nil ? output : output + "/maps"
+        try FileManager.default.createDirectory(atPath: mapFolder, withIntermediateDirectories: true)
         let grid = HumanoidGrid(size: box, pixelSize: pixelSize)
         let settings = HumanoidMaskSettings(focusMargin: focusMargin, roiMargin: roiMargin, softEdgeWidth: softEdge)
-        let manifest = try HumanoidExport.write(to: HumanoidMapWriter(folder: output), grid: grid,
+        let manifest = try HumanoidExport.write(to: HumanoidMapWriter(folder: mapFolder), grid: grid,
                                                 scenarios: try scenarios(), maskSettings: settings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let folder = URL(fileURLWithPath: output)
+        let folder = URL(fileURLWithPath: mapFolder)
         try AtomicFileWriter.write(try encoder.encode(manifest), to: folder.appendingPathComponent("manifest.json").path)
         try AtomicFileWriter.write(Data(manifest.tsv.utf8), to: folder.appendingPathComponent("manifest.tsv").path)
         let counts = Dictionary(grouping: manifest.entries, by: \.kind).mapValues(\.count)
@@ -92,5 +136,38 @@ struct SimulateCommand: ParsableCommand {
         let sphere = manifest.armHandSphere
         print("arm+hand focus sphere (side A), Å: \(sphere.specFromCorner) (centre from the map corner), "
               + "\(sphere.specFromMapCenter) (centre from the map centre)")
+        if let particles { try writeParticles(count: particles, grid: grid) }
+    }
+
+    func writeParticles(count: Int, grid: HumanoidGrid) throws {
+        var settings = HumanoidParticleDataset.Settings(scenario: HumanoidScenario(rawValue: Int(scenario)!)!, count: count,
+                                                        snr: snr, seed: seed)
+        settings.grid = grid
+        settings.shiftRange = shiftRange
+        settings.defocusRange = defocusMin...defocusMax
+        settings.bFactor = bfactor
+        settings.structuralFraction = structuralFraction
+        settings.threads = threadOptions.resolvedThreads
+        let start = Date()
+        let dataset = HumanoidParticleDataset(settings: settings)
+        try dataset.write(to: output, chunk: max(500, count / 10)) { done in
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = Double(count - done) * elapsed / Double(max(done, 1))
+            FileHandle.standardError.write(Data(String(format: "simulate: %d/%d particles, %.0f s, ETA %.0f s\n",
+                                                       done, count, elapsed, eta).utf8))
+        }
+        let record: [String: Any] = [
+            "fovea_version": FoveaVersion.string, "command_line": CommandLine.arguments, "scenario": settings.scenario.rawValue,
+            "particles": count, "snr": snr, "seed": seed, "box": grid.size, "pixel_size": grid.pixelSize,
+            "snr_definition": "var(noise-free CTF-modulated image over the whole box, mean over the dataset) / var(total noise)",
+            "signal_variance": dataset.signalVariance, "structural_noise_sigma": dataset.noise.structural,
+            "shot_noise_sigma": dataset.noise.shot, "structural_fraction": structuralFraction, "bfactor": bfactor,
+            "defocus_range": [defocusMin, defocusMax], "shift_range_angstrom": shiftRange,
+            "contrast": "white protein (RELION convention)",
+        ]
+        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]),
+                                   to: output + "/simulation.json")
+        print("wrote \(count) particles of scenario \(settings.scenario.rawValue) at SNR \(snr) to \(output)/particles.star "
+              + "(+ particles.mrcs, truth.star, simulation.json; maps and masks in \(output)/maps)")
     }
 }

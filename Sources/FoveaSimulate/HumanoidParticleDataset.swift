@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import FoveaCore
+import FoveaIO
+
+/// Particle images of the humanoid (preprint Methods, "Generation of synthetic humanoid datasets"):
+/// each particle is one state of a scenario (drawn uniformly from the scenario's maps), seen from a
+/// uniformly random orientation, shifted by up to ±`shiftRange` Å in x and y, at a random defocus,
+/// with the noise model of `ParticleImageSimulator` (structural noise, CTF with a B-factor
+/// envelope, shot noise) at the requested SNR.
+///
+/// SNR: var(noise-free CTF-modulated image over the whole box) / var(total noise), with the signal
+/// variance taken as the mean over the dataset's own noise-free images (so individual particles
+/// vary around it, as views do). Particle i's orientation, shift, defocus and noise come from
+/// `SeededRandom(seed:stream: i)`, so the dataset does not depend on the number of threads.
+public struct HumanoidParticleDataset: Sendable {
+    public struct Settings: Sendable {
+        public var scenario: HumanoidScenario
+        public var count: Int
+        public var snr: Double
+        public var seed: UInt64
+        public var grid = HumanoidGrid()
+        /// Largest shift in x and y, Å.
+        public var shiftRange = 1.5 * 5.24
+        /// Defocus range (Å, underfocus positive) and astigmatism (Å, U − V).
+        public var defocusRange: ClosedRange<Double> = 8_000...25_000
+        public var astigmatism = 300.0
+        /// Envelope B-factor, Å² (CTF × exp(−B|k|²/4)).
+        public var bFactor = 50.0
+        /// Fraction of the noise variance that is structural (added before the CTF).
+        public var structuralFraction = 0.5
+        public var voltage = 300.0
+        public var sphericalAberration = 2.7
+        public var amplitudeContrast = 0.07
+        public var threads = 1
+
+        public init(scenario: HumanoidScenario, count: Int, snr: Double, seed: UInt64) {
+            self.scenario = scenario; self.count = count; self.snr = snr; self.seed = seed
+        }
+    }
+
+    /// One particle's parameters (before noise).
+    public struct Draw: Sendable {
+        public var truth: HumanoidParticleTruth
+        public var angles: EulerAngles
+        public var shiftX: Double
+        public var shiftY: Double
+        public var ctf: CTFParameters
+    }
+
+    public let settings: Settings
+    public let draws: [Draw]
+    /// σ of the structural and of the shot noise (projection units).
+    public let noise: (structural: Double, shot: Double)
+    /// Mean variance of the noise-free CTF-modulated images.
+    public let signalVariance: Double
+    private let simulators: [Int: ParticleImageSimulator]
+
+    public init(settings: Settings, maps: HumanoidComponentMaps? = nil) {
+        self.settings = settings
+        let truths = HumanoidStateSampler.sample(settings.scenario, count: settings.count, seed: settings.seed)
+        let draws: [Draw] = truths.indices.map { i in
+            var random = SeededRandom(seed: settings.seed, stream: UInt64(i) &+ 1)
+            let angles = EulerAngles.uniformRandom(using: &random)
+            let shiftX = random.uniform(in: -settings.shiftRange..<settings.shiftRange)
+            let shiftY = random.uniform(in: -settings.shiftRange..<settings.shiftRange)
+            let defocus = random.uniform(in: settings.defocusRange.lowerBound..<settings.defocusRange.upperBound)
+            let angle = random.uniform(in: 0..<180)
+            let ctf = CTFParameters(defocusU: defocus + settings.astigmatism / 2, defocusV: defocus - settings.astigmatism / 2,
+                                    astigmatismAngle: angle, voltage: settings.voltage,
+                                    sphericalAberration: settings.sphericalAberration,
+                                    amplitudeContrast: settings.amplitudeContrast, bFactor: settings.bFactor)
+            return Draw(truth: truths[i], angles: angles, shiftX: shiftX, shiftY: shiftY, ctf: ctf)
+        }
+        self.draws = draws
+        let components = maps ?? HumanoidComponentMaps(grid: settings.grid)
+        var simulators: [Int: ParticleImageSimulator] = [:]
+        for number in Set(draws.map(\.truth.catalogNumber)) {
+            let state = draws.first { $0.truth.catalogNumber == number }!.truth.state
+            simulators[number] = ParticleImageSimulator(projector: FourierProjector(volume: components.map(of: state), padding: 2))
+        }
+        self.simulators = simulators
+        // The dataset's mean signal variance and ⟨CTF²⟩ (over up to 500 evenly spread particles).
+        let stride = max(1, draws.count / 500)
+        let sample = Swift.stride(from: 0, to: draws.count, by: stride).map { index in draws[index] }
+        var variance = 0.0, ctf2 = 0.0
+        for draw in sample {
+            let simulator = simulators[draw.truth.catalogNumber]!
+            variance += ParticleImageSimulator.variance(of: simulator.signalSpectrum(
+                rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX, shiftY: draw.shiftY, ctf: draw.ctf))
+            ctf2 += ParticleImageSimulator.meanCTFSquared(draw.ctf, size: settings.grid.size, pixelSize: settings.grid.pixelSize)
+        }
+        signalVariance = variance / Double(max(sample.count, 1))
+        noise = ParticleImageSimulator.noiseLevels(snr: settings.snr, signalVariance: signalVariance,
+                                                   structuralFraction: settings.structuralFraction,
+                                                   meanCTFSquared: ctf2 / Double(max(sample.count, 1)))
+    }
+
+    /// Image of particle `index` in Fovea's convention (black protein, CTF = −sin χ).
+    public func image(_ index: Int) -> Image2D {
+        let draw = draws[index]
+        var random = SeededRandom(seed: settings.seed, stream: UInt64(index) &+ 1 &+ (1 << 40))
+        return simulators[draw.truth.catalogNumber]!.image(rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX,
+                                                           shiftY: draw.shiftY, ctf: draw.ctf,
+                                                           structuralNoise: noise.structural, shotNoise: noise.shot,
+                                                           random: &random)
+    }
+
+    /// Images `range`, made on `settings.threads` threads (each image depends only on its index).
+    public func images(_ range: Range<Int>) -> [Image2D] {
+        let slots = UnsafeMutableBufferPointer<Image2D?>.allocate(capacity: range.count)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        nonisolated(unsafe) let output = slots
+        let chunks = max(1, min(settings.threads, range.count))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lower = range.count * chunk / chunks, upper = range.count * (chunk + 1) / chunks
+            for i in lower..<upper { output[i] = image(range.lowerBound + i) }
+        }
+        return slots.map { $0! }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import FoveaCore
+import FoveaIO
+
+extension HumanoidParticleDataset {
+    /// Writes `particles.mrcs` (RELION's convention: white protein, i.e. the negative of
+    /// `image(_:)`), `particles.star` (RELION 3.1; image names relative to `folder`; half sets
+    /// alternating 1, 2) and `truth.star` (`data_truth`: `_foveaParticleIndex`, `_foveaScenario`,
+    /// `_foveaHumanoidMap`, and per side S ∈ {A, B}: `_foveaSide{S}Arm` (1 lowered, 2 raised),
+    /// `_foveaSide{S}Hand`, `_foveaSide{S}Foot` (0/1), `_foveaSide{S}Label` (the scenario's state
+    /// label of the side, 1-based)). Images are made `chunk` at a time; `progress` sees the count done.
+    public func write(to folder: String, chunk: Int = 2000, progress: (Int) -> Void = { _ in }) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var stack: [Image2D] = []
+        stack.reserveCapacity(draws.count)
+        var done = 0
+        while done < draws.count {
+            let upper = min(draws.count, done + chunk)
+            for image in images(done..<upper) {
+                stack.append(Image2D(size: image.size, pixelSize: image.pixelSize, pixels: image.pixels.map { -$0 }))
+            }
+            done = upper
+            progress(done)
+        }
+        try MRCWriter.write(stack: stack, to: folder + "/particles.mrcs")
+        let grid = settings.grid
+        let records = draws.enumerated().map { i, d in
+            ParticleRecord(image: ImageLocation(path: "particles.mrcs", index: i), angles: d.angles, shiftX: d.shiftX,
+                           shiftY: d.shiftY, defocusU: d.ctf.defocusU, defocusV: d.ctf.defocusV,
+                           astigmatismAngle: d.ctf.astigmatismAngle, voltage: d.ctf.voltage,
+                           sphericalAberration: d.ctf.sphericalAberration, amplitudeContrast: d.ctf.amplitudeContrast,
+                           pixelSize: grid.pixelSize, imageSize: grid.size, halfSet: i % 2 + 1)
+        }
+        try ParticleTable(particles: records).writeRelionStar(to: folder + "/particles.star", version: .relion31)
+        try Self.truthDocument(draws.map(\.truth)).write(to: folder + "/truth.star")
+    }
+
+    /// The `data_truth` table of the file contract (docs/humanoid.md).
+    static func truthDocument(_ truths: [HumanoidParticleTruth]) -> StarDocumentFile {
+        var columns = ["foveaParticleIndex", "foveaScenario", "foveaHumanoidMap"]
+        for side in ["A", "B"] { columns += ["Arm", "Hand", "Foot", "Label"].map { "foveaSide\(side)\($0)" } }
+        let rows = truths.enumerated().map { i, truth -> [String] in
+            var row = [String(i + 1), String(truth.scenario.rawValue), String(truth.catalogNumber)]
+            for side in HumanoidSide.allCases {
+                let parts = truth.state[side]
+                row += [String(parts.arm.rawValue + 1), parts.handPresent ? "1" : "0", parts.footPresent ? "1" : "0",
+                        String(truth.label(of: side) + 1)]
+            }
+            return row
+        }
+        return StarDocumentFile(document: StarDocument(blocks: [StarBlock(name: "truth", loops: [StarLoop(columns: columns, rows: rows)])]))
+    }
+}
+
+/// A STAR document ready to be written.
+struct StarDocumentFile {
+    let document: StarDocument
+    func write(to path: String) throws { try StarWriter.write(document, to: path) }
+}
