@@ -32,8 +32,7 @@ echo "== 2. classify: 2 classes, 2-D focus on sphere $sphere Å (map centre), C2
     --resolution 20 --outer-radius 190 --cycles "$DEMO_CYCLES" --threads 1 --output "$DEMO_DIR/run"
 
 echo "== 3. accuracy against the truth (each asymmetric unit: arm conformation of the side under the mask)"
-"$FOVEA" selftest kappa "$DEMO_DIR/run" --truth "$DEMO_DIR/data/truth.star" \
-    --column foveaSideALabel --column foveaSideBLabel
+"$FOVEA" kappa --run "$DEMO_DIR/run" --truth "$DEMO_DIR/data/truth.star"
 
 cat <<DONE
 == results

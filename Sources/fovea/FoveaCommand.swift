@@ -21,6 +21,7 @@ struct FoveaCommand: ParsableCommand {
             SimulateCommand.self,
             ClassifyCommand.self,
             ReportCommand.self,
+            KappaCommand.self,
             SelfTestCommand.self,
         ]
     )

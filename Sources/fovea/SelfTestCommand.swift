@@ -9,7 +9,7 @@ struct SelfTestCommand: ParsableCommand {
         abstract: "Internal checks of this installation that need several MPI ranks.",
         shouldDisplay: false,
         subcommands: [CollectivesSelfTest.self, AbortSelfTest.self, DatasetSelfTest.self,
-                      RunComparisonSelfTest.self, TruthKappaSelfTest.self]
+                      RunComparisonSelfTest.self]
     )
 }
 

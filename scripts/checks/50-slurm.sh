@@ -100,7 +100,7 @@ slurm_classify_template() {
     out="$(ls "$dir"/*-"$id".out)" && cat "$out"
     [ "$waited" -eq 0 ] && [[ "$record" == *"JobState=COMPLETED"* ]] && [[ "$record" == *"ExitCode=0:0"* ]] \
         && grep -q "on $ranks rank(s)" "$out" && [ -f "$dir/run/run.h5" ] \
-        && "$FOVEA" selftest kappa "$dir/run" --truth "$SLURM_DATA/truth.star" --column foveaSmall --minimum 0.9
+        && "$FOVEA" kappa --run "$dir/run" --truth "$SLURM_DATA/truth.star" --column foveaSmall --minimum 0.9
 }
 
 # The requeue template with the stand-in program: SIGUSR1 to the batch shell must end in a

@@ -18,7 +18,7 @@ classify_rank_invariance() {
     classify_on 1 "$CHECK_TMP/np1" "" --cycles 8 || return 1
     classify_on 2 "$CHECK_TMP/np2" "" --cycles 8 || return 1
     classify_on 3 "$CHECK_TMP/np3" "" --cycles 8 || return 1
-    "$FOVEA" selftest kappa "$CHECK_TMP/np1" --truth "$CLASSIFY_DATA/truth.star" --column foveaSmall --minimum 0.9 &&
+    "$FOVEA" kappa --run "$CHECK_TMP/np1" --truth "$CLASSIFY_DATA/truth.star" --column foveaSmall --minimum 0.9 &&
     "$FOVEA" selftest compare "$CHECK_TMP/np1" "$CHECK_TMP/np2" --tolerance 1e-4 &&
     "$FOVEA" selftest compare "$CHECK_TMP/np1" "$CHECK_TMP/np3" --tolerance 1e-4
 }
@@ -76,7 +76,7 @@ classify_expand_c2() {
         --sphere 42,0,0,32 --sphere-origin centre --resolution 10 --outer-radius 90 --threads 1 --cycles 10 \
         -o "$CHECK_TMP/c2" || return 1
     grep -q "rlnFoveaOperatorIndex" "$CHECK_TMP/c2/particles.star" &&
-    "$FOVEA" selftest kappa "$CHECK_TMP/c2" --truth "$data/truth.star" --column foveaSideA --column foveaSideB --minimum 0.9
+    "$FOVEA" kappa --run "$CHECK_TMP/c2" --truth "$data/truth.star" --column foveaSideA --column foveaSideB --minimum 0.9
 }
 
 classify_bad_input() {
