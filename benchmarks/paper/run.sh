@@ -12,6 +12,7 @@
 #   --snrs L        e.g. "0.100 0.050 0.025 0.013 0.006"                [all five]
 #   --tables L      "1 2"                                               ["1 2"]
 #   --work DIR      where datasets and runs go (kept)                   [/tmp/fovea-paper]
+# Environment: FOVEA=<binary> to use a given build instead of building.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARTICLES=10000; CYCLES=15; RANKS=2; SCENARIOS="1 2 3"; SNRS="0.100 0.050 0.025 0.013 0.006"; TABLES="1 2"
@@ -23,8 +24,11 @@ while [ $# -gt 0 ]; do
         --work) WORK="$2"; shift 2 ;; *) echo "unknown option $1"; exit 2 ;;
     esac
 done
-swift build -c release --product fovea 2>&1 | tail -1
-FOVEA="$PWD/.build/release/fovea"
+# FOVEA=path uses that binary (e.g. a copy, so a long run is not disturbed by rebuilds).
+if [ -z "${FOVEA:-}" ]; then
+    swift build -c release --product fovea 2>&1 | tail -1
+    FOVEA="$PWD/.build/release/fovea"
+fi
 source scripts/mpi-env.sh
 mkdir -p "$WORK"
 RESULTS="$PWD/benchmarks/paper/results.tsv"
