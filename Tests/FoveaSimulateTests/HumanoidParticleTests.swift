@@ -73,3 +73,40 @@ import FoveaSimulate
         }
     }
 }
+
+/// The truth matches the data: the particles the truth says are in one state reconstruct to that
+/// state's map, not to the map with side A's arm in the other conformation.
+@Suite struct HumanoidTruthMatchesDataTests {
+    static func correlation(_ a: Volume, _ b: Volume) -> Double {
+        let x = a.voxels.map(Double.init), y = b.voxels.map(Double.init)
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (u, v) in zip(x, y) { sxy += (u - mx) * (v - my); sxx += (u - mx) * (u - mx); syy += (v - my) * (v - my) }
+        return sxy / (sxx * syy).squareRoot()
+    }
+
+    @Test func particlesOfOneTrueStateReconstructToThatState() {
+        var settings = HumanoidParticleDataset.Settings(scenario: .armsMove, count: 600, snr: 10, seed: 4)
+        settings.grid = coarseGrid
+        settings.threads = 2
+        let dataset = HumanoidParticleDataset(settings: settings, maps: coarseMaps)
+        let target = dataset.draws[0].truth.state
+        var accumulator = ReconstructionAccumulator(size: coarseGrid.size, padding: 2)
+        var members = 0
+        for (i, draw) in dataset.draws.enumerated() where draw.truth.state == target {
+            var spectrum = dataset.image(i).fourierTransform()
+            spectrum.applyPhaseShift(x: -draw.shiftX / coarseGrid.pixelSize, y: -draw.shiftY / coarseGrid.pixelSize)
+            accumulator.insert(spectrum, ctf: draw.ctf.halfPlaneGrid(size: coarseGrid.size, pixelSize: coarseGrid.pixelSize),
+                               rotation: RotationMatrix(draw.angles), weight: 1)
+            members += 1
+        }
+        let map = accumulator.finalised(regularisation: .constant(0.01), pixelSize: coarseGrid.pixelSize)
+        var other = target
+        other.sideA.arm = target.sideA.arm == .lowered ? .raised : .lowered
+        let right = Self.correlation(map, coarseMaps.map(of: target)), wrong = Self.correlation(map, coarseMaps.map(of: other))
+        print("\(members) particles of \(target): correlation with its map \(right), with side A's arm switched \(wrong)")
+        #expect(members > 100)
+        #expect(right > 0.9)
+        #expect(right > wrong + 0.02)
+    }
+}
