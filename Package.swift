@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
                 swiftSettings: sharedSwiftSettings),
         // A classification run as a job: inputs, sharding, checkpoints, outputs, progress, signals.
-        .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed"],
+        .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaAnalysis"],
                 swiftSettings: sharedSwiftSettings),
         // The HTML run report: SVG plots, PNG images (libpng).
         .target(name: "FoveaReport", dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "CPNG"],

@@ -45,6 +45,10 @@ public struct ReportHTML {
                                series: [series("mean LogP") { $0.meanLogP }]).svg())
         out.append(SVGLinePlot(title: "FSC-0.143 resolution (Å)", xLabel: "cycle", yLabel: "Å",
                                series: (0..<k).map { j in series("class \(j + 1)") { $0.resolution.count > j ? $0.resolution[j] : nil } }).svg())
+        if cycles.contains(where: { $0.kappa != nil }) {
+            out.append(SVGLinePlot(title: "Kappa against the truth", xLabel: "cycle", yLabel: "kappa",
+                                   series: [series("kappa") { $0.kappa }], yRange: -0.1...1).svg())
+        }
         if let state = data.state {
             let n = state.boxSize, p = state.pixelSize
             let curves = state.snapshot.fscCurves.enumerated().map { j, curve in

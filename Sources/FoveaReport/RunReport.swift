@@ -16,6 +16,8 @@ public struct RunReportData {
         public var meanLogP: Double
         public var resolution: [Double]
         public var seconds: Double
+        /// Kappa against the truth, when the run was given one.
+        public var kappa: Double?
     }
 
     public var folder: RunFolder
@@ -40,7 +42,7 @@ public struct RunReportData {
                                     changed: object["changed_fraction"] as? Double ?? 0,
                                     meanLogP: object["mean_logp"] as? Double ?? 0,
                                     resolution: object["resolution_angstrom"] as? [Double] ?? [],
-                                    seconds: object["seconds"] as? Double ?? 0))
+                                    seconds: object["seconds"] as? Double ?? 0, kappa: object["kappa"] as? Double))
             }
         }
         for path in [folder.state, folder.checkpoint] where FileManager.default.fileExists(atPath: path) {

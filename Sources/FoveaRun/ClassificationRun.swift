@@ -1,4 +1,5 @@
 import Foundation
+import FoveaAnalysis
 import FoveaClassify
 import FoveaCore
 import FoveaDistributed
@@ -14,11 +15,14 @@ public struct RunRequest: Sendable {
     /// that may change: cycles, threads, checkpoint cadence).
     public var continuing: Bool
     public var commandLine: [String]
+    /// A simulator's truth.star: rank 0 then scores every cycle (`fovea kappa`'s measures, the mask
+    /// on side A) and logs kappa with the progress. For validation runs only.
+    public var truth: String?
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, output: String, continuing: Bool,
-                commandLine: [String]) {
+                commandLine: [String], truth: String? = nil) {
         self.config = config; self.inputs = inputs; self.output = output
-        self.continuing = continuing; self.commandLine = commandLine
+        self.continuing = continuing; self.commandLine = commandLine; self.truth = truth
     }
 }
 
@@ -68,9 +72,18 @@ public final class ClassificationRun {
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
         var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0.statistics, cycleLimit: config.cycles) }
+        var truth = try request.truth.map { try TruthTable(path: $0) }
         while reason == nil {
             let report = try engine.runCycle()
-            reporter.report(report, cycles: config.cycles)
+            var kappa: Double?
+            if let table = truth {
+                do { kappa = try self.kappa(of: engine, particleCount: setup.table.count, truth: table) } catch {
+                    // The scoring is a side show: say why once and classify on.
+                    if communicator.isRoot { say("note: no kappa per cycle: \(error)") }
+                    truth = nil
+                }
+            }
+            reporter.report(report, cycles: config.cycles, kappa: kappa)
             reason = config.convergence.stopReason(after: report.statistics, cycleLimit: config.cycles)
             let signal = try communicator.allreduce(StopSignal.pending, .max)
             if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
@@ -95,6 +108,18 @@ public final class ClassificationRun {
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
         }
         return .finished(reason!)
+    }
+
+    /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
+    private func kappa(of engine: ClassificationEngine, particleCount: Int, truth: TruthTable) throws -> Double? {
+        let ops = engine.rows.operatorCount
+        var best = [Int32](repeating: 0, count: particleCount * ops)
+        for (local, row) in engine.globalRows.enumerated() { best[row] = engine.bestClasses[local] }
+        try communicator.allreduce(&best, .sum)
+        guard communicator.isRoot else { return nil }
+        let assignments = RunAssignments(particle: best.indices.map { $0 / ops + 1 }, operatorIndex: best.indices.map { $0 % ops + 1 },
+                                         classNumber: best.map { Int($0) + 1 })
+        return try TruthScore(run: assignments, truth: truth).confusion.kappa
     }
 
     struct Setup {

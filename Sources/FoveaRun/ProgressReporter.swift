@@ -31,8 +31,9 @@ public final class ProgressReporter {
         return "\(s) s"
     }
 
-    /// The text of the progress line for `report` (cycle limit `cycles`).
-    public static func line(_ report: CycleReport, cycles: Int, eta: Double?) -> String {
+    /// The text of the progress line for `report` (cycle limit `cycles`); `kappa` when a truth
+    /// was given.
+    public static func line(_ report: CycleReport, cycles: Int, eta: Double?, kappa: Double? = nil) -> String {
         let s = report.statistics
         let soft = s.softFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
         let hard = s.hardFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
@@ -40,15 +41,16 @@ public final class ProgressReporter {
         var text = "cycle \(s.cycle)/\(cycles)  classes % \(soft) (hard \(hard))  changed "
             + String(format: "%.2f", s.changedFraction * 100) + " %  LogP " + String(format: "%.1f", s.meanLogP)
             + "  FSC0.143 Å \(resolution)  " + String(format: "%.2f", report.seconds) + " s/cycle"
+        if let kappa { text += String(format: "  kappa %.3f", kappa) }
         if let eta { text += "  ETA " + duration(eta) }
         return text
     }
 
     /// Reports one cycle.
-    public func report(_ report: CycleReport, cycles: Int) {
+    public func report(_ report: CycleReport, cycles: Int, kappa: Double? = nil) {
         secondsThisSession.append(report.seconds)
         let eta = Self.eta(secondsPerCycle: secondsThisSession, remaining: cycles - report.statistics.cycle)
-        print(Self.line(report, cycles: cycles, eta: eta))
+        print(Self.line(report, cycles: cycles, eta: eta, kappa: kappa))
         guard let logPath else { return }
         let s = report.statistics
         var entry: [String: Any] = [
@@ -58,6 +60,7 @@ public final class ProgressReporter {
         ]
         if let change = s.classAverageChange { entry["class_average_change"] = change }
         if let eta { entry["eta_seconds"] = eta }
+        if let kappa { entry["kappa"] = kappa }
         guard let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { return }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         if let handle = FileHandle(forWritingAtPath: logPath) {

@@ -60,6 +60,9 @@ struct ClassifyCommand: ParsableCommand {
     @Option(name: .customLong("continue"), help: ArgumentHelp("Continue the run in this folder from its checkpoint.", valueName: "folder"))
     var continueRun: String?
 
+    @Option(help: ArgumentHelp("A simulator's truth.star: print and log kappa every cycle (validation runs).", valueName: "star"))
+    var truth: String?
+
     @Flag(name: .customLong("dry-run"), help: "Print the plan (ranks, threads, particles and memory per rank) and stop.")
     var dryRun = false
 
@@ -132,13 +135,13 @@ struct ClassifyCommand: ParsableCommand {
                                                      checkpointEvery: method.checkpointEvery ?? stored.config.checkpointEvery)
             try method.requireOnlyContinuableOptions()
             return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
-                              commandLine: CommandLine.arguments)
+                              commandLine: CommandLine.arguments, truth: truth)
         }
         let inversion: Bool? = invertContrast == "auto" ? nil : invertContrast == "yes"
         let inputs = RunInputPaths(particles: particles!, stack: stack, pixelSize: pixelSize, references: reference,
                                    mask: method.mask, invertContrast: inversion).absolute(relativeTo: FileManager.default.currentDirectoryPath)
         let config = try method.configuration(threads: threads)
         return RunRequest(config: config, inputs: inputs, output: output!, continuing: false,
-                          commandLine: CommandLine.arguments)
+                          commandLine: CommandLine.arguments, truth: truth)
     }
 }

@@ -4,6 +4,7 @@ import FoveaClassify
 import FoveaCore
 import FoveaIO
 import FoveaRun
+import FoveaSimulate
 
 /// The job driver end to end on one process: run folder contents, stop by signal and continue,
 /// refusal to overwrite. Serialized: the stop signal is process-wide.
@@ -122,5 +123,29 @@ import FoveaRun
         let text = try String(contentsOfFile: nanStar, encoding: .utf8).replacingOccurrences(of: "_rlnDefocusV", with: "_rlnDefocusVee")
         try text.write(toFile: nanData + "/renamed.star", atomically: true, encoding: .utf8)
         #expect(message(RunInputPaths(particles: nanData + "/renamed.star")).contains("rlnDefocusV"))
+    }
+}
+
+/// With a simulator's truth, every cycle's kappa is printed and logged.
+@Suite struct KappaPerCycleTests {
+    @Test func truthGivesKappaEveryCycle() throws {
+        let data = temporaryFolder("kappa-data"), out = temporaryFolder("kappa-run") + "/run"
+        var settings = HumanoidParticleDataset.Settings(scenario: .armsMove, count: 300, snr: 1, seed: 2)
+        settings.grid = HumanoidGrid(size: 40, pixelSize: 10.48)
+        try HumanoidParticleDataset(settings: settings).write(to: data)
+        let config = try ClassificationConfig(classCount: 2, cycles: 3, focus: .twoD,
+                                              sphere: FocusSphere(x: 78.6, y: 5.2, z: 60.3, radius: 62.5, origin: .centre),
+                                              outerRadius: 190, classificationResolution: 25,
+                                              referenceBand: ReferenceBand(low: 300, high: 25), molecularMass: 200,
+                                              expansionGroup: "C2", threads: 2,
+                                              convergence: ConvergenceCriteria(classAverageChange: 0, changedFraction: 0, minimumCycles: 3))
+        let (_, lines) = try runJob(RunRequest(config: config, inputs: RunInputPaths(particles: data + "/particles.star"),
+                                               output: out, continuing: false, commandLine: [], truth: data + "/truth.star"))
+        #expect(lines.filter { $0.hasPrefix("cycle ") && $0.contains(" kappa ") }.count == 3, "\(lines)")
+        let log = try String(contentsOfFile: RunFolder(out).progressLog, encoding: .utf8).split(separator: "\n")
+        let last = try #require(try JSONSerialization.jsonObject(with: Data(log.last!.utf8)) as? [String: Any])
+        let kappa = try #require(last["kappa"] as? Double)
+        print("kappa after 3 cycles: \(kappa)")
+        #expect(kappa > 0.8)
     }
 }
