@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// The `fovea` executable end to end: help texts, option errors, and a small simulate → classify
+/// → kappa → report session in one process each (MPI singleton mode, no mpirun).
+@Suite struct CommandLineTests {
+    static let commands = ["info", "inspect", "simulate", "classify", "report", "kappa"]
+
+    @Test func helpListsEveryCommandAndEachHasAnExample() throws {
+        let top = try FoveaProcess.run(["--help"])
+        #expect(top.status == 0)
+        for command in Self.commands {
+            #expect(top.output.contains(command), "fovea --help lacks \(command)")
+            let help = try FoveaProcess.run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.output.contains("Example"), "fovea \(command) --help has no example")
+        }
+    }
+
+    @Test func optionErrorsSayWhatToDo() throws {
+        let none = try FoveaProcess.run(["classify"])
+        #expect(none.status == 64)
+        #expect(none.output.contains("give --particles"))
+        let origin = try FoveaProcess.run(["classify", "-i", "x.star", "--classes", "2", "--resolution", "10",
+                                            "--outer-radius", "90", "--focus", "2d", "--sphere", "1,2,3,4", "-o", "out"])
+        #expect(origin.status != 0)
+        #expect(origin.output.contains("--sphere-origin corner"), "\(origin.output)")
+        let missing = try FoveaProcess.run(["classify", "-i", "/nonexistent/particles.star", "--classes", "2",
+                                             "--resolution", "10", "--outer-radius", "90", "-o",
+                                             FoveaProcess.temporaryFolder("missing") + "/run"])
+        #expect(missing.status == 2)
+        #expect(missing.output.contains("/nonexistent/particles.star: no such file"))
+    }
+
+    @Test func simulateClassifyKappaAndReport() throws {
+        let folder = FoveaProcess.temporaryFolder("session")
+        let simulate = try FoveaProcess.run(["selftest", "dataset", "--count", "300", "--snr", "0.5", "--output", "data"], in: folder)
+        #expect(simulate.status == 0)
+        let classify = try FoveaProcess.run(["classify", "-i", "data/particles.star", "--classes", "2", "--focus", "2d",
+                                              "--sphere", "42,0,0,32", "--sphere-origin", "centre", "--resolution", "10",
+                                              "--outer-radius", "90", "--cycles", "6", "--threads", "2", "-o", "run"], in: folder)
+        #expect(classify.status == 0, "\(classify.output)")
+        #expect(classify.output.contains("cycle 1/6"))
+        #expect(classify.output.contains("finished"))
+        for file in ["run.h5", "particles.star", "class_001.mrc", "class_002_half2.mrc", "report.html", "run.json"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/run/" + file), "missing \(file)")
+        }
+        let kappa = try FoveaProcess.run(["kappa", "--run", "run", "--truth", "data/truth.star", "--column", "foveaSmall",
+                                           "--minimum", "0.9", "--json", "kappa.json"], in: folder)
+        #expect(kappa.status == 0, "\(kappa.output)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/kappa.json"))) as? [String: Any]
+        #expect((json?["kappa"] as? Double ?? 0) >= 0.9)
+        let report = try FoveaProcess.run(["report", "run", "-o", "again.html"], in: folder)
+        #expect(report.status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/again.html"))
+        // The same folder again is refused: the first run is not overwritten.
+        let again = try FoveaProcess.run(["classify", "-i", "data/particles.star", "--classes", "2", "--resolution", "10",
+                                           "--outer-radius", "90", "-o", "run"], in: folder)
+        #expect(again.status == 2)
+        #expect(again.output.contains("already holds a run"))
+    }
+}
