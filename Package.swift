@@ -32,6 +32,8 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
                        providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
 
         .target(name: "FoveaCore",
                 dependencies: ["CFFTW", .product(name: "Numerics", package: "swift-numerics")],
@@ -44,7 +46,7 @@ let package = Package(
                 swiftSettings: sharedSwiftSettings),
         .target(name: "FoveaSimulate", dependencies: ["FoveaCore", "FoveaIO"],
                 swiftSettings: sharedSwiftSettings),
-        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
+        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO", "CPNG"],
                 swiftSettings: sharedSwiftSettings),
         .executableTarget(
             name: "fovea",
@@ -67,7 +69,7 @@ let package = Package(
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
                     swiftSettings: sharedSwiftSettings),
-        .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore"],
+        .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore", "FoveaIO"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaCLITests", dependencies: [],
                     swiftSettings: sharedSwiftSettings),

@@ -1,0 +1,2 @@
+// libpng (Debian libpng-dev): the PNG encoder behind FoveaAnalysis's PNGWriter.
+#include <png.h>
