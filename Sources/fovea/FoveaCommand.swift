@@ -20,6 +20,10 @@ struct FoveaCommand: ParsableCommand {
             InspectCommand.self,
             SimulateCommand.self,
             SelfTestCommand.self,
+            MaskCommand.self,
+            SelectCommand.self,
+            CollapseCommand.self,
+            ExpandCommand.self,
         ]
     )
 }

@@ -29,9 +29,9 @@ public enum FocusMaskBuilder {
             let name = ["x", "y", "z"][axis]
             let origin = sphere.origin == .mapCorner ? "the map corner" : "the map centre"
             throw FocusMaskError("""
-                the sphere (centre \(sphere.centre[axis]) Å in \(name) from \(origin), radius \(sphere.radius) Å\
+                the sphere (centre \(formatAngstrom(sphere.centre[axis])) Å in \(name) from \(origin), radius \(sphere.radius) Å\
                 \(softEdge > 0 ? " + half the \(softEdge) Å soft edge" : "")) reaches outside the \(boxSize)-voxel box \
-                (\(name) from \(Double(low) * pixelSize) to \(Double(high) * pixelSize) Å around the centre); \
+                (\(name) from \(formatAngstrom(low * pixelSize)) to \(formatAngstrom(high * pixelSize)) Å around the centre); \
                 check --origin (corner or centre), or use a smaller radius
                 """)
         }
