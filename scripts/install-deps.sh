@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(pkg-config libopenmpi-dev openmpi-bin libfftw3-dev libhdf5-dev hdf5-tools libpng-dev cmake relion
+packages=(pkg-config libopenmpi-dev openmpi-bin libfftw3-dev libhdf5-dev hdf5-tools cmake relion
           slurmctld slurmd slurm-client munge "$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -20,16 +20,19 @@ struct MaskCommand: ParsableCommand {
             (--like or --from-map), and with --particles STAR a few particle images with the mask's \
             projected outline (along each particle's view, moved by its shift).
 
-            Example:
-              fovea mask --sphere 210,160,250,45 --origin corner --like consensus.mrc --soft-edge 10 \\
-                  --out focus.mrc --preview focus_preview --particles run_data.star
-              fovea mask --from-map region.mrc --threshold 0.02 --dilate 6 --soft-edge 8 --out focus.mrc
+            Examples:
+              fovea mask --sphere 210,160,250,45 --origin corner \\
+                  --like consensus.mrc --soft-edge 10 --out focus.mrc \\
+                  --preview focus_preview --particles run_data.star
+              fovea mask --from-map region.mrc --threshold 0.02 \\
+                  --dilate 6 --soft-edge 8 --out focus.mrc
             """)
 
     @Option(help: ArgumentHelp("Sphere centre and radius, Å.", valueName: "x,y,z,r"))
     var sphere: String?
 
-    @Option(help: "Where --sphere's centre is measured from: corner (voxel 0 at 0 Å, as cisTEM/Frealign) or centre (voxel N/2).")
+    @Option(name: [.customLong("origin"), .customLong("sphere-origin")],
+            help: "Where --sphere's centre is measured from: corner (voxel 0 at 0 Å, as cisTEM/Frealign) or centre (voxel N/2).")
     var origin: String = "corner"
 
     @Option(name: .customLong("from-map"), help: ArgumentHelp("Map whose region above --threshold becomes the mask.", valueName: "map.mrc"))
@@ -148,8 +151,8 @@ struct MaskCommand: ParsableCommand {
             centre of mass, Å from the map centre: \(triple(s.centreFromMapCentre))
             enclosing radius: \(String(format: "%.2f", s.enclosingRadius)) Å
             volume: \(String(format: "%.0f", s.regionVolume)) Å³ (\(s.regionVoxels) voxels ≥ 0.5); weighted by the mask: \(String(format: "%.0f", s.weightedVolume)) Å³
-            for fovea classify: --sphere \(s.sphereSpec(origin: .mapCorner)) (centre from the map corner)
-                            or: --sphere \(s.sphereSpec(origin: .mapCentre)) (centre from the map centre)
+            for fovea classify: --sphere \(s.sphereSpec(origin: .mapCorner)) --sphere-origin corner
+                            or: --sphere \(s.sphereSpec(origin: .mapCentre)) --sphere-origin centre
             """
     }
 

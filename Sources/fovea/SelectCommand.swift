@@ -21,7 +21,8 @@ struct SelectCommand: ParsableCommand {
             Example:
               fovea select --run run1 --classes 2 --out class2.star
               relion_reconstruct --i class2.star --o class2.mrc --ctf
-              fovea select --run run1 --classes 1,3 --min-occupancy 60 --format par --out sel.par
+              fovea select --run run1 --classes 1,3 --min-occupancy 60 \\
+                  --format par --out sel.par
             """)
 
     @OptionGroup var source: RunRowsOptions

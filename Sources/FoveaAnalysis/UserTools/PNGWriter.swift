@@ -4,7 +4,7 @@ import FoveaIO
 
 /// An 8-bit raster for PNG output: `width`×`height` pixels, rows top to bottom, `channels` bytes
 /// per pixel (1 = grey, 3 = RGB), index = channels·(x + width·y).
-public struct RasterImage: Sendable, Equatable {
+public struct PreviewRaster: Sendable, Equatable {
     public let width: Int
     public let height: Int
     /// 1 (grey) or 3 (RGB).
@@ -35,11 +35,11 @@ public struct RasterImage: Sendable, Equatable {
     }
 }
 
-/// Writes `RasterImage`s as PNG through Debian's libpng (its simplified `png_image` API), atomically.
+/// Writes `PreviewRaster`s as PNG through Debian's libpng (its simplified `png_image` API), atomically.
 public enum PNGWriter {
     /// The PNG file bytes of `raster` (8-bit grey or RGB, no interlace).
     /// - Throws: `FormatError` naming `file` when libpng refuses.
-    public static func encode(_ raster: RasterImage, file: String = "") throws -> Data {
+    public static func encode(_ raster: PreviewRaster, file: String = "") throws -> Data {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(raster.width)
@@ -62,7 +62,7 @@ public enum PNGWriter {
     }
 
     /// Writes `raster` to `path` as PNG (atomically: a failure leaves an existing file untouched).
-    public static func write(_ raster: RasterImage, to path: String) throws {
+    public static func write(_ raster: PreviewRaster, to path: String) throws {
         try AtomicFileWriter.write(try encode(raster, file: path), to: path)
     }
 
