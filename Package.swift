@@ -48,7 +48,7 @@ let package = Package(
                 swiftSettings: sharedSwiftSettings),
         .target(name: "FoveaSimulate", dependencies: ["FoveaCore", "FoveaIO"],
                 swiftSettings: sharedSwiftSettings),
-        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
+        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO", "CPNG"],
                 swiftSettings: sharedSwiftSettings),
         // A classification run as a job: inputs, sharding, checkpoints, outputs, progress, signals.
         .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaAnalysis"],
@@ -78,7 +78,7 @@ let package = Package(
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
                     swiftSettings: sharedSwiftSettings),
-        .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore"],
+        .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore", "FoveaIO"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaRunTests",
                     dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],

@@ -23,6 +23,10 @@ struct FoveaCommand: ParsableCommand {
             ReportCommand.self,
             KappaCommand.self,
             SelfTestCommand.self,
+            MaskCommand.self,
+            SelectCommand.self,
+            CollapseCommand.self,
+            ExpandCommand.self,
         ]
     )
 }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import FoveaAnalysis
+import FoveaCore
+import FoveaIO
+
+/// `fovea select`: the particles of chosen classes, with their original images and angles.
+struct SelectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "select",
+        abstract: "Write the particles of chosen classes (original images and angles) for the next program.",
+        discussion: """
+            A row is kept when its rlnClassNumber is one of --classes (hard assignment), or, with \
+            --min-occupancy P, when its occupancies summed over --classes reach P percent. \
+            Images are the run's input images (never subtracted stacks). Expanded runs: by default \
+            each kept particle is written once with its input angles (the copy's view S·M undone: \
+            M = Sᵀ·(S·M)); --keep-expanded writes each kept copy with its expanded view S·M and its \
+            rlnFoveaOperatorIndex, as relion_particle_symmetry_expand would. Image paths are copied \
+            as they are in the run's STAR (relative paths are relative to where you run the next program).
+
+            Example:
+              fovea select --run run1 --classes 2 --out class2.star
+              relion_reconstruct --i class2.star --o class2.mrc --ctf
+              fovea select --run run1 --classes 1,3 --min-occupancy 60 \\
+                  --format par --out sel.par
+            """)
+
+    @OptionGroup var source: RunRowsOptions
+
+    @Option(help: ArgumentHelp("Classes to keep, 1-based, comma-separated.", valueName: "k[,k…]"))
+    var classes: String
+
+    @Option(name: .customLong("min-occupancy"),
+            help: ArgumentHelp("Keep rows whose occupancy summed over --classes is at least this (percent).", valueName: "P"))
+    var minOccupancy: Double?
+
+    @Option(help: "Output format: relion (STAR 3.1), cistem (cisTEM STAR), par (Frealign 17-column .par).")
+    var format: String = "relion"
+
+    @Flag(name: .customLong("keep-expanded"), help: "Write expanded views S·M (one row per kept copy) instead of input views.")
+    var keepExpanded = false
+
+    @Option(help: ArgumentHelp("Output file.", valueName: "sel.star"))
+    var out: String
+
+    func validate() throws {
+        guard ["relion", "cistem", "par"].contains(format) else {
+            throw ValidationError("--format must be relion, cistem or par (got '\(format)')")
+        }
+        _ = try classNumbers()
+        if let minOccupancy, !(0...100).contains(minOccupancy) {
+            throw ValidationError("--min-occupancy is a percentage, 0…100 (got \(minOccupancy))")
+        }
+    }
+
+    func classNumbers() throws -> Set<Int> {
+        let parts = classes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let numbers = parts.compactMap { Int($0) }
+        guard !numbers.isEmpty, numbers.count == parts.count, numbers.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--classes must be 1-based class numbers separated by commas, e.g. 1,3 (got '\(classes)')")
+        }
+        return Set(numbers)
+    }
+
+    func run() throws {
+        let (rows, group) = try source.load()
+        let rule = ClassSelectionRule(classes: try classNumbers(), minimumOccupancy: minOccupancy, keepExpanded: keepExpanded)
+        let result = try ClassSelection.select(rows, rule: rule, group: group)
+        switch format {
+        case "cistem":
+            try result.table.removingColumns { _ in true }.writeCisTEMStar(to: out, writeStackNames: true)
+        case "par":
+            try result.table.writeFrealignPar(to: out, layout: .frealignX17)
+        default:
+            try result.table.writeRelionStar(to: out)
+        }
+        print("kept \(result.selectedRows) of \(rows.count) rows (\(result.selectedParticles) particles); "
+              + "wrote \(result.table.count) rows to \(out)")
+        if format == "par", let stack = result.table.particles.first?.image.path {
+            print("note: a .par file names no stack; the images are in \(stack)")
+        }
+    }
+}
