@@ -20,6 +20,10 @@ struct FoveaCommand: ParsableCommand {
             InspectCommand.self,
             SimulateCommand.self,
             SelfTestCommand.self,
+            KappaCommand.self,
+            CovarianceCommand.self,
+            DiffmapCommand.self,
+            AgreementCommand.self,
         ]
     )
 }
