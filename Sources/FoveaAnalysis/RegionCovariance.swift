@@ -60,7 +60,7 @@ public struct CovarianceMatrix: Sendable {
     /// C_ij = Σ_k w_k (x_ki − x̄_i)(x_kj − x̄_j), x̄_i = Σ_k w_k x_ki, weights normalised to sum 1
     /// (population covariance; equal weights 1/K when no weights are given).
     public var covariance: [[Double]]
-    /// R_ij = C_ij / √(C_ii C_jj); NaN where a variable does not vary.
+    /// R_ij = C_ij / √(C_ii C_jj); NaN where a variable does not vary (SD ≤ 1e-6 of its largest |value|).
     public var correlation: [[Double]]
     /// Weighted means x̄_i.
     public var means: [Double]
@@ -85,12 +85,15 @@ public struct CovarianceMatrix: Sendable {
             }
         }
         covariance = c
+        // A variable varies when its standard deviation exceeds 1e-6 of its largest magnitude
+        // (occupancies come from float32 maps: smaller spreads are rounding, not signal).
+        let varies = (0..<variables).map { i in
+            let magnitude = observations.map { abs($0[i]) }.max() ?? 0
+            return c[i][i].squareRoot() > 1e-6 * magnitude && c[i][i] > 0
+        }
         correlation = (0..<variables).map { i in
             (0..<variables).map { j in
-                let scale = (c[i][i] * c[j][j]).squareRoot()
-                // Variances below 1e-24 of the largest are rounding noise: no variation.
-                let floor = 1e-24 * max(1e-300, (0..<variables).map { c[$0][$0] }.max() ?? 0)
-                return c[i][i] > floor && c[j][j] > floor ? c[i][j] / scale : .nan
+                varies[i] && varies[j] ? c[i][j] / (c[i][i] * c[j][j]).squareRoot() : .nan
             }
         }
     }

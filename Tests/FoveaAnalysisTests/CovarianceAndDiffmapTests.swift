@@ -40,6 +40,9 @@ struct CovarianceAndDiffmapTests {
         // A constant ROI has no variance: R undefined.
         let constant = CovarianceMatrix(observations: Self.occupancies(hand: hand, foot: [1, 1, 1, 1]))
         #expect(constant.correlation[0][1].isNaN)
+        // Float32 rounding (1e-8 relative) on a constant ROI is not variation either.
+        let rounded = CovarianceMatrix(observations: [[1, 0.5412], [0, 0.5412 + 1e-8], [1, 0.5412 - 1e-8], [0, 0.5412]])
+        #expect(rounded.correlation[0][1].isNaN && rounded.correlation[0][0] == 1)
     }
 
     @Test("Weights act as repeated observations; covariance of [0, 1] with equal weights is 1/4")
