@@ -44,6 +44,24 @@ struct AnalysisMapCLITests {
         #expect(abs(r[0][1] + 1) < 1e-6)
         let occupancy = json["occupancy"] as! [[Double]]
         #expect(abs(occupancy[0][0] - 1) < 1e-6 && abs(occupancy[2][1] - 1) < 1e-6)
+        // --classes RUN --weighted: class fractions 3:1:1:1 from the run STAR weight the covariance.
+        let run = dir + "/run"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        for (k, state) in states.enumerated() {
+            try FileManager.default.copyItem(atPath: state, toPath: run + String(format: "/class_%03d.mrc", k + 1))
+        }
+        let rows = [1, 1, 1, 2, 3, 4].enumerated().map { "\($0.offset + 1)@p.mrcs \($0.element) \($0.offset + 1) 1" }
+        try (["data_particles", "loop_", "_rlnImageName", "_rlnClassNumber", "_rlnFoveaParticleIndex",
+              "_rlnFoveaOperatorIndex"] + rows).joined(separator: "\n").write(toFile: run + "/particles.star", atomically: true, encoding: .utf8)
+        let weighted = try AnalysisCLITests.run(["covariance", "--classes", run, "--weighted",
+            "--roi", "lowered=\(dir)/mask_hand_A_lowered.mrc", "--reference-map", states[0], "--json", dir + "/w.json"])
+        #expect(weighted.status == 0 && weighted.output.contains("weighted by class row fractions"))
+        let w = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/w.json"))) as! [String: Any]
+        #expect(w["weights"] as! [Double] == [3, 1, 1, 1])
+        let o = (w["occupancy"] as! [[Double]]).map { $0[0] }
+        let mean = (3 * o[0] + o[1] + o[2] + o[3]) / 6
+        let variance = (3 * (o[0] - mean) * (o[0] - mean) + o[1...].reduce(0) { $0 + ($1 - mean) * ($1 - mean) }) / 6
+        #expect(abs((w["covariance"] as! [[Double]])[0][0] - variance) < 1e-12)
         // Different boxes: a clear error naming the file and field.
         let small = dir + "/small"
         _ = try AnalysisCLITests.run(["simulate", "--box", "16", "--pixel-size", "26", "--scenario", "1", "--output", small])
