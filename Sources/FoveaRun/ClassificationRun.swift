@@ -117,9 +117,9 @@ public final class ClassificationRun {
         for (local, row) in engine.globalRows.enumerated() { best[row] = engine.bestClasses[local] }
         try communicator.allreduce(&best, .sum)
         guard communicator.isRoot else { return nil }
-        let assignments = RunAssignments(particle: best.indices.map { $0 / ops + 1 }, operatorIndex: best.indices.map { $0 % ops + 1 },
-                                         classNumber: best.map { Int($0) + 1 })
-        return try TruthScore(run: assignments, truth: truth).confusion.kappa
+        let states = try truth.states(particles: best.indices.map { $0 / ops + 1 }, operators: best.indices.map { $0 % ops + 1 },
+                                      property: .label, maskSide: .a)
+        return KappaScore(classes: best.map { Int($0) + 1 }, states: states).pooled.kappa
     }
 
     struct Setup {

@@ -19,14 +19,17 @@ struct FoveaCommand: ParsableCommand {
             InfoCommand.self,
             InspectCommand.self,
             SimulateCommand.self,
+            ExpandCommand.self,
+            MaskCommand.self,
             ClassifyCommand.self,
             ReportCommand.self,
-            KappaCommand.self,
-            SelfTestCommand.self,
-            MaskCommand.self,
             SelectCommand.self,
             CollapseCommand.self,
-            ExpandCommand.self,
+            KappaCommand.self,
+            CovarianceCommand.self,
+            DiffmapCommand.self,
+            AgreementCommand.self,
+            SelfTestCommand.self,
         ]
     )
 }

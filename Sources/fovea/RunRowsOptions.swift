@@ -16,12 +16,12 @@ struct RunRowsOptions: ParsableArguments {
     var group: String?
 
     /// The rows and the expansion group (option, else RUN/run.json, else nil).
-    func load() throws -> (rows: ClassifiedRows, group: PointGroup?) {
-        let rows = try ClassifiedRows(runOrStar: run)
+    func load() throws -> (rows: RunParticleRows, group: PointGroup?) {
+        let rows = try RunParticleRows(runOrStar: run)
         if let group { return (rows, try PointGroup(name: group)) }
         var isFolder: ObjCBool = false
         let folder = FileManager.default.fileExists(atPath: run, isDirectory: &isFolder) && isFolder.boolValue
             ? run : URL(fileURLWithPath: run).deletingLastPathComponent().path
-        return (rows, ClassifiedRows.expansionGroup(runFolder: folder))
+        return (rows, RunParticleRows.expansionGroup(runFolder: folder))
     }
 }

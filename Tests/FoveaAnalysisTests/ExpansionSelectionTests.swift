@@ -51,9 +51,9 @@ import Testing
         let group = try PointGroup(name: "C3")
         // class of copy s of particle p: 1 + (p + s) % 2
         let runTable = try makeRunTable(table, group: group, classes: 2) { p, s in (p + s) % 2 == 0 ? [80, 20] : [30, 70] }
-        let rows = try ClassifiedRows(table: runTable, file: "run.star")
+        let rows = try RunParticleRows(table: runTable, file: "run.star")
         // With every copy present (operator-1 rows exact) and with the operator undone (no op-1 rows).
-        let withoutIdentity = try ClassifiedRows(
+        let withoutIdentity = try RunParticleRows(
             table: ParticleTable(particles: runTable.particles.filter { $0.extraValues[runTable.extraColumns.firstIndex(of: "rlnFoveaOperatorIndex")!] != "1" },
                                  extraColumns: runTable.extraColumns), file: "run.star")
         for (input, groupGiven) in [(rows, nil as PointGroup?), (withoutIdentity, group)] {
@@ -78,7 +78,7 @@ import Testing
         let group = try PointGroup(name: "C2")
         // particle p copy s: class 1 with 90 % when p + s is even, else class 2 with 65 %.
         let runTable = try makeRunTable(table, group: group, classes: 2) { p, s in (p + s) % 2 == 0 ? [90, 10] : [35, 65] }
-        let rows = try ClassifiedRows(table: runTable, file: "run.star")
+        let rows = try RunParticleRows(table: runTable, file: "run.star")
 
         let hard = try ClassSelection.select(rows, rule: ClassSelectionRule(classes: [1]), group: group)
         #expect(hard.selectedRows == 8 && hard.selectedParticles == 8)
@@ -110,8 +110,8 @@ import Testing
         runTable.particles[1].extraValues[runTable.extraColumns.firstIndex(of: "rlnClassNumber")!] = "x"
         #expect(throws: FormatError(file: "bad.star", location: "particle 2", field: "rlnClassNumber",
                                     "expected a positive integer, found 'x'")) {
-            try ClassifiedRows(table: runTable, file: "bad.star")
+            try RunParticleRows(table: runTable, file: "bad.star")
         }
-        #expect(throws: FormatError.self) { try ClassifiedRows(table: sampleParticles(count: 2), file: "plain.star") }
+        #expect(throws: FormatError.self) { try RunParticleRows(table: sampleParticles(count: 2), file: "plain.star") }
     }
 }

@@ -1,91 +1,99 @@
-import Foundation
 import Testing
 import FoveaAnalysis
+import FoveaCore
 
-/// The preprint's measures and the class → state matching.
-@Suite struct KappaTests {
-    /// A hand-made table, every measure computed by hand: TP 40, FP 10, TN 45, FN 5 (N 100):
-    /// accuracy 0.85, sensitivity 40/45, specificity 45/55, P_e = (50·45 + 50·55)/100² = 0.5,
-    /// κ = (0.85 − 0.5)/0.5 = 0.7, J = 40/45 + 45/55 − 1.
-    @Test func measuresFollowThePreprintsFormulas() {
-        let c = ConfusionCounts(tp: 40, fp: 10, tn: 45, fn: 5)
-        #expect(c.n == 100)
-        #expect(abs(c.accuracy - 0.85) < 1e-12)
-        #expect(abs(c.sensitivity - 40.0 / 45) < 1e-12)
-        #expect(abs(c.specificity - 45.0 / 55) < 1e-12)
-        #expect(abs(c.chanceAgreement - 0.5) < 1e-12)
-        #expect(abs(c.kappa - 0.7) < 1e-12)
-        #expect(abs(c.youdenJ - (40.0 / 45 + 45.0 / 55 - 1)) < 1e-12)
+@Suite("Confusion table, preprint measures and class matching")
+struct KappaTests {
+    @Test("Preprint formulas on a hand-made 2×2 table (TP 40, FP 10, TN 35, FN 15)")
+    func handMadeTable() {
+        // Rows predicted, columns true; category 0 = positive.
+        let table = ConfusionTable(rowLabels: [1, 2], columnLabels: [1, 2], counts: [[40, 10], [15, 35]])
+        let m = BinaryMeasures.oneVersusRest(table, category: 0)
+        #expect(m == BinaryMeasures(truePositives: 40, falsePositives: 10, trueNegatives: 35, falseNegatives: 15))
+        // By hand: Po = 75/100; Pe = (50·55 + 50·45)/100² = 0.5; κ = (0.75 − 0.5)/(1 − 0.5) = 0.5.
+        #expect(abs(m.accuracy - 0.75) < 1e-12)
+        #expect(abs(m.chanceAgreement - 0.5) < 1e-12)
+        #expect(abs(m.kappa - 0.5) < 1e-12)
+        #expect(abs(m.sensitivity - 40.0 / 55.0) < 1e-12)
+        #expect(abs(m.specificity - 35.0 / 45.0) < 1e-12)
+        #expect(abs(m.youdenJ - (40.0 / 55.0 + 35.0 / 45.0 - 1)) < 1e-12)
+        // The same 2×2 as a square table: Cohen's kappa agrees.
+        #expect(abs(table.cohenKappa - 0.5) < 1e-12)
     }
 
-    @Test func perfectAssignmentUnderAnyLabellingGivesOne() {
-        let truth = (0..<400).map { $0 % 4 }
-        let relabel = [2, 0, 3, 1]
-        let table = ContingencyTable(assigned: truth.map { relabel[$0] }, truth: truth, classCount: 4, stateCount: 4)
-        let matching = table.bestMatching()
-        #expect((0..<4).allSatisfy { matching[relabel[$0]] == $0 })
-        #expect(table.confusion(matching: matching).kappa == 1)
-        #expect(abs(table.cohenKappa(matching: matching) - 1) < 1e-12)
+    @Test("Hand-made asymmetric 2×2: kappa = 1 − (1 − Po)/(1 − Pe)")
+    func asymmetricTable() {
+        let m = BinaryMeasures(truePositives: 20, falsePositives: 5, trueNegatives: 60, falseNegatives: 15)
+        // Po = 0.8; Pe = (25·35 + 75·65)/10000 = (875 + 4875)/10000 = 0.575; κ = 0.225/0.425.
+        #expect(abs(m.kappa - 0.225 / 0.425) < 1e-12)
+        #expect(abs(m.kappa - (1 - (1 - 0.8) / (1 - 0.575))) < 1e-12)
+        #expect(m.total == 100)
     }
 
-    @Test func randomAssignmentGivesAboutZero() {
-        var state: UInt64 = 12345
-        func next() -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) }
-        let truth = (0..<10_000).map { _ in next() % 2 }, assigned = (0..<10_000).map { _ in next() % 2 }
-        let table = ContingencyTable(assigned: assigned, truth: truth, classCount: 2, stateCount: 2)
-        let kappa = table.confusion(matching: table.bestMatching()).kappa
-        #expect(abs(kappa) < 0.05, "κ = \(kappa)")
+    @Test("Perfect assignment gives kappa 1 and J 1, whatever the class numbering")
+    func perfect() {
+        let states = (0..<400).map { 1 + $0 % 4 }
+        let classes = states.map { [3, 1, 4, 2][$0 - 1] }
+        let score = KappaScore(classes: classes, states: states, classLabels: [1, 2, 3, 4])
+        #expect(score.pooled.kappa == 1)
+        #expect(score.pooled.youdenJ == 1)
+        #expect(score.multiClassKappa == 1)
+        #expect(score.matching.rule == .oneToOne)
+        // Class 3 holds state 1, class 1 state 2, class 4 state 3, class 2 state 4.
+        #expect(score.matching.stateIndexOfClass == [1, 3, 0, 2])
     }
 
-    /// With two balanced states the pooled κ equals Cohen's κ of the 2 × 2 table.
-    @Test func twoClassPooledKappaIsCohensKappa() {
-        let table = ContingencyTable(counts: [[45, 5], [5, 45]])
-        let m = table.bestMatching()
-        #expect(m == [0, 1])
-        #expect(abs(table.confusion(matching: m).kappa - table.cohenKappa(matching: m)) < 1e-12)
-        #expect(abs(table.cohenKappa(matching: m) - 0.8) < 1e-12)
-    }
-
-    @Test func runAndTruthFilesAreReadAndScoredPerAsymmetricUnit() throws {
-        let folder = NSTemporaryDirectory() + "fovea-kappa-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // Three particles × C2: copy 1 sees side A, copy 2 side B. Classes follow the arm (1/2) exactly
-        // except particle 3's copy 2.
-        try """
-        data_truth
-        loop_
-        _foveaParticleIndex
-        _foveaSideALabel
-        _foveaSideBLabel
-        1 1 2
-        2 2 2
-        3 1 1
-        """.write(toFile: folder + "/truth.star", atomically: true, encoding: .utf8)
-        try """
-        data_particles
-        loop_
-        _rlnImageName
-        _rlnClassNumber
-        _rlnFoveaParticleIndex
-        _rlnFoveaOperatorIndex
-        1@s.mrcs 2 1 1
-        1@s.mrcs 1 1 2
-        2@s.mrcs 1 2 1
-        2@s.mrcs 1 2 2
-        3@s.mrcs 2 3 1
-        3@s.mrcs 1 3 2
-        """.write(toFile: folder + "/particles.star", atomically: true, encoding: .utf8)
-        let score = try TruthScore(run: try RunAssignments(runOrStar: folder), truth: try TruthTable(path: folder + "/truth.star"))
-        #expect(score.matching == [1, 0])             // class 1 ↔ state "2", class 2 ↔ state "1"
-        #expect(score.table.counts == [[1, 3], [2, 0]])
-        #expect(score.confusion.tp == 5 && score.confusion.fp == 1)
-        // Side B under the mask swaps which copy is scored against which side.
-        let swapped = try TruthScore(run: try RunAssignments(runOrStar: folder), truth: try TruthTable(path: folder + "/truth.star"),
-                                     maskSide: "B")
-        #expect(swapped.table.counts != score.table.counts)
-        #expect(throws: (any Error).self) {
-            _ = try TruthScore(run: try RunAssignments(runOrStar: folder), truth: try TruthTable(path: folder + "/truth.star"),
-                               property: "Hand")
+    @Test("Seeded random assignment of 10,000 rows gives |kappa| < 0.05")
+    func random() {
+        var random = SeededRandom(seed: 2024)
+        for states in [2, 4] {
+            let truth = (0..<10_000).map { _ in 1 + Int(random.next() % UInt64(states)) }
+            let classes = (0..<10_000).map { _ in 1 + Int(random.next() % UInt64(states)) }
+            let score = KappaScore(classes: classes, states: truth)
+            #expect(abs(score.pooled.kappa) < 0.05)
+            #expect(abs(score.multiClassKappa) < 0.05)
+            #expect(abs(score.pooled.youdenJ) < 0.05)
         }
+    }
+
+    @Test("Pooled kappa with two states equals 2·accuracy − 1 of the rows")
+    func pooledTwoStates() {
+        let truth = [1, 1, 1, 1, 2, 2, 2, 2, 2, 2]
+        let classes = [2, 2, 2, 1, 1, 1, 1, 1, 1, 2]  // after matching 2→1, 1→2: 3 + 5 = 8 of 10 right
+        let score = KappaScore(classes: classes, states: truth)
+        #expect(score.matching.stateIndexOfClass == [1, 0])
+        #expect(abs(score.pooled.kappa - (2 * 0.8 - 1)) < 1e-12)
+    }
+
+    @Test("Hungarian matching equals brute force over all permutations")
+    func hungarianAgainstBruteForce() {
+        var random = SeededRandom(seed: 7)
+        for trial in 0..<60 {
+            let n = 1 + trial % 6, m = n + (trial % 3)
+            let weights = (0..<n).map { _ in (0..<m).map { _ in Int(random.next() % 50) } }
+            let assignment = BestAssignment.maximising(weights)
+            #expect(Set(assignment).count == n)
+            let total = assignment.enumerated().reduce(0) { $0 + weights[$1.offset][$1.element] }
+            #expect(total == Self.bruteForceBest(weights))
+        }
+    }
+
+    @Test("More classes than states: each class goes to its majority state")
+    func manyToOne() {
+        let table = ConfusionTable(rowLabels: [1, 2, 3], columnLabels: [1, 2], counts: [[9, 1], [2, 8], [6, 4]])
+        let matching = ClassMatching(table)
+        #expect(matching.rule == .majority)
+        #expect(matching.stateIndexOfClass == [0, 1, 0])
+        #expect(matching.matchedTable.counts == [[15, 5], [2, 8]])
+    }
+
+    static func bruteForceBest(_ w: [[Int]]) -> Int {
+        func best(_ row: Int, _ used: Set<Int>) -> Int {
+            if row == w.count { return 0 }
+            var result = Int.min
+            for c in w[row].indices where !used.contains(c) { result = max(result, w[row][c] + best(row + 1, used.union([c]))) }
+            return result
+        }
+        return best(0, [])
     }
 }

@@ -22,7 +22,7 @@ import Testing
     @Test func selectedStarReadsBackInEveryFormat() throws {
         let (folder, input) = try makeRunFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rows = try ClassifiedRows(runOrStar: folder + "/run")
+        let rows = try RunParticleRows(runOrStar: folder + "/run")
         #expect(rows.count == 20 && rows.operatorCount == 2)
         let result = try ClassSelection.select(rows, rule: ClassSelectionRule(classes: [2]), group: try PointGroup(name: "C2"))
         #expect(result.selectedRows == 5 && result.table.count == 5)
@@ -43,7 +43,7 @@ import Testing
     func relionReconstructAcceptsTheSelection() throws {
         let (folder, _) = try makeRunFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rows = try ClassifiedRows(runOrStar: folder + "/run/particles.star")
+        let rows = try RunParticleRows(runOrStar: folder + "/run/particles.star")
         for keep in [false, true] {
             let result = try ClassSelection.select(rows, rule: ClassSelectionRule(classes: [1], keepExpanded: keep), group: nil)
             try result.table.writeRelionStar(to: folder + "/sel.star")

@@ -49,7 +49,7 @@ import Testing
                                            "--minimum", "0.9", "--json", "kappa.json"], in: folder)
         #expect(kappa.status == 0, "\(kappa.output)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/kappa.json"))) as? [String: Any]
-        #expect((json?["kappa"] as? Double ?? 0) >= 0.9)
+        #expect(((json?["pooled"] as? [String: Any])?["kappa"] as? Double ?? 0) >= 0.9)
         let report = try FoveaProcess.run(["report", "run", "-o", "again.html"], in: folder)
         #expect(report.status == 0)
         #expect(FileManager.default.fileExists(atPath: folder + "/again.html"))

@@ -67,7 +67,7 @@ classify_and_score() {
     local seconds=$((SECONDS - t0)) cycles kappa
     cycles=$(wc -l < "$run/progress.jsonl")
     "$FOVEA" kappa --run "$run" --truth "$data/truth.star" --json "$run/kappa.json" > "$run/kappa.txt"
-    kappa=$(python3 -c "import json; print('%.3f' % json.load(open('$run/kappa.json'))['kappa'])")
+    kappa=$(python3 -c "import json; d = json.load(open('$run/kappa.json')); print('%.3f' % d.get('pooled', d)['kappa'])")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$scenario" "$snr" "$mode" "$PARTICLES" "$classes" "$cycles" \
         "$kappa" "$seconds" "$(date -u +%F)" >> "$RESULTS"
     echo "table $table scenario $scenario SNR $snr $mode ($region): kappa $kappa, $cycles cycles, $seconds s"

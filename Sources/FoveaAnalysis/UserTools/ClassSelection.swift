@@ -33,12 +33,12 @@ public enum ClassSelection {
     /// Applies `rule` to a run's rows.
     ///
     /// Without `keepExpanded`, each selected particle is written once, with its input angles
-    /// (`ClassifiedRows.inputAngles`: M = S_opᵀ·(S_op·M) with `group`, else the particle's
+    /// (`RunParticleRows.inputAngles`: M = S_opᵀ·(S_op·M) with `group`, else the particle's
     /// operator-1 row), in the order of first selection, and the rlnFoveaOperatorIndex column is
     /// dropped (the row is no longer one copy). Images are never changed (no subtracted stacks).
     /// - Throws: `FormatError` for an unknown class (beyond rlnFoveaOccupancyK or never assigned),
     ///   for `minimumOccupancy` without occupancy columns, and from `inputAngles`.
-    public static func select(_ rows: ClassifiedRows, rule: ClassSelectionRule, group: PointGroup?) throws -> ClassSelectionResult {
+    public static func select(_ rows: RunParticleRows, rule: ClassSelectionRule, group: PointGroup?) throws -> ClassSelectionResult {
         let classCount = max(rows.occupancies.first?.count ?? 0, rows.classNumber.max() ?? 0)
         if let bad = rule.classes.first(where: { $0 < 1 || $0 > classCount }) {
             throw FormatError(file: rows.file, field: FoveaRunColumn.classNumber,
@@ -81,7 +81,7 @@ public enum ExpansionCollapse {
     /// `rlnFoveaClassOp<s>` = that copy's class (0 when the run has no such row). The per-row
     /// columns (rlnClassNumber, rlnMaxValueProbDistribution, rlnFoveaOperatorIndex,
     /// rlnFoveaOccupancy*) are dropped; the particle's other columns come from its first row.
-    public static func collapse(_ rows: ClassifiedRows, group: PointGroup?) throws -> ParticleTable {
+    public static func collapse(_ rows: RunParticleRows, group: PointGroup?) throws -> ParticleTable {
         let operatorCount = max(group?.order ?? 0, rows.operatorCount)
         let identity = rows.identityRows
         var firstRow: [Int: Int] = [:]

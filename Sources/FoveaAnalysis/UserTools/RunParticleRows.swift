@@ -22,7 +22,7 @@ public enum FoveaRunColumn {
 /// The rows of a classification run's `particles.star`: one per (particle, operator) pair, with the
 /// run's columns parsed. Only the contract's columns are needed: rlnClassNumber,
 /// rlnFoveaParticleIndex, rlnFoveaOperatorIndex (1 when absent) and rlnFoveaOccupancy1…K (optional).
-public struct ClassifiedRows: Sendable {
+public struct RunParticleRows: Sendable {
     /// The STAR as read (angles = the rows' expanded views).
     public var table: ParticleTable
     /// The file read.
