@@ -53,6 +53,15 @@ public enum RegionOccupancy {
         let reference = zip(full, masks).map { mass(of: $0, in: $1) }
         return classes.map { volume in masks.indices.map { mass(of: volume, in: masks[$0]) / reference[$0] } }
     }
+
+    /// The factor that brings `volume` to `reference`'s mass inside `mask` (a region that does
+    /// not change between classes, e.g. the humanoid's leg): class volumes reconstructed from
+    /// normalised particles are on an arbitrary scale, and a class-to-class scale difference
+    /// would otherwise correlate every ROI with every other.
+    public static func scale(of volume: Volume, toMassOf reference: Volume, in mask: Volume) -> Double {
+        let own = mass(of: volume, in: mask)
+        return own != 0 ? mass(of: reference, in: mask) / own : 1
+    }
 }
 
 /// Covariance and normalised covariance (correlation) of variables observed across classes.

@@ -23,7 +23,8 @@ struct CovarianceCommand: ParsableCommand {
 
             Examples:
               fovea covariance --classes run1 --roi hand=masks/near_hand.mrc --roi nearfoot=masks/near_foot.mrc \\
-                  --roi farfoot=masks/far_foot.mrc --reference-map maps/full.mrc --csv R.csv
+                  --roi farfoot=masks/far_foot.mrc --reference-map maps/full.mrc --csv R.csv \\
+                  --scale-mask maps/mask_leg_A.mrc --scale-map maps/state_H01_A0h1f1_B0h1f1.mrc
               fovea covariance --rows run1 --truth sim/truth.star --state foot --permutations 2000
             """
     )
@@ -45,6 +46,12 @@ struct CovarianceCommand: ParsableCommand {
 
     @Flag(help: "Weight classes by their fractions of rows (rlnClassNumber of --classes RUN).")
     var weighted = false
+
+    @Option(name: .customLong("scale-mask"), help: "Invariant region: scale each class to --scale-map's mass inside it first.")
+    var scaleMask: String?
+
+    @Option(name: .customLong("scale-map"), help: "Map whose mass inside --scale-mask every class is scaled to (e.g. the full map).")
+    var scaleMap: String?
 
     @Option(help: "Write the occupancies and R as CSV.")
     var csv: String?
@@ -97,7 +104,17 @@ struct CovarianceCommand: ParsableCommand {
         for i in 0..<r where RegionOccupancy.mass(of: references[i], in: masks[i]) == 0 {
             throw FormatError(file: fullPaths[i], field: rois[i].0, "full-occupancy mass in ROI is 0")
         }
-        let occupancy = RegionOccupancy.occupancies(classes: volumes, masks: masks, full: references)
+        var scaled = volumes
+        if scaleMask != nil || scaleMap != nil {
+            guard let scaleMask, let scaleMap else { throw ValidationError("give --scale-mask and --scale-map together") }
+            let pair = try MatchedVolumes.load([scaleMask, scaleMap] + [classPaths[0]])
+            scaled = volumes.map { volume in
+                let factor = RegionOccupancy.scale(of: volume, toMassOf: pair[1], in: pair[0])
+                return Volume(size: volume.size, pixelSize: volume.pixelSize, voxels: volume.voxels.map { $0 * Float(factor) })
+            }
+            print("classes scaled to the mass of \(scaleMap) inside \(scaleMask)")
+        }
+        let occupancy = RegionOccupancy.occupancies(classes: scaled, masks: masks, full: references)
         var weights: [Double]?
         if weighted {
             guard let run = classes else { throw ValidationError("--weighted needs --classes RUN") }
