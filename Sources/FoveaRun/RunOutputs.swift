@@ -35,7 +35,10 @@ public enum RunOutputs {
         let ops = group.order
         let snapshot = state.snapshot
         let added = addedColumns(classCount: k)
-        let kept = table.extraColumns.enumerated().filter { !added.contains($0.element) }
+        // Columns of an earlier Fovea run (a selection fed back in) are replaced, not kept stale.
+        let kept = table.extraColumns.enumerated().filter {
+            !added.contains($0.element) && !$0.element.hasPrefix("rlnFoveaOccupancy") && !$0.element.hasPrefix("rlnFoveaClassOp")
+        }
         var out = ParticleTable(particles: [], extraColumns: kept.map(\.element) + added, opticsExtras: table.opticsExtras)
         out.particles.reserveCapacity(state.particleCount * ops)
         let best = snapshot.bestClass ?? snapshot.occupancy.argmaxPerRow()

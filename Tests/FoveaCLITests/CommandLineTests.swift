@@ -4,7 +4,8 @@ import Testing
 /// The `fovea` executable end to end: help texts, option errors, and a small simulate → classify
 /// → kappa → report session in one process each (MPI singleton mode, no mpirun).
 @Suite struct CommandLineTests {
-    static let commands = ["info", "inspect", "simulate", "classify", "report", "kappa"]
+    static let commands = ["info", "inspect", "simulate", "expand", "mask", "classify", "report", "select", "collapse",
+                           "kappa", "covariance", "diffmap", "agreement"]
 
     @Test func helpListsEveryCommandAndEachHasAnExample() throws {
         let top = try FoveaProcess.run(["--help"])
@@ -58,5 +59,28 @@ import Testing
                                            "--outer-radius", "90", "-o", "run"], in: folder)
         #expect(again.status == 2)
         #expect(again.output.contains("already holds a run"))
+    }
+}
+
+/// A selection of one class goes back into `fovea classify` (and its old Fovea columns do not
+/// survive into the new run's STAR).
+@Suite struct SelectionRoundTripTests {
+    @Test func selectedClassIsClassifiedAgain() throws {
+        let folder = FoveaProcess.temporaryFolder("reselect")
+        #expect(try FoveaProcess.run(["selftest", "dataset", "--count", "200", "--snr", "0.5", "--c2", "--output", "data"],
+                                     in: folder).status == 0)
+        let first = try FoveaProcess.run(["classify", "-i", "data/particles.star", "--classes", "3", "--focus", "2d",
+                                           "--sphere", "42,0,0,32", "--sphere-origin", "centre", "--expand", "C2",
+                                           "--resolution", "10", "--outer-radius", "90", "--cycles", "3", "-o", "run1"], in: folder)
+        #expect(first.status == 0, "\(first.output)")
+        let select = try FoveaProcess.run(["select", "--run", "run1", "--classes", "1,2", "--out", "selected.star"], in: folder)
+        #expect(select.status == 0, "\(select.output)")
+        let second = try FoveaProcess.run(["classify", "-i", "selected.star", "--classes", "2", "--focus", "2d",
+                                            "--sphere", "42,0,0,32", "--sphere-origin", "centre", "--expand", "C2",
+                                            "--resolution", "10", "--outer-radius", "90", "--cycles", "2", "-o", "run2"], in: folder)
+        #expect(second.status == 0, "\(second.output)")
+        let star = try String(contentsOfFile: folder + "/run2/particles.star", encoding: .utf8)
+        #expect(star.contains("_rlnFoveaOccupancy2"))
+        #expect(!star.contains("_rlnFoveaOccupancy3"))
     }
 }
