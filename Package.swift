@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaAnalysis"],
                 swiftSettings: sharedSwiftSettings),
         // The HTML run report: SVG plots, PNG images (libpng).
-        .target(name: "FoveaReport", dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "CPNG"],
+        .target(name: "FoveaReport", dependencies: ["FoveaRun", "FoveaAnalysis", "FoveaClassify", "FoveaIO", "FoveaCore"],
                 swiftSettings: sharedSwiftSettings),
         .executableTarget(
             name: "fovea",
