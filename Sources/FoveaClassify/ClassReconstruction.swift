@@ -25,25 +25,46 @@ struct ClassReconstruction {
     }
 
     /// Inserts this rank's rows. `weights` is rows × K; `halfOfRow` gives 0 or 1.
+    ///
+    /// Work items are (half set, group of classes): each visits the rows of its half in order
+    /// and inserts a row into every class of its group where the row's weight exceeds the
+    /// threshold, computing the row's grid positions once for all of them. With one group (≤ 3
+    /// threads) that is every class; more threads split the classes into up to K groups. Every
+    /// accumulator still receives its rows in row order, so the sums do not depend on the number
+    /// of threads (nor on the grouping).
     mutating func insert(particles: [PreparedParticle], particleOfRow: (Int) -> Int, rotations: [RotationMatrix],
                          halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int) {
         let classCount = accumulators.count
-        let slots = SharedSlots<ReconstructionAccumulator?>(repeating: nil, count: 2 * classCount)
+        let groups = max(1, min(classCount, threads / 2))
+        let slots = SharedSlots<[ReconstructionAccumulator]>(repeating: [], count: 2 * groups)
         let current = accumulators
-        ParallelChunks.run(count: 2 * classCount, threads: threads, makeState: { () }) { _, range in
+        ParallelChunks.run(count: 2 * groups, threads: threads, makeState: { () }) { _, range in
             for item in range {
-                let k = item / 2, half = item % 2
-                var accumulator = current[k][half]
+                let group = item / 2, half = item % 2
+                let classes = (classCount * group / groups)..<(classCount * (group + 1) / groups)
+                var own = classes.map { current[$0][half] }
+                var rowWeights = [Double](repeating: 0, count: classes.count)
                 for row in 0..<weights.rowCount where halfOfRow(row) == half {
-                    let w = weights[row, k]
-                    guard w > Self.weightThreshold else { continue }
+                    var any = false
+                    for k in classes {
+                        let w = weights[row, k]
+                        let use = w > Self.weightThreshold
+                        rowWeights[k - classes.lowerBound] = use ? Double(w) : 0
+                        any = any || use
+                    }
+                    guard any else { continue }
                     let particle = particles[particleOfRow(row)]
-                    accumulator.insert(particle.spectrum, ctf: particle.ctf, rotation: rotations[row], weight: Double(w))
+                    ReconstructionAccumulator.insert(particle.spectrum, ctf: particle.ctf, rotation: rotations[row],
+                                                     weights: rowWeights, into: &own)
                 }
-                slots.set(item, accumulator)
+                slots.set(item, own)
             }
         }
-        for item in 0..<(2 * classCount) { accumulators[item / 2][item % 2] = slots[item]! }
+        for item in 0..<(2 * groups) {
+            let group = item / 2, half = item % 2
+            let lower = classCount * group / groups
+            for (offset, accumulator) in slots[item].enumerated() { accumulators[lower + offset][half] = accumulator }
+        }
     }
 
     /// Sums every accumulator over the ranks (in place).

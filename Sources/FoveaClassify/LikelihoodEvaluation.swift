@@ -1,3 +1,4 @@
+import Foundation
 import FoveaCore
 import Numerics
 
@@ -17,6 +18,11 @@ struct LikelihoodEvaluation {
     let lowPassBand: [Float]
     /// (N/N_c)²: converts cropped-pixel areas to full-box pixels.
     let areaScale: Double
+    /// Radius (N_c Fourier pixels) that holds every frequency where L·B ≠ 0; slices are computed
+    /// only out to it.
+    let bandRadius: Double
+    /// The interleaved projectors of the current cycle's references.
+    let projectorSets = ProjectorSetCache()
 
     init(config: ClassificationConfig, size n: Int, pixelSize p: Double, croppedSize nc: Int) {
         croppedSize = nc
@@ -40,6 +46,12 @@ struct LikelihoodEvaluation {
         }
         lowPass = low
         lowPassBand = band
+        var largest = 0
+        for j in 0..<nc {
+            let ky = FourierGrid.frequency(index: j, size: nc)
+            for i in 0..<w where band[i + w * j] != 0 { largest = max(largest, i * i + ky * ky) }
+        }
+        bandRadius = min(Double(nc / 2), Double(largest).squareRoot() + 0.5)
     }
 
     /// The smallest even box that holds the low-pass at d_cl including its 1/40 Å⁻¹ edge.
@@ -48,70 +60,110 @@ struct LikelihoodEvaluation {
         return min(n, max(8, needed + needed % 2))
     }
 
-    /// Thread-local buffers: one slice, one difference spectrum, one real image, one FFT plan.
+    /// Thread-local buffers: one real image and one FFT plan.
     final class Workspace {
         let fft: FFTWorkspace
-        var slice: [Complex<Float>]
-        var difference: [Complex<Float>]
-        var target: [Complex<Float>]
         var image: [Float]
         init(size nc: Int) {
             fft = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: nc))
-            let count = (nc / 2 + 1) * nc
-            slice = [Complex<Float>](repeating: .zero, count: count)
-            difference = slice
-            target = slice
             image = [Float](repeating: 0, count: nc * nc)
         }
     }
 
-    /// Fills `logP` (rows × K) for the rows of `range`.
+    /// Fills `logP` (rows × K) for the rows of `range`. Per row: X̂·L and the row's CTF·L·B once,
+    /// the K slices in one pass over the interleaved projector set (only out to `bandRadius`:
+    /// beyond it L·B = 0, so the slice values there never reach D̂), then per class D̂, one inverse
+    /// FFT and the region sum. Buffers are allocated once per call (per thread chunk), not per row.
     func evaluate(rows range: Range<Int>, particles: [PreparedParticle], particleOfRow: (Int) -> Int,
                   rotations: [RotationMatrix], regions: [LikelihoodRegion], references: PreparedReferences,
                   workspace: Workspace, logP: SharedSlots<Float>, classCount: Int) {
-        let radius = Double(croppedSize / 2)
-        for row in range {
-            let particle = particles[particleOfRow(row)]
-            let ctf = particle.croppedCTF
-            // Target X̂ (low-passed), after subtraction of the outside density if asked.
-            for i in 0..<workspace.target.count {
-                workspace.target[i] = scaled(particle.croppedSpectrum.values[i], lowPass[i])
-            }
-            if let outside = references.outsideProjector {
-                workspace.slice.withUnsafeMutableBufferPointer { outside.project(rotations[row], maxRadius: radius, into: $0) }
-                var cross = 0.0, power = 0.0
-                for i in 0..<workspace.slice.count {
-                    let model = scaled(workspace.slice[i], ctf[i] * lowPassBand[i])
-                    workspace.slice[i] = model
-                    let t = workspace.target[i]
-                    cross += Double(t.real * model.real + t.imaginary * model.imaginary)
-                    power += Double(model.real * model.real + model.imaginary * model.imaginary)
-                }
-                let alpha = Float(power > 0 ? cross / power : 0)
-                for i in 0..<workspace.target.count { workspace.target[i] = workspace.target[i] - scaled(workspace.slice[i], alpha) }
-            }
-            for k in 0..<classCount {
-                workspace.slice.withUnsafeMutableBufferPointer {
-                    references.projectors[k].project(rotations[row], maxRadius: radius, into: $0)
-                }
-                for i in 0..<workspace.difference.count {
-                    workspace.difference[i] = workspace.target[i] - scaled(workspace.slice[i], ctf[i] * lowPassBand[i])
-                }
-                workspace.difference[0] = .zero
-                workspace.difference.withUnsafeBufferPointer { input in
-                    workspace.image.withUnsafeMutableBufferPointer { workspace.fft.inverse(input, into: $0) }
-                }
-                let value: Double = workspace.image.withUnsafeBufferPointer { d in
-                    switch regions[row] {
-                    case .disc(let disc):
-                        return LogLikelihood.logP(difference: d, width: croppedSize, height: croppedSize, disc: disc)
-                    case .weights(let weights):
-                        return weights.withUnsafeBufferPointer { LogLikelihood.logP(difference: d, weights: $0) }
+        let count = lowPass.count
+        let projectorSet = projectorSets.set(for: references.projectors)
+        let slices = (0..<classCount).map { _ in UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count) }
+        let target = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count)
+        let difference = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count)
+        let ctfBand = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        defer {
+            for slice in slices { slice.deallocate() }
+            target.deallocate(); difference.deallocate(); ctfBand.deallocate()
+        }
+        let radius = bandRadius
+        lowPass.withUnsafeBufferPointer { low in
+        lowPassBand.withUnsafeBufferPointer { band in
+        workspace.image.withUnsafeMutableBufferPointer { image in
+            for row in range {
+                let particle = particles[particleOfRow(row)]
+                particle.croppedSpectrum.values.withUnsafeBufferPointer { x in
+                    particle.croppedCTF.withUnsafeBufferPointer { ctf in
+                        for i in 0..<count {
+                            target[i] = scaled(x[i], low[i])
+                            ctfBand[i] = ctf[i] * band[i]
+                        }
                     }
                 }
-                logP.set(row * classCount + k, Float(value * areaScale))
+                if let outside = references.outsideProjector {
+                    subtractOutside(outside, rotation: rotations[row], radius: radius, target: target,
+                                    ctfBand: ctfBand, scratch: slices[0])
+                }
+                projectorSet.project(rotations[row], maxRadius: radius, into: slices)
+                for k in 0..<classCount {
+                    let slice = slices[k]
+                    for i in 0..<count { difference[i] = target[i] - scaled(slice[i], ctfBand[i]) }
+                    difference[0] = .zero
+                    workspace.fft.inverse(UnsafeBufferPointer(difference), into: image)
+                    let d = UnsafeBufferPointer(image)
+                    let value: Double
+                    switch regions[row] {
+                    case .disc(let disc):
+                        value = LogLikelihood.logP(difference: d, width: croppedSize, height: croppedSize, disc: disc)
+                    case .weights(let weights):
+                        value = weights.withUnsafeBufferPointer { LogLikelihood.logP(difference: d, weights: $0) }
+                    }
+                    logP.set(row * classCount + k, Float(value * areaScale))
+                }
             }
         }
+        }
+        }
+    }
+
+    /// `subtract`: X̂ ← X̂ − α·CTF·L·B·P̂_out, α fitted by least squares over the band.
+    private func subtractOutside(_ outside: FourierProjector, rotation: RotationMatrix, radius: Double,
+                                 target: UnsafeMutableBufferPointer<Complex<Float>>,
+                                 ctfBand: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Complex<Float>>) {
+        outside.project(rotation, maxRadius: radius, into: scratch)
+        var cross = 0.0, power = 0.0
+        for i in 0..<scratch.count {
+            let model = scaled(scratch[i], ctfBand[i])
+            scratch[i] = model
+            let t = target[i]
+            cross += Double(t.real * model.real + t.imaginary * model.imaginary)
+            power += Double(model.real * model.real + model.imaginary * model.imaginary)
+        }
+        let alpha = Float(power > 0 ? cross / power : 0)
+        for i in 0..<target.count { target[i] = target[i] - scaled(scratch[i], alpha) }
+    }
+}
+
+/// The interleaved projector set of the current references, built once per cycle by the first
+/// thread that asks and shared by all (holding the projectors keeps their storage alive, so the
+/// buffer address identifies them).
+final class ProjectorSetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var source: [FourierProjector] = []
+    private var cached: FourierProjectorSet?
+
+    func set(for projectors: [FourierProjector]) -> FourierProjectorSet {
+        lock.lock()
+        defer { lock.unlock() }
+        let same = projectors.count == source.count && zip(projectors, source).allSatisfy { a, b in
+            a.transform.values.withUnsafeBufferPointer { x in b.transform.values.withUnsafeBufferPointer { x.baseAddress == $0.baseAddress } }
+        }
+        if let cached, same { return cached }
+        let built = FourierProjectorSet(projectors)
+        source = projectors
+        cached = built
+        return built
     }
 }
 

@@ -182,3 +182,126 @@ public struct FourierProjector: Sendable {
     let t = Int(v)
     return v < Double(t) ? t - 1 : t
 }
+
+/// K projectors of one geometry (same N, P and padded box) sliced together at one view: the K
+/// padded transforms are stored interleaved (voxel-major, class fastest), so one trilinear
+/// neighbourhood — index arithmetic and cache lines — serves every class. Each class's values
+/// are bit-identical to `FourierProjector.project` of that class (same operations, same order).
+public struct FourierProjectorSet: Sendable {
+    /// Box N of the projections, pixels.
+    public let size: Int
+    /// Integer padding factor P.
+    public let padding: Int
+    /// Number of classes K.
+    public let count: Int
+    /// Padded box Np = P·N of the transforms.
+    let paddedSize: Int
+    /// Interleaved transforms: value of class k at half-space index v is `values[k + K·v]`.
+    let values: [Complex<Float>]
+
+    /// Interleaves `projectors` (at least one; all of the same size, padding and padded box).
+    public init(_ projectors: [FourierProjector]) {
+        precondition(!projectors.isEmpty, "A projector set needs at least one projector")
+        let first = projectors[0]
+        precondition(projectors.allSatisfy { $0.size == first.size && $0.padding == first.padding
+            && $0.transform.size == first.transform.size }, "Projectors of a set must share their geometry")
+        size = first.size
+        padding = first.padding
+        count = projectors.count
+        paddedSize = first.transform.size
+        let k = projectors.count, voxels = first.transform.values.count
+        var interleaved = [Complex<Float>](repeating: .zero, count: k * voxels)
+        interleaved.withUnsafeMutableBufferPointer { out in
+            for (c, projector) in projectors.enumerated() {
+                projector.transform.values.withUnsafeBufferPointer { t in
+                    for v in 0..<voxels { out[c + k * v] = t[v] }
+                }
+            }
+        }
+        values = interleaved
+    }
+
+    /// Writes the K centred N×N spectra at `rotation` into `outputs[k]` ((N/2 + 1)·N values each),
+    /// for kx² + ky² ≤ maxRadius² (default N/2) and 0 elsewhere, as `FourierProjector.project`.
+    public func project(_ rotation: RotationMatrix, maxRadius: Double? = nil,
+                        into outputs: [UnsafeMutableBufferPointer<Complex<Float>>]) {
+        let n = size, w = n / 2 + 1, np = paddedSize, wp = np / 2 + 1, halfNp = np / 2, k = count
+        precondition(outputs.count == k && outputs.allSatisfy { $0.count == w * n }, "Need K buffers of (N/2+1)·N values")
+        let radius = maxRadius ?? Double(n / 2)
+        let p = Float(padding)
+        let (ax, ay, az) = (p * Float(rotation[0, 0]), p * Float(rotation[1, 0]), p * Float(rotation[2, 0]))
+        let (bx, by, bz) = (p * Float(rotation[0, 1]), p * Float(rotation[1, 1]), p * Float(rotation[2, 1]))
+        let bases = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: k)
+        defer { bases.deallocate() }
+        for c in 0..<k { bases[c] = UnsafeMutableRawPointer(outputs[c].baseAddress!).assumingMemoryBound(to: Float.self) }
+        values.withUnsafeBufferPointer { t in
+            let f = UnsafeRawPointer(t.baseAddress!).assumingMemoryBound(to: Float.self)
+            for j in 0..<n {
+                let kyInt = FourierGrid.frequency(index: j, size: n)
+                let ky = Float(kyInt)
+                let rowBase = w * j
+                let remaining = radius * radius - Double(kyInt * kyInt)
+                let lastColumn = remaining < 0 ? -1 : Swift.min(w - 1, Int(remaining.squareRoot()))
+                for c in 0..<k {
+                    let o = bases[c] + 2 * rowBase
+                    for i in Swift.max(0, lastColumn + 1)..<w { o[2 * i] = 0; o[2 * i + 1] = 0 }
+                }
+                guard lastColumn >= 0 else { continue }
+                for i in 0...lastColumn {
+                    let kx = Float(i)
+                    var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                    var sign: Float = 1
+                    if qx < 0 { qx = -qx; qy = -qy; qz = -qz; sign = -1 }
+                    let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+                    let dx = qx - Float(x0), dy = qy - Float(y0), dz = qz - Float(z0)
+                    let out = 2 * (rowBase + i)
+                    if x0 < halfNp && y0 >= -halfNp && y0 + 1 < halfNp && z0 >= -halfNp && z0 + 1 < halfNp {
+                        let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+                        let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+                        let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+                        let w00 = ey * ez, w10 = dy * ez, w01 = ey * dz, w11 = dy * dz
+                        // Float offsets of the x0 neighbour of class 0; x0 + 1 is 2K floats further.
+                        let s = 2 * k
+                        let a00 = f + s * (wp * (yi0 + np * zi0) + x0), a10 = f + s * (wp * (yi1 + np * zi0) + x0)
+                        let a01 = f + s * (wp * (yi0 + np * zi1) + x0), a11 = f + s * (wp * (yi1 + np * zi1) + x0)
+                        for c in 0..<k {
+                            let r = 2 * c, q = r + s
+                            let re = (a00[r] * ex + a00[q] * dx) * w00 + (a10[r] * ex + a10[q] * dx) * w10
+                                + (a01[r] * ex + a01[q] * dx) * w01 + (a11[r] * ex + a11[q] * dx) * w11
+                            let im = (a00[r + 1] * ex + a00[q + 1] * dx) * w00 + (a10[r + 1] * ex + a10[q + 1] * dx) * w10
+                                + (a01[r + 1] * ex + a01[q + 1] * dx) * w01 + (a11[r + 1] * ex + a11[q + 1] * dx) * w11
+                            bases[c][out] = re
+                            bases[c][out + 1] = sign < 0 ? -im : im
+                        }
+                        continue
+                    }
+                    for c in 0..<k {
+                        var re: Float = 0, im: Float = 0
+                        for zc in 0..<2 {
+                            let z = z0 + zc
+                            if z < -halfNp || z >= halfNp { continue }
+                            let wz = zc == 0 ? 1 - dz : dz
+                            let zi = z < 0 ? z + np : z
+                            for yb in 0..<2 {
+                                let y = y0 + yb
+                                if y < -halfNp || y >= halfNp { continue }
+                                let wyz = (yb == 0 ? 1 - dy : dy) * wz
+                                let row = wp * ((y < 0 ? y + np : y) + np * zi)
+                                for xa in 0..<2 {
+                                    let x = x0 + xa
+                                    if x > halfNp { continue }
+                                    let weight = (xa == 0 ? 1 - dx : dx) * wyz
+                                    let v = t[c + k * (row + x)]
+                                    re += v.real * weight
+                                    im += v.imaginary * weight
+                                }
+                            }
+                        }
+                        bases[c][out] = re
+                        bases[c][out + 1] = sign < 0 ? -im : im
+                    }
+                }
+            }
+        }
+    }
+}

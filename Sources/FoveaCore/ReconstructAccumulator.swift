@@ -154,3 +154,107 @@ public struct ReconstructionAccumulator: Sendable {
         }
     }
 }
+
+extension ReconstructionAccumulator {
+    /// Inserts one image into several accumulators of the same geometry at once, accumulator a
+    /// with weight `weights[a]`: the frequency's grid position and trilinear weights are computed
+    /// once and applied to each. Every accumulator receives exactly the values (same operations,
+    /// same order) that `insert(_:ctf:rotation:weight:maxRadius:)` would add, so the sums are
+    /// bit-identical to inserting the accumulators one by one.
+    ///
+    /// - Parameters:
+    ///   - accumulators: the targets, all of this geometry (e.g. one per class).
+    ///   - weights: per accumulator, the weight w (same count); accumulators with w ≤ 0 are skipped.
+    public static func insert(_ spectrum: HalfComplexImage, ctf: [Float]?, rotation: RotationMatrix, weights: [Double],
+                              into accumulators: inout [ReconstructionAccumulator], maxRadius: Double? = nil) {
+        precondition(weights.count == accumulators.count, "One weight per accumulator")
+        let targets = weights.indices.filter { weights[$0] > 0 }
+        guard let firstTarget = targets.first else { return }
+        if targets.count == 1 {
+            accumulators[firstTarget].insert(spectrum, ctf: ctf, rotation: rotation, weight: weights[firstTarget],
+                                             maxRadius: maxRadius)
+            return
+        }
+        // Geometry only: a copy of an accumulator would share (and so force copies of) its arrays.
+        let size = accumulators[firstTarget].size, padding = accumulators[firstTarget].padding
+        precondition(targets.allSatisfy { accumulators[$0].size == size && accumulators[$0].padding == padding },
+                     "Accumulators differ in geometry")
+        precondition(spectrum.size == size, "Image box differs from the reconstruction box")
+        precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
+        let count = targets.count
+        let targetWeights = targets.map { weights[$0] }
+        // The storage of every target: made unique (copy-on-write) once here; nothing else touches
+        // these arrays until this function returns.
+        let numerators = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: count)
+        let squares = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: count)
+        defer { numerators.deallocate(); squares.deallocate() }
+        for (a, target) in targets.enumerated() {
+            accumulators[target].numerator.withUnsafeMutableBufferPointer { numerators[a] = $0.baseAddress! }
+            accumulators[target].ctfSquared.withUnsafeMutableBufferPointer { squares[a] = $0.baseAddress! }
+        }
+        let n = size, w = n / 2 + 1, np = padding * size, wp = np / 2 + 1, half = np / 2
+        let radius = maxRadius ?? Double(n / 2)
+        let r2 = radius * radius
+        let p = Double(padding)
+        let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
+        let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
+        let hasCTF = ctf != nil, ctfValues = ctf ?? []
+        spectrum.values.withUnsafeBufferPointer { x in
+            ctfValues.withUnsafeBufferPointer { ctfGrid in
+                for j in 0..<n {
+                    let kyInt = FourierGrid.frequency(index: j, size: n)
+                    let ky = Double(kyInt)
+                    let remaining = r2 - ky * ky
+                    guard remaining >= 0 else { continue }
+                    let lastColumn = Swift.min(w - 1, Int(remaining.squareRoot()))
+                    let firstColumn = kyInt >= 0 ? 0 : 1
+                    guard firstColumn <= lastColumn else { continue }
+                    for i in firstColumn...lastColumn {
+                        let kx = Double(i)
+                        let c = hasCTF ? Double(ctfGrid[i + w * j]) : 1
+                        let v = x[i + w * j]
+                        var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                        var conjugate = false
+                        if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
+                        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+                        let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
+                        let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
+                        for a in 0..<count {
+                            let weight = targetWeights[a]
+                            let re = Double(v.real) * c * weight
+                            var im = Double(v.imaginary) * c * weight
+                            let cc = c * c * weight
+                            if conjugate { im = -im }
+                            if inside {
+                                splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
+                            } else {
+                                splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
+                                      UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
+                                      qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The all-neighbours-inside path of `splat` with the floors and fractions already computed
+    /// (the same arithmetic, in the same order).
+    @inline(__always)
+    static func splatInside(_ numerator: UnsafeMutablePointer<Double>, _ weights: UnsafeMutablePointer<Double>,
+                            _ x0: Int, _ y0: Int, _ z0: Int, _ dx: Double, _ dy: Double, _ dz: Double,
+                            _ re: Double, _ im: Double, _ cc: Double, width wp: Int, size np: Int) {
+        let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
+        let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
+        let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
+        @inline(__always) func add(_ index: Int, _ rowWeight: Double) {
+            let w0 = rowWeight * ex, w1 = rowWeight * dx
+            let p = numerator + 2 * index
+            p[0] += re * w0; p[1] += im * w0; p[2] += re * w1; p[3] += im * w1
+            weights[index] += cc * w0; weights[index + 1] += cc * w1
+        }
+        add(wp * (yi0 + np * zi0) + x0, ey * ez); add(wp * (yi1 + np * zi0) + x0, dy * ez)
+        add(wp * (yi0 + np * zi1) + x0, ey * dz); add(wp * (yi1 + np * zi1) + x0, dy * dz)
+    }
+}
