@@ -2,7 +2,8 @@
 # The preprint's Figure 3 with Fovea: in scenarios 2 and 3 (SNR 0.100), focused classification of
 # one arm + hand into 4 classes, then (a) the normalised covariance R of ROI occupancies across the
 # class volumes (near hand, near foot, far foot) and (b) the per-particle test: each unit's class
-# against the true presence of the near foot and of the far foot (chi-square and permutation p).
+# against the true presence of the near foot, the far foot and the far hand (chi-square and
+# permutation p).
 # Reuses benchmarks/paper/run.sh's runs when present. Appends to benchmarks/RESULTS.md.
 # Usage: benchmarks/paper/figure3.sh [--particles N (5000)] [--work DIR (/tmp/fovea-paper)]
 set -euo pipefail
@@ -30,6 +31,8 @@ for scenario in 2 3; do
         --json "$OUT/s$scenario-nearfoot.json" > "$OUT/s$scenario-nearfoot.txt"
     "$FOVEA" covariance --rows "$run" --truth "$data/truth.star" --state foot --opposite --permutations 2000 \
         --json "$OUT/s$scenario-farfoot.json" > "$OUT/s$scenario-farfoot.txt"
+    "$FOVEA" covariance --rows "$run" --truth "$data/truth.star" --state hand --opposite --permutations 2000 \
+        --json "$OUT/s$scenario-farhand.json" > "$OUT/s$scenario-farhand.txt"
     "$FOVEA" kappa --run "$run" --truth "$data/truth.star" > "$OUT/s$scenario-kappa.txt"
 done
 python3 benchmarks/paper/figure3.py "$OUT" "$PARTICLES" >> benchmarks/RESULTS.md
