@@ -13,10 +13,28 @@ public struct ReportHTML {
     public let data: RunReportData
     /// PNG encoder for the images.
     public let encodePNG: (RasterImage) throws -> Data
+    /// Regions of interest for the covariance heat map (none: no such section).
+    public let regions: ReportRegions?
 
-    public init(data: RunReportData, encodePNG: @escaping (RasterImage) throws -> Data) {
+    public init(data: RunReportData, regions: ReportRegions? = nil, encodePNG: @escaping (RasterImage) throws -> Data) {
         self.data = data
+        self.regions = regions
         self.encodePNG = encodePNG
+    }
+
+    /// The ROI occupancies and their normalised covariance across the class volumes.
+    func covarianceSection() -> String {
+        guard let regions, let state = data.state else { return "" }
+        let (occupancy, r) = regions.correlation(classes: state.snapshot.classVolumes)
+        var html = "<h2>Regions that change together</h2><p>Occupancy of each region in each class (mass in the region "
+            + "/ its full-occupancy mass), and R<sub>ij</sub> = C<sub>ij</sub>/√(C<sub>ii</sub>C<sub>jj</sub>) across the "
+            + "classes (docs/validation.md). A region whose occupancy hardly varies has an R of noise: check the spread.</p>"
+        html += "<table class=\"occupancy\"><tr><th>class</th>" + regions.names.map { "<th>\(SVGLinePlot.escape($0))</th>" }.joined() + "</tr>"
+        for (k, row) in occupancy.enumerated() {
+            html += "<tr><td>\(k + 1)</td>" + row.map { String(format: "<td>%.3f</td>", $0) }.joined() + "</tr>"
+        }
+        html += "</table>"
+        return html + CovarianceHeatMap.svg(names: regions.names, r: r, title: "Normalised covariance R")
     }
 
     func image(_ raster: RasterImage, alt: String, scale: Int = 2) throws -> String {
@@ -135,6 +153,7 @@ public struct ReportHTML {
         page += "<h2>Per cycle</h2><div>" + plots().joined(separator: "\n") + "</div>"
         page += "<h2>Class volumes</h2>" + (try classImages())
         page += "<h2>Focus region on sample particles</h2>" + (try maskOnParticles())
+        page += covarianceSection()
         page += """
             <div id="render-check"></div>
             <script>
@@ -146,6 +165,7 @@ public struct ReportHTML {
               var check = document.getElementById('render-check');
               check.setAttribute('data-images', images.length); check.setAttribute('data-images-decoded', ok);
               check.setAttribute('data-plots', plots.length); check.setAttribute('data-plots-drawn', drawn);
+              check.setAttribute('data-heatmap-cells', document.querySelectorAll('svg.heatmap rect.cell').length);
             });
             </script></body></html>
             """

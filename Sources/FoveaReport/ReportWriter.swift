@@ -6,9 +6,9 @@ public enum ReportWriter {
 
     /// Regenerates the report; returns its path.
     @discardableResult
-    public static func write(folder: RunFolder, to output: String? = nil) throws -> String {
+    public static func write(folder: RunFolder, to output: String? = nil, regions: ReportRegions? = nil) throws -> String {
         let path = output ?? Self.path(in: folder)
-        try ReportHTML(data: try RunReportData(folder: folder), encodePNG: PNGEncoding.encode).write(to: path)
+        try ReportHTML(data: try RunReportData(folder: folder), regions: regions, encodePNG: PNGEncoding.encode).write(to: path)
         return path
     }
 }

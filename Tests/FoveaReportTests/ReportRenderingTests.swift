@@ -89,3 +89,32 @@ import FoveaSimulate
         #expect(RunReportData.mergedDifference([a]) == nil)
     }
 }
+
+/// The report's covariance section: regions that change together get R = 1, and the heat map
+/// has one cell per pair.
+@Suite struct ReportCovarianceTests {
+    @Test func coVaryingRegionsGiveROneAndAFullHeatMap() {
+        let n = 8
+        func mask(_ indices: [Int]) -> Volume {
+            var v = Volume(size: n, pixelSize: 1)
+            for i in indices { v.voxels[i] = 1 }
+            return v
+        }
+        let a = mask([1, 2]), b = mask([100, 101]), constant = mask([300])
+        let full = Volume(size: n, pixelSize: 1, voxels: [Float](repeating: 1, count: n * n * n))
+        // Class k has occupancy k/3 in a and b together, and 1 in the constant region.
+        let classes = (0..<4).map { k -> Volume in
+            var v = Volume(size: n, pixelSize: 1)
+            for i in [1, 2, 100, 101] { v.voxels[i] = Float(k) / 3 }
+            v.voxels[300] = 1
+            return v
+        }
+        let regions = ReportRegions(names: ["a", "b", "c"], masks: [a, b, constant], full: [full, full, full])
+        let (occupancy, r) = regions.correlation(classes: classes)
+        #expect(abs(occupancy[3][0] - 1) < 1e-9)
+        #expect(abs(r[0][1] - 1) < 1e-9)
+        #expect(r[0][2].isNaN)   // a region that does not vary has no correlation
+        let svg = CovarianceHeatMap.svg(names: ["a", "b", "c"], r: r, title: "R")
+        #expect(svg.components(separatedBy: "<rect class=\"cell\"").count - 1 == 9)
+    }
+}
