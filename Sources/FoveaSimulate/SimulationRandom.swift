@@ -3,8 +3,8 @@
 /// Used by the humanoid simulator so that a seed reproduces the same particle states on every
 /// platform and Swift version: callers draw raw 64-bit words with `next()` and derive values from
 /// explicit bit operations (never from the standard library's `random(using:)`, whose mapping of
-/// words to values is not guaranteed stable). To be folded into FoveaCore's `SeededRandom` once
-/// that type exists.
+/// words to values is not guaranteed stable). It draws only the particles' states
+/// (`HumanoidStateSampler`); views, shifts, defocus and noise come from FoveaCore's `SeededRandom`.
 public struct SimulationRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
