@@ -1,27 +1,15 @@
 import Foundation
 import Testing
 
-/// End-to-end runs of the built `.build/release/fovea` on STAR fixtures (skipped when not built).
+/// End-to-end runs of the built `fovea` on STAR fixtures (skipped when not built).
 @Suite("fovea kappa / agreement / covariance end to end")
 struct AnalysisCLITests {
-    static let binary: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent(".build/release/fovea").path
-    }()
-    static var built: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+    static var built: Bool { FileManager.default.isExecutableFile(atPath: FoveaProcess.executable) }
 
+    /// Runs the built `fovea` (`FoveaProcess`); (status, standard output + error).
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try FoveaProcess.run(arguments)
+        return (result.status, result.output)
     }
 
     /// Run STAR: 200 particles × 2 C2 copies; class = truth arm of the copy's side, wrong for `wrong` rows.

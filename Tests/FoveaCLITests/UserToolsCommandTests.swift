@@ -3,20 +3,10 @@ import Testing
 
 /// `fovea mask`, `expand`, `select`, `collapse` run as the built executable.
 @Suite struct UserToolsCommandTests {
-    /// Runs the `fovea` next to the test bundle; (status, stdout + stderr).
+    /// Runs the `fovea` next to the test bundle in `folder`; (status, stdout + stderr).
     fileprivate func fovea(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        process.executableURL = bundle.appendingPathComponent("fovea")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try FoveaProcess.run(arguments, in: folder)
+        return (result.status, result.output)
     }
 
     fileprivate func folder(_ tag: String) throws -> String {
