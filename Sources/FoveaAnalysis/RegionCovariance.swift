@@ -62,6 +62,14 @@ public enum RegionOccupancy {
         let own = mass(of: volume, in: mask)
         return own != 0 ? mass(of: reference, in: mask) / own : 1
     }
+
+    /// Every class multiplied by its `scale(of:toMassOf:in:)`.
+    public static func scaled(_ classes: [Volume], toMassOf reference: Volume, in mask: Volume) -> [Volume] {
+        classes.map { volume in
+            let factor = Float(scale(of: volume, toMassOf: reference, in: mask))
+            return Volume(size: volume.size, pixelSize: volume.pixelSize, voxels: volume.voxels.map { $0 * factor })
+        }
+    }
 }
 
 /// Covariance and normalised covariance (correlation) of variables observed across classes.

@@ -43,17 +43,21 @@ extension ClassificationEngine {
         return ClassTable(rowCount: globalRowCount, classCount: table.classCount, values: global)
     }
 
+    /// Best class (0-based) of every global row after the last cycle, on every rank, or nil before
+    /// the first cycle. Collective. Exact: each element is one rank's value plus zeros.
+    public func gatherBestClasses(particleCount: Int) throws -> [Int32]? {
+        guard let local = bestClassesIfRun else { return nil }
+        var global = [Int32](repeating: 0, count: particleCount * rows.operatorCount)
+        for (index, row) in globalRows.enumerated() { global[row] = local[index] }
+        try communicator.allreduce(&global, .sum)
+        return global
+    }
+
     /// The state of the whole job, on every rank. Collective.
     /// - Parameter particleCount: the number of particles in the whole input table.
     public func snapshot(particleCount: Int) throws -> EngineSnapshot {
         let globalRowCount = particleCount * rows.operatorCount
-        var best: [Int32]? = nil
-        if let local = bestClassesIfRun {
-            var global = [Int32](repeating: 0, count: globalRowCount)
-            for (index, row) in globalRows.enumerated() { global[row] = local[index] }
-            try communicator.allreduce(&global, .sum)
-            best = global
-        }
+        let best = try gatherBestClasses(particleCount: particleCount)
         return EngineSnapshot(cycle: cycle, occupancy: try gather(occupancy, globalRowCount: globalRowCount),
                               logP: try gather(logP, globalRowCount: globalRowCount), bestClass: best,
                               classVolumes: classVolumes, fscCurves: fscCurves, history: history)

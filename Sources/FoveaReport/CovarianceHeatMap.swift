@@ -18,12 +18,7 @@ public struct ReportRegions {
     /// R_ij of the ROI occupancies across `classes` (the computation of `fovea covariance`).
     public func correlation(classes: [Volume]) -> (occupancy: [[Double]], r: [[Double]]) {
         var scaled = classes
-        if let scaleMask, let scaleMap {
-            scaled = classes.map { volume in
-                let factor = Float(RegionOccupancy.scale(of: volume, toMassOf: scaleMap, in: scaleMask))
-                return Volume(size: volume.size, pixelSize: volume.pixelSize, voxels: volume.voxels.map { $0 * factor })
-            }
-        }
+        if let scaleMask, let scaleMap { scaled = RegionOccupancy.scaled(classes, toMassOf: scaleMap, in: scaleMask) }
         let occupancy = RegionOccupancy.occupancies(classes: scaled, masks: masks, full: full)
         return (occupancy, CovarianceMatrix(observations: occupancy).correlation)
     }

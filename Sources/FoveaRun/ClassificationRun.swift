@@ -113,9 +113,8 @@ public final class ClassificationRun {
     /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
     private func kappa(of engine: ClassificationEngine, particleCount: Int, truth: TruthTable) throws -> Double? {
         let ops = engine.rows.operatorCount
-        var best = [Int32](repeating: 0, count: particleCount * ops)
-        for (local, row) in engine.globalRows.enumerated() { best[row] = engine.bestClasses[local] }
-        try communicator.allreduce(&best, .sum)
+        // Every cycle has run before this is called, so the best classes exist.
+        guard let best = try engine.gatherBestClasses(particleCount: particleCount) else { return nil }
         guard communicator.isRoot else { return nil }
         let states = try truth.states(particles: best.indices.map { $0 / ops + 1 }, operators: best.indices.map { $0 % ops + 1 },
                                       property: .label, maskSide: .a)

@@ -108,10 +108,7 @@ struct CovarianceCommand: ParsableCommand {
         if scaleMask != nil || scaleMap != nil {
             guard let scaleMask, let scaleMap else { throw ValidationError("give --scale-mask and --scale-map together") }
             let pair = try MatchedVolumes.load([scaleMask, scaleMap] + [classPaths[0]])
-            scaled = volumes.map { volume in
-                let factor = RegionOccupancy.scale(of: volume, toMassOf: pair[1], in: pair[0])
-                return Volume(size: volume.size, pixelSize: volume.pixelSize, voxels: volume.voxels.map { $0 * Float(factor) })
-            }
+            scaled = RegionOccupancy.scaled(volumes, toMassOf: pair[1], in: pair[0])
             print("classes scaled to the mass of \(scaleMap) inside \(scaleMask)")
         }
         let occupancy = RegionOccupancy.occupancies(classes: scaled, masks: masks, full: references)
