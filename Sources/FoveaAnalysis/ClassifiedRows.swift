@@ -41,7 +41,7 @@ public struct ClassifiedRows: Sendable {
         }
         let block = document.blocks[blockIndex]
         let loop = block.table!
-        let columns = StarIntColumns(file: file, blockName: block.name, loop: loop)
+        let columns = StarColumnReader(file: file, blockName: block.name, loop: loop)
         let classColumn = try columns.require("rlnClassNumber")
         var notes: [String] = []
         let particleColumn = columns.optional("rlnFoveaParticleIndex")
@@ -92,29 +92,8 @@ public struct RowKey: Hashable, Sendable, Comparable {
     public static func < (a: RowKey, b: RowKey) -> Bool { (a.particle, a.operator) < (b.particle, b.operator) }
 }
 
-/// Checked integer access to STAR columns with errors naming file, block, line and column.
-struct StarIntColumns {
-    let file: String
-    let blockName: String
-    let loop: StarLoop
-
-    func require(_ name: String) throws -> Int {
-        guard let k = loop.columnIndex(name) else {
-            throw FormatError(file: file, location: "data_\(blockName)", field: name, "required column is missing")
-        }
-        return k
-    }
-
-    func optional(_ name: String) -> Int? { loop.columnIndex(name) }
-
-    func int(_ column: Int, _ row: Int) throws -> Int {
-        let value = loop.rows[row][column]
-        if let n = Int(value) { return n }
-        if let d = Double(value), d == d.rounded(), abs(d) < 1e15 { return Int(d) }
-        throw FormatError(file: file, location: loop.location(ofRow: row), field: loop.columns[column],
-                          "'\(value)' is not an integer")
-    }
-
+extension StarColumnReader {
+    /// A 1-based index value (≥ 1) of `column` in `row`.
     func positiveInt(_ column: Int, _ row: Int) throws -> Int {
         let n = try int(column, row)
         guard n >= 1 else {

@@ -33,7 +33,7 @@ public struct TruthTable: Sendable {
               let loop = block.table else {
             throw FormatError(file: path, location: "data_truth", "no data_truth block with a loop")
         }
-        let columns = StarIntColumns(file: path, blockName: block.name, loop: loop)
+        let columns = StarColumnReader(file: path, blockName: block.name, loop: loop)
         let particleColumn = try columns.require("foveaParticleIndex")
         var rowOfParticle: [Int: Int] = [:]
         for row in loop.rows.indices {

@@ -1,9 +1,16 @@
 /// Typed, checked access to the columns of one STAR loop, with errors that name the file, the
 /// block, the line and the column.
-struct StarColumnReader {
-    let file: String
-    let blockName: String
-    let loop: StarLoop
+public struct StarColumnReader {
+    public let file: String
+    public let blockName: String
+    public let loop: StarLoop
+
+    /// A reader of `loop` of block `blockName` in `file`.
+    public init(file: String, blockName: String, loop: StarLoop) {
+        self.file = file
+        self.blockName = blockName
+        self.loop = loop
+    }
 
     init(file: String, block: StarBlock) throws {
         guard let loop = block.table else {
@@ -17,7 +24,7 @@ struct StarColumnReader {
     var rowCount: Int { loop.rows.count }
 
     /// Index of a column that must be present.
-    func require(_ name: String) throws -> Int {
+    public func require(_ name: String) throws -> Int {
         guard let k = loop.columnIndex(name) else {
             throw FormatError(file: file, location: "data_\(blockName)", field: name, "required column is missing")
         }
@@ -25,7 +32,7 @@ struct StarColumnReader {
     }
 
     /// Index of a column that may be absent.
-    func optional(_ name: String) -> Int? { loop.columnIndex(name) }
+    public func optional(_ name: String) -> Int? { loop.columnIndex(name) }
 
     /// Index of the first of `names` present (alternatives, e.g. pixel or Å origins).
     func first(of names: [String]) -> (index: Int, name: String)? {
@@ -51,7 +58,7 @@ struct StarColumnReader {
     }
 
     /// An integer; also accepts integral values written as decimals ("2.000000").
-    func int(_ column: Int, _ row: Int) throws -> Int {
+    public func int(_ column: Int, _ row: Int) throws -> Int {
         let value = loop.rows[row][column]
         if let n = Int(value) { return n }
         if let d = Double(value), d == d.rounded(), abs(d) < 1e15 { return Int(d) }
