@@ -14,7 +14,12 @@ struct CovarianceCommand: ParsableCommand {
             Volume mode (--roi given): occupancy of ROI i in class k = Σ mask_i·V_k / Σ mask_i·F_i,
             F_i the full-occupancy map (--full name=map.mrc for ROI `name`, else --reference-map).
             C_ij = covariance across classes (equal weights unless --weighted: class fractions from
-            the run STAR); R_ij = C_ij/√(C_ii C_jj). Writes --csv and --json when given.
+            the run STAR); R_ij = C_ij/√(C_ii C_jj). With --classes RUN, each ROI's occupancy noise
+            is measured from the class half maps (σ² = Σ_k (o¹−o²)²/4K) and an F test (K−1, K degrees
+            of freedom) says whether the ROI varies across classes beyond it; "R, noise-gated" keeps
+            R only between ROIs that do (a region that does not vary has no measurable covariance:
+            its R is the correlation of noise, uniform on [−1, 1] for 4 classes). Writes --csv and
+            --json when given.
 
             Particle mode (--rows given): cross-tabulates the classes of two runs (--rows twice), or
             one run against a truth column (--rows RUN --truth truth.star --state foot [--opposite]);
@@ -52,6 +57,9 @@ struct CovarianceCommand: ParsableCommand {
 
     @Option(name: .customLong("scale-map"), help: "Map whose mass inside --scale-mask every class is scaled to (e.g. the full map).")
     var scaleMap: String?
+
+    @Option(help: "F-test level below which an ROI counts as varying across classes (needs the run's half maps).")
+    var noiseAlpha: Double = 0.01
 
     @Option(help: "Write the occupancies and R as CSV.")
     var csv: String?
@@ -104,14 +112,25 @@ struct CovarianceCommand: ParsableCommand {
         for i in 0..<r where RegionOccupancy.mass(of: references[i], in: masks[i]) == 0 {
             throw FormatError(file: fullPaths[i], field: rois[i].0, "full-occupancy mass in ROI is 0")
         }
-        var scaled = volumes
+        var scaleReference: (mask: Volume, map: Volume)?
         if scaleMask != nil || scaleMap != nil {
             guard let scaleMask, let scaleMap else { throw ValidationError("give --scale-mask and --scale-map together") }
             let pair = try MatchedVolumes.load([scaleMask, scaleMap] + [classPaths[0]])
-            scaled = RegionOccupancy.scaled(volumes, toMassOf: pair[1], in: pair[0])
+            scaleReference = (pair[0], pair[1])
             print("classes scaled to the mass of \(scaleMap) inside \(scaleMask)")
         }
-        let occupancy = RegionOccupancy.occupancies(classes: scaled, masks: masks, full: references)
+        func occupancies(of maps: [Volume]) -> [[Double]] {
+            let scaled = scaleReference.map { RegionOccupancy.scaled(maps, toMassOf: $0.map, in: $0.mask) } ?? maps
+            return RegionOccupancy.occupancies(classes: scaled, masks: masks, full: references)
+        }
+        let occupancy = occupancies(of: volumes)
+        var variation: OccupancyVariationTest?
+        let halfPaths = [1, 2].map { half in classPaths.map { $0.replacingOccurrences(of: ".mrc", with: "_half\(half).mrc") } }
+        if classes != nil, (halfPaths[0] + halfPaths[1]).allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+            let halves = try [0, 1].map { try MatchedVolumes.load([classPaths[0]] + halfPaths[$0]).dropFirst() }
+            variation = OccupancyVariationTest(occupancy: occupancy,
+                                               halves: (occupancies(of: Array(halves[0])), occupancies(of: Array(halves[1]))))
+        }
         var weights: [Double]?
         if weighted {
             guard let run = classes else { throw ValidationError("--weighted needs --classes RUN") }
@@ -134,11 +153,35 @@ struct CovarianceCommand: ParsableCommand {
             print(name.padding(toLength: 12, withPad: " ", startingAt: 0)
                   + matrix.correlation[i].map { AnalysisOutput.format($0, digits: 3).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
         }
+        let varies = variation?.varies(alpha: noiseAlpha)
+        let gated = varies.map { OccupancyVariationTest.gated(matrix.correlation, varies: $0) }
+        if let variation, let varies, let gated {
+            print("variation across classes vs half-map noise (F test, \(variation.degreesOfFreedom.numerator) and "
+                  + "\(variation.degreesOfFreedom.denominator) degrees of freedom, level \(noiseAlpha)):")
+            print("ROI".padding(toLength: 12, withPad: " ", startingAt: 0) + "class SD    noise SD    F           p           varies")
+            for (i, name) in names.enumerated() {
+                let cells = [variation.classVariance[i].squareRoot(), variation.noiseVariance[i].squareRoot(), variation.statistic[i]]
+                print(name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                      + cells.map { AnalysisOutput.format($0, digits: 4).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
+                      + String(format: "%-12.3g", variation.pValue[i]) + (varies[i] ? "yes" : "no"))
+            }
+            print("R, noise-gated (0 between an ROI that does not vary and any other):")
+            for (i, name) in names.enumerated() {
+                print(name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                      + gated[i].map { AnalysisOutput.format($0, digits: 3).padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+            }
+        } else {
+            print("no half maps (class_NNN_half1/2.mrc beside the classes of --classes RUN): noise test skipped")
+        }
         if let csv {
             var text = "class," + names.joined(separator: ",") + "\n"
             for (c, path) in classPaths.enumerated() { text += path + "," + occupancy[c].map { String($0) }.joined(separator: ",") + "\n" }
             text += "\nR," + names.joined(separator: ",") + "\n"
             for (i, name) in names.enumerated() { text += name + "," + matrix.correlation[i].map { String($0) }.joined(separator: ",") + "\n" }
+            if let gated {
+                text += "\nR noise-gated," + names.joined(separator: ",") + "\n"
+                for (i, name) in names.enumerated() { text += name + "," + gated[i].map { String($0) }.joined(separator: ",") + "\n" }
+            }
             try AtomicFileWriter.write(Data(text.utf8), to: csv)
         }
         if let json {
@@ -147,6 +190,12 @@ struct CovarianceCommand: ParsableCommand {
                 "weights": weights.map { $0 as Any } ?? NSNull(),
                 "covariance": matrix.covariance.map { $0.map(AnalysisOutput.json) },
                 "R": matrix.correlation.map { $0.map(AnalysisOutput.json) },
+                "noiseTest": variation.map { test -> Any in [
+                    "alpha": noiseAlpha, "noiseVariance": test.noiseVariance, "classVariance": test.classVariance,
+                    "F": test.statistic.map(AnalysisOutput.json), "pValue": test.pValue, "varies": varies ?? [],
+                    "degreesOfFreedom": [test.degreesOfFreedom.numerator, test.degreesOfFreedom.denominator],
+                    "Rgated": (gated ?? []).map { $0.map(AnalysisOutput.json) },
+                ] as [String: Any] } ?? NSNull(),
             ] as [String: Any], to: json)
         }
     }

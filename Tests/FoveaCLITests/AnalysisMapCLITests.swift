@@ -62,6 +62,20 @@ struct AnalysisMapCLITests {
         let mean = (3 * o[0] + o[1] + o[2] + o[3]) / 6
         let variance = (3 * (o[0] - mean) * (o[0] - mean) + o[1...].reduce(0) { $0 + ($1 - mean) * ($1 - mean) }) / 6
         #expect(abs((w["covariance"] as! [[Double]])[0][0] - variance) < 1e-12)
+        #expect(weighted.output.contains("noise test skipped"))
+        // With half maps beside the classes (here equal to the class: no noise), the F test finds the
+        // hand varying and the foot (the same in every state) not, and gates R between them to 0.
+        for (k, state) in states.enumerated() {
+            for half in 1...2 { try FileManager.default.copyItem(atPath: state, toPath: run + String(format: "/class_%03d_half%d.mrc", k + 1, half)) }
+        }
+        let gated = try AnalysisCLITests.run(["covariance", "--classes", run, "--roi", "lowered=\(dir)/mask_hand_A_lowered.mrc",
+            "--roi", "foot=\(dir)/mask_near_foot_A.mrc", "--reference-map", states[0], "--json", dir + "/g.json"])
+        #expect(gated.status == 0 && gated.output.contains("R, noise-gated"))
+        let g = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/g.json"))) as! [String: Any]
+        let noise = g["noiseTest"] as! [String: Any]
+        #expect(noise["varies"] as! [Bool] == [true, false])
+        let gatedR = noise["Rgated"] as! [[Any]]
+        #expect(gatedR[0][0] as? Double == 1 && gatedR[0][1] as? Double == 0 && gatedR[1][1] is NSNull)
         // Different boxes: a clear error naming the file and field.
         let small = dir + "/small"
         _ = try AnalysisCLITests.run(["simulate", "--box", "16", "--pixel-size", "26", "--scenario", "1", "--output", small])
