@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+/// This test process's scratch folder (under $TMPDIR, named by the process id); removed at exit.
+let testScratchRoot: String = {
+    atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "fovea-tests-\(getpid())") }
+    return NSTemporaryDirectory() + "fovea-tests-\(getpid())/"
+}()
+
 /// Runs the built `fovea` executable (next to the test bundle in .build/<configuration>/).
 struct FoveaProcess {
     static var executable: String {
@@ -33,7 +39,7 @@ struct FoveaProcess {
     }
 
     static func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "fovea-cli-\(name)-\(UUID().uuidString)"
+        let path = testScratchRoot + "cli-\(name)-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

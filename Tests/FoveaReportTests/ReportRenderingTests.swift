@@ -7,6 +7,12 @@ import FoveaReport
 import FoveaRun
 import FoveaSimulate
 
+/// This test process's scratch folder (under $TMPDIR, named by the process id); removed at exit.
+let testScratchRoot: String = {
+    atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "fovea-tests-\(getpid())") }
+    return NSTemporaryDirectory() + "fovea-tests-\(getpid())/"
+}()
+
 /// The HTML report of a real (small) run, rendered by headless Chromium: every plot is drawn and
 /// every image decodes.
 @Suite struct ReportRenderingTests {
@@ -21,7 +27,7 @@ import FoveaSimulate
     }
 
     static func makeRun() throws -> RunFolder {
-        let base = NSTemporaryDirectory() + "fovea-report-\(UUID().uuidString)"
+        let base = testScratchRoot + "report-\(UUID().uuidString)"
         try TwoRegionPhantom.make(count: 150, snr: 0.5, seed: 2).write(to: base + "/data")
         let config = try ClassificationConfig(classCount: 2, cycles: 3, focus: .twoD,
                                               sphere: FocusSphere(x: 42, y: 0, z: 0, radius: 32, origin: .centre),

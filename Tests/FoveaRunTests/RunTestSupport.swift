@@ -4,9 +4,15 @@ import FoveaDistributed
 import FoveaRun
 import FoveaSimulate
 
+/// This test process's scratch folder (under $TMPDIR, named by the process id); removed at exit.
+let testScratchRoot: String = {
+    atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "fovea-tests-\(getpid())") }
+    return NSTemporaryDirectory() + "fovea-tests-\(getpid())/"
+}()
+
 /// A fresh temporary folder per test.
 func temporaryFolder(_ name: String) -> String {
-    let path = NSTemporaryDirectory() + "fovea-run-tests-\(name)-\(UUID().uuidString)"
+    let path = testScratchRoot + "run-tests-\(name)-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

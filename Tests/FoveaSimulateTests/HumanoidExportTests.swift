@@ -34,7 +34,7 @@ struct HumanoidExportTests {
     func mapWriterRoundTrip() throws {
         var volume = Volume(size: 4, pixelSize: 2.5)
         for i in volume.voxels.indices { volume.voxels[i] = Float(i) }
-        let folder = NSTemporaryDirectory() + "fovea-mapwriter-\(UUID().uuidString)"
+        let folder = testScratchRoot + "mapwriter-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try HumanoidMapWriter(folder: folder).write(volume, fileName: "v.mrc")
         let back = try MRCReader(path: folder + "/v.mrc").volume()

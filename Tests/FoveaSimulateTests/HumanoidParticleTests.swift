@@ -4,6 +4,12 @@ import FoveaCore
 import FoveaIO
 import FoveaSimulate
 
+/// This test process's scratch folder (under $TMPDIR, named by the process id); removed at exit.
+let testScratchRoot: String = {
+    atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "fovea-tests-\(getpid())") }
+    return NSTemporaryDirectory() + "fovea-tests-\(getpid())/"
+}()
+
 /// Humanoid particle datasets: SNR as defined, determinism, the files and their truth.
 @Suite struct HumanoidParticleTests {
     static func settings(count: Int, snr: Double, scenario: HumanoidScenario = .randomHands, threads: Int = 1)
@@ -50,7 +56,7 @@ import FoveaSimulate
     }
 
     @Test func filesHoldTheTruthOfEveryParticle() throws {
-        let folder = NSTemporaryDirectory() + "fovea-humanoid-\(UUID().uuidString)"
+        let folder = testScratchRoot + "humanoid-\(UUID().uuidString)"
         let dataset = HumanoidParticleDataset(settings: Self.settings(count: 30, snr: 0.1, scenario: .handsWithFeet),
                                               maps: coarseMaps)
         try dataset.write(to: folder)
