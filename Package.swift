@@ -84,7 +84,7 @@ let package = Package(
                     dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaReportTests",
-                    dependencies: ["FoveaReport", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
+                    dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaCLITests", dependencies: [],
                     swiftSettings: sharedSwiftSettings),

@@ -15,12 +15,23 @@ public struct ReportRegions {
         self.names = names; self.masks = masks; self.full = full; self.scaleMask = scaleMask; self.scaleMap = scaleMap
     }
 
-    /// R_ij of the ROI occupancies across `classes` (the computation of `fovea covariance`).
-    public func correlation(classes: [Volume]) -> (occupancy: [[Double]], r: [[Double]]) {
+    /// occupancy[class][roi] of `classes`, each first scaled to the invariant region when one is given.
+    public func occupancies(classes: [Volume]) -> [[Double]] {
         var scaled = classes
         if let scaleMask, let scaleMap { scaled = RegionOccupancy.scaled(classes, toMassOf: scaleMap, in: scaleMask) }
-        let occupancy = RegionOccupancy.occupancies(classes: scaled, masks: masks, full: full)
+        return RegionOccupancy.occupancies(classes: scaled, masks: masks, full: full)
+    }
+
+    /// R_ij of the ROI occupancies across `classes` (the computation of `fovea covariance`).
+    public func correlation(classes: [Volume]) -> (occupancy: [[Double]], r: [[Double]]) {
+        let occupancy = occupancies(classes: classes)
         return (occupancy, CovarianceMatrix(observations: occupancy).correlation)
+    }
+
+    /// The half-map noise test of every ROI (`OccupancyVariationTest`); `halves[k]` = class k's two half maps.
+    public func variation(classes: [Volume], halves: [[Volume]]) -> OccupancyVariationTest {
+        OccupancyVariationTest(occupancy: occupancies(classes: classes),
+                               halves: (occupancies(classes: halves.map { $0[0] }), occupancies(classes: halves.map { $0[1] })))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FoveaAnalysis
 import FoveaClassify
 import FoveaCore
 import FoveaIO
@@ -34,7 +35,21 @@ public struct ReportHTML {
             html += "<tr><td>\(k + 1)</td>" + row.map { String(format: "<td>%.3f</td>", $0) }.joined() + "</tr>"
         }
         html += "</table>"
-        return html + CovarianceHeatMap.svg(names: regions.names, r: r, title: "Normalised covariance R")
+        html += CovarianceHeatMap.svg(names: regions.names, r: r, title: "Normalised covariance R")
+        // With the class half maps in the folder: which regions vary beyond their noise, and R gated by it.
+        let k = occupancy.count
+        let halfPaths = (0..<k).map { c in [1, 2].map { data.folder.halfMap(c, half: $0) } }
+        guard k >= 2, let halves = try? halfPaths.map({ try $0.map { try MRCReader(path: $0).volume() } }),
+              halves.allSatisfy({ $0.allSatisfy { $0.size == state.snapshot.classVolumes[0].size } }) else { return html }
+        let test = regions.variation(classes: state.snapshot.classVolumes, halves: halves)
+        let varies = test.varies(alpha: 0.01)
+        html += "<p>Half-map noise test (F with \(k - 1) and \(k) degrees of freedom): "
+            + regions.names.indices.map { i in
+                SVGLinePlot.escape(regions.names[i]) + String(format: " p = %.2g ", test.pValue[i])
+                    + (varies[i] ? "(varies)" : "(does not vary beyond noise)")
+            }.joined(separator: "; ") + ". R between a region that does not vary and any other is noise; gated to 0 below.</p>"
+        return html + CovarianceHeatMap.svg(names: regions.names, r: OccupancyVariationTest.gated(r, varies: varies),
+                                            title: "R, noise-gated")
     }
 
     func image(_ raster: RasterImage, alt: String, scale: Int = 2) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import FoveaAnalysis
 import Testing
 import FoveaClassify
 import FoveaCore
@@ -122,5 +123,15 @@ let testScratchRoot: String = {
         #expect(r[0][2].isNaN)   // a region that does not vary has no correlation
         let svg = CovarianceHeatMap.svg(names: ["a", "b", "c"], r: r, title: "R")
         #expect(svg.components(separatedBy: "<rect class=\"cell\"").count - 1 == 9)
+        // Half maps that differ by ±0.01 in the constant region only: it does not vary beyond that
+        // noise, a and b vary (no noise in them), and the gated R keeps only their pair.
+        let halves = classes.map { v -> [Volume] in
+            [0.01, -0.01].map { d -> Volume in var h = v; h.voxels[300] += Float(d); return h }
+        }
+        let test = regions.variation(classes: classes, halves: halves)
+        #expect(test.varies(alpha: 0.01) == [true, true, false])
+        #expect(abs(test.noiseVariance[2] - 0.0001) < 1e-9)   // (0.02)²/4
+        let gated = OccupancyVariationTest.gated(r, varies: test.varies(alpha: 0.01))
+        #expect(abs(gated[0][1] - 1) < 1e-9 && gated[0][2] == 0 && gated[2][2].isNaN)
     }
 }
