@@ -109,7 +109,7 @@ public final class ClassificationEngine {
         let radius = config.outerRadius / p
         let power = try ParticlePreprocessing.noisePower(input, size: n, backgroundRadius: radius, threads: threads,
                                                          communicator: communicator)
-        particles = ParticlePreprocessing.prepare(input, size: n, pixelSize: p, croppedSize: croppedSize, backgroundRadius: radius,
+        particles = ParticlePreprocessing.prepare(input, size: n, pixelSize: p, backgroundRadius: radius,
                                                   whitening: ParticlePreprocessing.whiteningGrid(power: power, size: n),
                                                   threads: threads)
         regions = LikelihoodRegion.regions(rotations: rotations, config: config, size: n, pixelSize: p,

@@ -21,6 +21,9 @@ struct LikelihoodEvaluation {
     /// Radius (N_c Fourier pixels) that holds every frequency where L·B ≠ 0; slices are computed
     /// only out to it.
     let bandRadius: Double
+    /// Per N_c half-plane index, the index of the same frequency on the N half-plane grid: the
+    /// likelihood reads each particle's cropped spectrum and CTF from its box-N arrays.
+    let fullIndex: [Int32]
     /// The interleaved projectors of the current cycle's references.
     let projectorSets = ProjectorSetCache()
 
@@ -52,6 +55,11 @@ struct LikelihoodEvaluation {
             for i in 0..<w where band[i + w * j] != 0 { largest = max(largest, i * i + ky * ky) }
         }
         bandRadius = min(Double(nc / 2), Double(largest).squareRoot() + 0.5)
+        let fullWidth = n / 2 + 1
+        fullIndex = (0..<(w * nc)).map { i in
+            let kx = i % w, ky = FourierGrid.frequency(index: i / w, size: nc)
+            return Int32(kx + fullWidth * ((ky + n) % n))
+        }
     }
 
     /// The smallest even box that holds the low-pass at d_cl including its 1/40 Å⁻¹ edge.
@@ -93,11 +101,14 @@ struct LikelihoodEvaluation {
         workspace.image.withUnsafeMutableBufferPointer { image in
             for row in range {
                 let particle = particles[particleOfRow(row)]
-                particle.croppedSpectrum.values.withUnsafeBufferPointer { x in
-                    particle.croppedCTF.withUnsafeBufferPointer { ctf in
-                        for i in 0..<count {
-                            target[i] = scaled(x[i], low[i])
-                            ctfBand[i] = ctf[i] * band[i]
+                particle.spectrum.values.withUnsafeBufferPointer { x in
+                    particle.ctf.withUnsafeBufferPointer { ctf in
+                        fullIndex.withUnsafeBufferPointer { full in
+                            for i in 0..<count {
+                                let j = Int(full[i])
+                                target[i] = scaled(x[j], low[i])
+                                ctfBand[i] = ctf[j] * band[i]
+                            }
                         }
                     }
                 }
@@ -118,6 +129,8 @@ struct LikelihoodEvaluation {
                         value = LogLikelihood.logP(difference: d, width: croppedSize, height: croppedSize, disc: disc)
                     case .weights(let weights):
                         value = weights.withUnsafeBufferPointer { LogLikelihood.logP(difference: d, weights: $0) }
+                    case .spans(let spans):
+                        value = LogLikelihood.logP(difference: d, width: croppedSize, spans: spans)
                     }
                     logP.set(row * classCount + k, Float(value * areaScale))
                 }

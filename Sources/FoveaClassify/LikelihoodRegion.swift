@@ -5,8 +5,10 @@ import FoveaCore
 enum LikelihoodRegion: Sendable {
     /// A hard disc (cisTEM): the outer radius, or the focus sphere projected along the view.
     case disc(LikelihoodDisc)
-    /// Per-pixel weights in [0, 1]: a soft-edged projected sphere, or the footprint of a mask.
+    /// Per-pixel weights in [0, 1]: a soft-edged projected sphere.
     case weights([Float])
+    /// A binary region as runs of pixels: the footprint of a mask.
+    case spans(PixelSpans)
 
     /// The region of every row, in the classification box.
     /// - Parameters:
@@ -57,6 +59,37 @@ enum LikelihoodRegion: Sendable {
                 weights[x + nc * y] = footprint[fx, fy] > 0 ? 1 : 0
             }
         }
-        return .weights(weights)
+        return .spans(PixelSpans(nonzeroOf: weights, width: nc))
+    }
+}
+
+/// A binary 0/1 region stored as runs of pixels per image row (x fastest): a few hundred bytes per
+/// row of the table instead of N_c² floats.
+public struct PixelSpans: Sendable, Equatable {
+    /// Runs of image row y are `bounds[2r] ..< bounds[2r + 1]` for r in rowOffsets[y] ..< rowOffsets[y + 1].
+    public let rowOffsets: [Int32]
+    /// Start and end (exclusive) column of each run.
+    public let bounds: [Int16]
+    /// Pixels in the region (Σ of run lengths).
+    public let pixelCount: Int
+
+    /// The runs of the pixels with a nonzero weight in `weights` (width × width, row-major).
+    public init(nonzeroOf weights: [Float], width: Int) {
+        precondition(weights.count == width * width && width <= Int(Int16.max), "square image of at most 32767 pixels a side")
+        var offsets: [Int32] = [0], runs: [Int16] = [], count = 0
+        for y in 0..<width {
+            var x = 0
+            while x < width {
+                guard weights[x + width * y] != 0 else { x += 1; continue }
+                let start = x
+                while x < width && weights[x + width * y] != 0 { x += 1 }
+                runs += [Int16(start), Int16(x)]
+                count += x - start
+            }
+            offsets.append(Int32(runs.count / 2))
+        }
+        rowOffsets = offsets
+        bounds = runs
+        pixelCount = count
     }
 }

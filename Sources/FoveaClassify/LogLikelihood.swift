@@ -39,6 +39,25 @@ public enum LogLikelihood {
         return -0.5 * (weighted / weightSum + logTwoPi) * weightSum
     }
 
+    /// LogP over a binary region given as runs (the same value as `logP(difference:weights:)` with
+    /// 0/1 weights, up to rounding): msd over its pixels, n_pix = the pixel count.
+    public static func logP(difference: UnsafeBufferPointer<Float>, width: Int, spans: PixelSpans) -> Double {
+        guard let base = difference.baseAddress, spans.pixelCount > 0 else { return 0 }
+        var sum = 0.0
+        spans.rowOffsets.withUnsafeBufferPointer { offsets in
+            spans.bounds.withUnsafeBufferPointer { bounds in
+                for y in 0..<(offsets.count - 1) {
+                    for run in Int(offsets[y])..<Int(offsets[y + 1]) {
+                        let start = Int(bounds[2 * run]), end = Int(bounds[2 * run + 1])
+                        sum += Double(sumOfSquares(base + y * width + start, end - start))
+                    }
+                }
+            }
+        }
+        let count = Double(spans.pixelCount)
+        return -0.5 * (sum / count + logTwoPi) * count
+    }
+
     /// Σ x² over `count` floats from `start`.
     static func sumOfSquares(_ start: UnsafePointer<Float>, _ count: Int) -> Float {
         var accumulator0 = SIMD8<Float>(), accumulator1 = SIMD8<Float>()

@@ -6,14 +6,11 @@ import Numerics
 /// and the reconstruction use every cycle. Fixed alignments make all of it constant.
 struct PreparedParticle: Sendable {
     /// Centred spectrum of the whitened, normalised image, shifted so the particle centre is at
-    /// the box centre; box N, for insertion.
+    /// the box centre; box N, for insertion. The likelihood reads its N_c crop in place
+    /// (`LikelihoodEvaluation.fullIndex`): Fourier cropping keeps the frequency spacing 1/(N·p).
     let spectrum: HalfComplexImage
-    /// The same spectrum Fourier-cropped to the classification box N_c, for the likelihood.
-    let croppedSpectrum: HalfComplexImage
-    /// CTF on the N half-plane grid (pixel size p).
+    /// CTF on the N half-plane grid (pixel size p); its N_c crop is the CTF of the cropped box.
     let ctf: [Float]
-    /// CTF on the N_c half-plane grid (pixel size p·N/N_c).
-    let croppedCTF: [Float]
 }
 
 /// The once-per-run preprocessing of §3, with the noise spectrum estimated globally (over all
@@ -23,7 +20,7 @@ struct PreparedParticle: Sendable {
 /// 2. the background-only power spectrum (particle disc set to 0) in 1-pixel shells, averaged
 ///    over every particle of every rank → whitening filter W(s) = 1/√P(s);
 /// 3. per image: multiply the spectrum by W, renormalise the background to zero mean and unit SD,
-///    transform, shift by (−shx/p, −shy/p), crop to N_c, and cache the CTF on both grids.
+///    transform, shift by (−shx/p, −shy/p), and cache the CTF (the likelihood reads the N_c crop in place).
 enum ParticlePreprocessing {
     /// Pixels farther than `radius` (pixels) from the image centre: the background.
     static func backgroundStatistics(_ pixels: [Float], size: Int, radius: Double) -> (mean: Double, sd: Double) {
@@ -112,10 +109,9 @@ enum ParticlePreprocessing {
     }
 
     /// Prepares every particle of the shard (threads over particles; results per slot).
-    static func prepare(_ particles: [ParticleInput], size: Int, pixelSize: Double, croppedSize: Int,
+    static func prepare(_ particles: [ParticleInput], size: Int, pixelSize: Double,
                         backgroundRadius: Double, whitening: [Float], threads: Int) -> [PreparedParticle] {
         let prepared = SharedSlots<PreparedParticle?>(repeating: nil, count: particles.count)
-        let croppedPixelSize = pixelSize * Double(size) / Double(croppedSize)
         ParallelChunks.run(count: particles.count, threads: threads,
                            makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, range in
             var spectrum = HalfComplexImage(size: size)
@@ -137,11 +133,8 @@ enum ParticlePreprocessing {
                     spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
                 }
                 spectrum.applyPhaseShift(x: -particle.shiftX / pixelSize, y: -particle.shiftY / pixelSize)
-                prepared.set(index, PreparedParticle(
-                    spectrum: spectrum,
-                    croppedSpectrum: spectrum.resized(to: croppedSize),
-                    ctf: particle.ctf.halfPlaneGrid(size: size, pixelSize: pixelSize),
-                    croppedCTF: particle.ctf.halfPlaneGrid(size: croppedSize, pixelSize: croppedPixelSize)))
+                prepared.set(index, PreparedParticle(spectrum: spectrum,
+                                                     ctf: particle.ctf.halfPlaneGrid(size: size, pixelSize: pixelSize)))
             }
         }
         return prepared.values.map { $0! }

@@ -88,6 +88,32 @@ import FoveaClassify
         let hard = image.withUnsafeBufferPointer { d in binary.withUnsafeBufferPointer { LogLikelihood.logP(difference: d, weights: $0) } }
         #expect(abs(hard - (-0.5 * (msd + log(2 * Double.pi)) * Double(inside.count))) <= 1e-5 * abs(hard))
     }
+
+    @Test func binaryRegionAsRunsGivesTheNaiveLogPAndTheSamePixels() {
+        var random = TestRandom(seed: 9)
+        let width = 37
+        let image = (0..<(width * width)).map { _ in Float(random.uniform(-2, 2)) }
+        // Blobs and single pixels, touching both image edges.
+        let binary = (0..<(width * width)).map { i -> Float in
+            let x = i % width, y = i / width
+            return (x < 3 || x > 30 || (x + y) % 7 == 0 || (x - 18) * (x - 18) + (y - 18) * (y - 18) < 60) && y != 5 ? 1 : 0
+        }
+        let spans = PixelSpans(nonzeroOf: binary, width: width)
+        var rebuilt = [Float](repeating: 0, count: width * width)
+        for y in 0..<width {
+            for run in Int(spans.rowOffsets[y])..<Int(spans.rowOffsets[y + 1]) {
+                for x in Int(spans.bounds[2 * run])..<Int(spans.bounds[2 * run + 1]) { rebuilt[x + width * y] = 1 }
+            }
+        }
+        #expect(rebuilt == binary)
+        let inside = (0..<binary.count).filter { binary[$0] == 1 }
+        #expect(spans.pixelCount == inside.count)
+        let msd = inside.reduce(0.0) { $0 + Double(image[$1]) * Double(image[$1]) } / Double(inside.count)
+        let expected = -0.5 * (msd + log(2 * Double.pi)) * Double(inside.count)
+        let got = image.withUnsafeBufferPointer { LogLikelihood.logP(difference: $0, width: width, spans: spans) }
+        #expect(abs(got - expected) <= 1e-6 * abs(expected))
+        #expect(PixelSpans(nonzeroOf: [Float](repeating: 0, count: 16), width: 4).pixelCount == 0)
+    }
 }
 
 @Suite struct SoftLikelihoodMaskTests {
