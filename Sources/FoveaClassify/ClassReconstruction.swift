@@ -24,7 +24,8 @@ struct ClassReconstruction {
         }
     }
 
-    /// Inserts this rank's rows. `weights` is rows × K; `halfOfRow` gives 0 or 1.
+    /// Inserts this rank's rows. `weights` is rows × K; `halfOfRow` gives 0 or 1; `maxRadius`
+    /// (box-N Fourier pixels) limits the inserted frequencies (nil: out to N/2).
     ///
     /// Work items are (half set, group of classes): each visits the rows of its half in order
     /// and inserts a row into every class of its group where the row's weight exceeds the
@@ -33,7 +34,7 @@ struct ClassReconstruction {
     /// accumulator still receives its rows in row order, so the sums do not depend on the number
     /// of threads (nor on the grouping).
     mutating func insert(particles: [PreparedParticle], particleOfRow: (Int) -> Int, rotations: [RotationMatrix],
-                         halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int) {
+                         halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int, maxRadius: Double? = nil) {
         let classCount = accumulators.count
         let groups = max(1, min(classCount, threads / 2))
         let slots = SharedSlots<[ReconstructionAccumulator]>(repeating: [], count: 2 * groups)
@@ -55,7 +56,7 @@ struct ClassReconstruction {
                     guard any else { continue }
                     let particle = particles[particleOfRow(row)]
                     ReconstructionAccumulator.insert(particle.spectrum, ctf: particle.ctf, rotation: rotations[row],
-                                                     weights: rowWeights, into: &own)
+                                                     weights: rowWeights, into: &own, maxRadius: maxRadius)
                 }
                 slots.set(item, own)
             }

@@ -32,7 +32,9 @@ public final class ClassificationEngine {
     public private(set) var occupancy: ClassTable
     /// LogP of this rank's rows × K from the last cycle.
     public private(set) var logP: ClassTable
-    /// The class volumes used as references by the next cycle.
+    /// The class volumes used as references by the next cycle. Cycles reconstruct only out to
+    /// `cycleInsertionRadius` (all the likelihood reads); `reconstructAtFullResolution()` makes
+    /// the full-resolution maps a finished run writes.
     public private(set) var classVolumes: [Volume]
     /// Half-map FSC per class from the last reconstruction, shells 0 … N/2.
     public private(set) var fscCurves: [[Double]] = []
@@ -51,6 +53,13 @@ public final class ClassificationEngine {
     private let focusMask: Volume?
     private let evaluation: LikelihoodEvaluation
     private var bestClass: [Int32]?
+    /// The reconstruction weights and class priors of the last cycle this process ran.
+    private var lastReconstruction: (weights: ClassTable, priors: [Double])?
+    /// Radius (box-N Fourier pixels; the same frequency spacing as the N_c grid) out to which a
+    /// cycle inserts the particles: the likelihood band plus 4 pixels for the trilinear splat and
+    /// the slices' interpolation, at most N/2. Like RELION's classification, cycles reconstruct
+    /// only what the next likelihood uses; at box 128 and 20 Å that is a third of the work.
+    public var cycleInsertionRadius: Double { min(Double(boxSize / 2), evaluation.bandRadius + 4) }
     /// Best classes of the local rows once a cycle has run, else nil.
     var bestClassesIfRun: [Int32]? { bestClass }
 
@@ -141,7 +150,8 @@ public final class ClassificationEngine {
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
                                                             active: active, communicator: communicator)
             (classVolumes, fscCurves) = try reconstruct(weights: weights,
-                                                  classWeights: [Double](repeating: 1, count: config.classCount))
+                                                        classWeights: [Double](repeating: 1, count: config.classCount),
+                                                        maxRadius: cycleInsertionRadius)
         }
     }
 
@@ -198,7 +208,8 @@ public final class ClassificationEngine {
         bestClass = step.bestClass
         let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: step.sigma, active: active,
                                                         communicator: communicator)
-        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: step.priors)
+        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: step.priors, maxRadius: cycleInsertionRadius)
+        lastReconstruction = (weights, step.priors)
         cycle += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = CycleReport(statistics: step.statistics,
@@ -221,13 +232,27 @@ public final class ClassificationEngine {
     /// Best class (0-based) of each local row after the last cycle.
     public var bestClasses: [Int32] { bestClass ?? occupancy.argmaxPerRow() }
 
-    private func reconstruct(weights: ClassTable, classWeights: [Double]) throws -> ([Volume], [[Double]]) {
+    /// Reconstructs every class out to N/2 from the current occupancies (the weights of the last
+    /// cycle): the class maps, half maps and FSC curves a finished run writes. Collective.
+    public func reconstructAtFullResolution() throws {
+        let weights: ClassTable, priors: [Double]
+        if let lastReconstruction {
+            (weights, priors) = lastReconstruction
+        } else {
+            weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
+                                                        active: active, communicator: communicator)
+            priors = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
+        }
+        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: priors, maxRadius: nil)
+    }
+
+    private func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?) throws -> ([Volume], [[Double]]) {
         var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
                                                  padding: Self.reconstructionPadding)
         let operatorCount = rows.operatorCount
         let halves = halfOfRow
         reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
-                              halfOfRow: { halves[$0] }, weights: weights, threads: config.threads)
+                              halfOfRow: { halves[$0] }, weights: weights, threads: config.threads, maxRadius: maxRadius)
         try reconstruction.reduce(communicator: communicator)
         let (volumes, curves, maps) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
         halfMaps = maps

@@ -98,6 +98,8 @@ public final class ClassificationRun {
                 return .checkpointed(cycle: engine.cycle, signal: signal)
             }
         }
+        // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
+        try engine.reconstructAtFullResolution()
         let state = try writeCheckpoint(engine, setup: setup, folder: folder)
         if communicator.isRoot {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
