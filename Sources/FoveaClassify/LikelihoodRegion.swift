@@ -23,17 +23,18 @@ enum LikelihoodRegion: Sendable {
             return Array(repeating: .disc(disc), count: rotations.count)
         }
         let slots = SharedSlots<LikelihoodRegion>(repeating: .weights([]), count: rotations.count)
+        let surface = config.sphere == nil ? focusMask.map { MaskSurface($0) } : nil
         ParallelChunks.run(count: rotations.count, threads: threads, makeState: { () }) { _, range in
             for row in range {
                 slots.set(row, region(rotation: rotations[row], config: config, size: n, pixelSize: p,
-                                      croppedSize: nc, focusMask: focusMask))
+                                      croppedSize: nc, surface: surface))
             }
         }
         return slots.values
     }
 
     private static func region(rotation: RotationMatrix, config: ClassificationConfig, size n: Int, pixelSize p: Double,
-                               croppedSize nc: Int, focusMask: Volume?) -> LikelihoodRegion {
+                               croppedSize nc: Int, surface: MaskSurface?) -> LikelihoodRegion {
         let scale = Double(nc) / Double(n), croppedPixel = p / scale
         if let sphere = config.sphere {
             let centre = sphere.centreFromMapCentre(pixelSize: p, boxSize: n) * scale
@@ -48,7 +49,7 @@ enum LikelihoodRegion: Sendable {
                                       edgeWidth: config.focusEdge / croppedPixel).pixels)
         }
         // An MRC mask: its footprint at box N, sampled at the centres of the cropped pixels.
-        let footprint = focusMask!.projectedFootprint(along: rotation)
+        let footprint = surface!.footprint(along: rotation)
         var weights = [Float](repeating: 0, count: nc * nc)
         for y in 0..<nc {
             let fy = Int((Double(n / 2) + Double(y - nc / 2) / scale).rounded())

@@ -16,6 +16,38 @@ extension Volume {
     /// with an outside neighbour (26-connected) or on the box border are visited: a ray through an
     /// interior voxel always passes through one of those too.
     public func projectedFootprint(along view: RotationMatrix, threshold: Float = 0) -> Image2D {
+        MaskSurface(self, threshold: threshold).footprint(along: view)
+    }
+}
+
+/// The voxels of a mask that decide its footprints (above the threshold, with a 26-neighbour at
+/// or below it or on the box border), listed once so that footprints along many views cost
+/// O(surface) each instead of O(N³). `footprint(along:)` gives exactly
+/// `Volume.projectedFootprint(along:threshold:)`.
+public struct MaskSurface: Sendable {
+    /// Box N and pixel size (Å) of the mask.
+    public let size: Int
+    public let pixelSize: Double
+    /// Centres of the surface voxels relative to the box centre (pixels), in z, y, x order.
+    public let centres: [SIMD3<Double>]
+
+    public init(_ mask: Volume, threshold: Float = 0) {
+        let n = mask.size, half = Double(n / 2)
+        var list: [SIMD3<Double>] = []
+        mask.voxels.withUnsafeBufferPointer { values in
+            for iz in 0..<n { for iy in 0..<n { for ix in 0..<n {
+                guard values[ix + n * (iy + n * iz)] > threshold,
+                      isSurfaceVoxel(values, ix, iy, iz, n: n, threshold: threshold) else { continue }
+                list.append(SIMD3(Double(ix) - half, Double(iy) - half, Double(iz) - half))
+            } } }
+        }
+        size = n
+        pixelSize = mask.pixelSize
+        centres = list
+    }
+
+    /// The N×N footprint along `view` (1 inside, 0 outside); see `Volume.projectedFootprint`.
+    public func footprint(along view: RotationMatrix) -> Image2D {
         let n = size
         let half = Double(n / 2)
         var image = Image2D(size: n, pixelSize: pixelSize)
@@ -24,25 +56,19 @@ extension Volume {
         let direction = view.apply(SIMD3(0, 0, 1))
         let xAxis = view.apply(SIMD3(1, 0, 0)), yAxis = view.apply(SIMD3(0, 1, 0))
         let reach = 3.0.squareRoot() / 2
-        voxels.withUnsafeBufferPointer { values in
-            image.pixels.withUnsafeMutableBufferPointer { output in
-                for iz in 0..<n { for iy in 0..<n { for ix in 0..<n {
-                    let index = ix + n * (iy + n * iz)
-                    guard values[index] > threshold,
-                          isSurfaceVoxel(values, ix, iy, iz, n: n, threshold: threshold) else { continue }
-                    let r = SIMD3(Double(ix) - half, Double(iy) - half, Double(iz) - half)
-                    let p = view.applyTransposed(r)
-                    let xLow = max(0, Int((p.x - reach + half).rounded(.up)))
-                    let xHigh = min(n - 1, Int((p.x + reach + half).rounded(.down)))
-                    let yLow = max(0, Int((p.y - reach + half).rounded(.up)))
-                    let yHigh = min(n - 1, Int((p.y + reach + half).rounded(.down)))
-                    guard xLow <= xHigh, yLow <= yHigh else { continue }
-                    for py in yLow...yHigh { for px in xLow...xHigh where output[px + n * py] == 0 {
-                        let u = (Double(px) - half, Double(py) - half)
-                        let origin = xAxis * u.0 + yAxis * u.1
-                        if rayHitsUnitCube(origin: origin - r, direction: direction) { output[px + n * py] = 1 }
-                    } }
-                } } }
+        image.pixels.withUnsafeMutableBufferPointer { output in
+            for r in centres {
+                let p = view.applyTransposed(r)
+                let xLow = max(0, Int((p.x - reach + half).rounded(.up)))
+                let xHigh = min(n - 1, Int((p.x + reach + half).rounded(.down)))
+                let yLow = max(0, Int((p.y - reach + half).rounded(.up)))
+                let yHigh = min(n - 1, Int((p.y + reach + half).rounded(.down)))
+                guard xLow <= xHigh, yLow <= yHigh else { continue }
+                for py in yLow...yHigh { for px in xLow...xHigh where output[px + n * py] == 0 {
+                    let u = (Double(px) - half, Double(py) - half)
+                    let origin = xAxis * u.0 + yAxis * u.1
+                    if rayHitsUnitCube(origin: origin - r, direction: direction) { output[px + n * py] = 1 }
+                } }
             }
         }
         return image
