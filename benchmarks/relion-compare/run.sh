@@ -51,7 +51,7 @@ fovea_run() {   # name ranks focus
     t1=$(date +%s.%N)
     "$F" kappa --run "$OUT/$name" --truth "$OUT/data/truth.star" --json "$OUT/$name-kappa.json" > "$OUT/$name-kappa.txt"
     read -r mean later count < <(python3 "$here/progress_seconds.py" "$OUT/$name/progress.jsonl")
-    kappa=$(python3 -c "import json; print(round(json.load(open('$OUT/$name-kappa.json'))['kappa'], 4))")
+    kappa=$(python3 -c "import json; print(round((lambda d: d.get('pooled', d))(json.load(open('$OUT/$name-kappa.json')))['kappa'], 4))")
     printf '%s|%s|%s|%s|%s|%s|%s\n' "$name" "$ranks" "$mean" "$later" "$kappa" "$(rss_list "$OUT/rss-$name")" \
         "$(python3 -c "print(round($t1 - $t0, 1))")" >> "$OUT/fovea.tsv"
     log "fovea $name: $count cycles, mean $mean s/cycle (cycles 2..: $later), kappa $kappa, peak RSS/rank $(rss_list "$OUT/rss-$name")"
@@ -87,7 +87,7 @@ if [ "$SKIP_RELION" != 1 ]; then
     relion_spc=$(python3 -c "import os; a=os.path.getmtime('relion/run_it000_model.star'); b=os.path.getmtime('${last}_model.star'); print(round((b-a)/$CYCLES, 2))")
     python3 "$here/relion_to_fovea.py" particles.star "${last}_data.star" relion/classes_for_kappa.star
     "$F" kappa --run relion/classes_for_kappa.star --truth truth.star --json "$OUT/relion-kappa.json" > "$OUT/relion-kappa.txt"
-    relion_kappa=$(python3 -c "import json; print(round(json.load(open('$OUT/relion-kappa.json'))['kappa'], 4))")
+    relion_kappa=$(python3 -c "import json; print(round((lambda d: d.get('pooled', d))(json.load(open('$OUT/relion-kappa.json')))['kappa'], 4))")
     relion_rss="$(rss_list "$OUT/rss-relion") (leader / workers)"
     cd "$root"
     log "relion: $relion_spc s/iteration, kappa $relion_kappa, peak RSS/rank $relion_rss, wall $relion_wall s"
