@@ -6,10 +6,11 @@ usage: scaling.py KERNELS.md MULTIPLE FIXED_SECONDS [PARTICLES K BOX NC CYCLES C
 MULTIPLE: Fovea's measured cycle time ÷ the stated limit (benchmarks/limit/limit.py) at this box.
 FIXED_SECONDS: per-cycle work every rank repeats whatever its share (reference preparation,
 finalisation, FSC), measured at the target box and K.
-Per cycle and node (1 rank per node, CORES_PER_NODE threads): likelihood = rows × K × (t_iFFT(N_c) +
-t_slice(N_c)) × MULTIPLE / cores; insertion = rows × INSERTS × t_insert(N) × MULTIPLE / min(cores, 2·K)
-(the insertion runs one thread per (half set, class)); Allreduce of K × 2 × (N/2+1)·N² × 24 bytes by a
-ring: 2·(p − 1)/p × volume / bandwidth."""
+Per cycle and node (1 rank per node, CORES_PER_NODE threads): likelihood = rows × (K × t_iFFT(N_c) +
+t_slice(N_c)) × MULTIPLE / cores (the K slices share their coordinates); insertion = rows × INSERTS ×
+t_insert(N_c) × MULTIPLE / min(cores, 2·K) (cycles insert out to the likelihood band, within N_c/2; one
+thread per (half set, class)); Allreduce of K × 2 × (N/2+1)·N² × 24 bytes by a ring:
+2·(p − 1)/p × volume / bandwidth."""
 import subprocess
 import sys
 
@@ -23,14 +24,14 @@ out = subprocess.run([sys.executable, f"{here}/limit.py", kernels, str(box), str
 t_ifft, t_slice, t_insert = (float(v) * 1e-6 for v in out[1:4])
 volume = k * 2 * (box // 2 + 1) * box * box * 24
 bandwidth = gbps / 8 * 1e9
-print(f"per row: t_iFFT({nc}) {t_ifft*1e6:.1f} µs, t_slice({nc}, P=2) {t_slice*1e6:.1f} µs, t_insert({box}) {t_insert*1e6:.1f} µs;"
+print(f"per row: t_iFFT({nc}) {t_ifft*1e6:.1f} µs, t_slice({nc}, P=1) {t_slice*1e6:.1f} µs, t_insert({nc}) {t_insert*1e6:.1f} µs;"
       f" Allreduce volume {volume/1e6:.1f} MB per cycle; network {gbps:.0f} Gb/s")
 print("| nodes | cores | rows per node | likelihood s | insertion s | fixed s | Allreduce s | s per cycle | "
       f"{int(cycles)} cycles, h | comm. share |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for nodes in (1, 4, 16):
     rows = particles / nodes
-    likelihood = rows * k * (t_ifft + t_slice) * multiple / cores
+    likelihood = rows * (k * t_ifft + t_slice) * multiple / cores
     insertion = rows * inserts * t_insert * multiple / min(cores, 2 * k)
     comm = 0.0 if nodes == 1 else 2 * (nodes - 1) / nodes * volume / bandwidth
     total = likelihood + insertion + fixed + comm
