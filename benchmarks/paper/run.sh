@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the preprint's Table 1 (3 scenarios × 5 SNRs × 2-D vs 3-D masking) and Table 2 (the
 # mask on the leg, scenario 1) with Fovea, and writes them beside the preprint's numbers to
-# benchmarks/RESULTS.md (and benchmarks/paper/results.tsv). Figure 3 (covariance) runs when
-# `fovea covariance` exists. docs/validation.md explains the tables.
+# benchmarks/RESULTS.md (and benchmarks/paper/results.tsv), then Figure 3 (benchmarks/paper/figure3.sh,
+# covariance in scenarios 2 and 3 at SNR 0.100) from the same runs. docs/validation.md explains them.
 #
 # Usage: benchmarks/paper/run.sh [options]
 #   --particles N   particles per dataset (preprint: 10000)            [10000]
@@ -84,3 +84,7 @@ for table in $TABLES; do
 done
 python3 benchmarks/paper/tables.py "$RESULTS" "$PARTICLES" "$CYCLES" "$RANKS" $((SECONDS - start_all)) >> benchmarks/RESULTS.md
 echo "tables appended to benchmarks/RESULTS.md ($((SECONDS - start_all)) s)"
+# Figure 3 from the Table 1 runs of scenarios 2 and 3 at SNR 0.100, when this invocation made them.
+if [[ " $TABLES " == *" 1 "* && " $SCENARIOS " == *" 2 "* && " $SCENARIOS " == *" 3 "* && " $SNRS " == *" 0.100 "* ]]; then
+    FOVEA="$FOVEA" benchmarks/paper/figure3.sh --particles "$PARTICLES" --work "$WORK"
+fi
