@@ -72,7 +72,9 @@ public final class ClassificationEngine {
     /// `focusMask` (box N) is the 3-D focus region; when nil and a sphere is set it is made from
     /// the sphere. With `snapshot`, the run continues from that state instead (references are
     /// ignored). Every rank must call this collectively.
-    public init(config: ClassificationConfig, particles input: [ParticleInput], references: [Volume]?,
+    /// `particles` is consumed: handed over without other references (as `fovea classify` does),
+    /// each raw image is released as soon as its particle is prepared.
+    public init(config: ClassificationConfig, particles input: consuming [ParticleInput], references: [Volume]?,
                 focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot? = nil) throws {
         self.config = config
         self.communicator = communicator
@@ -118,7 +120,13 @@ public final class ClassificationEngine {
         let radius = config.outerRadius / p
         let power = try ParticlePreprocessing.noisePower(input, size: n, backgroundRadius: radius, threads: threads,
                                                          communicator: communicator)
-        particles = ParticlePreprocessing.prepare(input, size: n, pixelSize: p, backgroundRadius: radius,
+        // Move the pixels out of `input` so that preparing a particle can free its raw image.
+        let images = SharedSlots<[Float]>(repeating: [], count: input.count)
+        for index in input.indices {
+            images.set(index, input[index].image.pixels)
+            input[index].image.pixels = []
+        }
+        particles = ParticlePreprocessing.prepare(input, images: images, size: n, pixelSize: p, backgroundRadius: radius,
                                                   whitening: ParticlePreprocessing.whiteningGrid(power: power, size: n),
                                                   threads: threads)
         regions = LikelihoodRegion.regions(rotations: rotations, config: config, size: n, pixelSize: p,

@@ -109,7 +109,11 @@ enum ParticlePreprocessing {
     }
 
     /// Prepares every particle of the shard (threads over particles; results per slot).
-    static func prepare(_ particles: [ParticleInput], size: Int, pixelSize: Double,
+    ///
+    /// The raw pixels come from `images` (slot i: particle i's N×N pixels; `particles` carry only the
+    /// alignments and CTFs) and each slot is emptied once its particle is prepared, so a shard's raw
+    /// images and its prepared spectra are not all held at once.
+    static func prepare(_ particles: [ParticleInput], images: SharedSlots<[Float]>, size: Int, pixelSize: Double,
                         backgroundRadius: Double, whitening: [Float], threads: Int) -> [PreparedParticle] {
         let prepared = SharedSlots<PreparedParticle?>(repeating: nil, count: particles.count)
         ParallelChunks.run(count: particles.count, threads: threads,
@@ -118,8 +122,10 @@ enum ParticlePreprocessing {
             var pixels = [Float](repeating: 0, count: size * size)
             for index in range {
                 let particle = particles[index]
-                let (mean, sd) = backgroundStatistics(particle.image.pixels, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(particle.image.pixels[i]) - mean) / sd) }
+                let raw = images[index]
+                images.set(index, [])
+                let (mean, sd) = backgroundStatistics(raw, size: size, radius: backgroundRadius)
+                for i in 0..<pixels.count { pixels[i] = Float((Double(raw[i]) - mean) / sd) }
                 pixels.withUnsafeBufferPointer { input in
                     spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
                 }

@@ -130,9 +130,13 @@ public final class ClassificationRun {
     }
 
     /// Builds the engine; the raw images in `loaded` are released when this returns.
-    private func makeEngine(_ loaded: LoadedInputs) throws -> Setup {
+    private func makeEngine(_ loaded: consuming LoadedInputs) throws -> Setup {
+        // Hand the images to the engine without keeping a reference here, so that it can release
+        // each raw image as soon as its particle is prepared.
+        let particles = loaded.particles
+        loaded.particles = []
         do {
-            let engine = try ClassificationEngine(config: loaded.config, particles: loaded.particles,
+            let engine = try ClassificationEngine(config: loaded.config, particles: consume particles,
                                                   references: loaded.references, focusMask: loaded.mask,
                                                   communicator: communicator, resumingFrom: loaded.resume?.snapshot)
             return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
@@ -154,7 +158,7 @@ public final class ClassificationRun {
         let config: ClassificationConfig
         let inputs: RunInputPaths
         let table: ParticleTable
-        let particles: [ParticleInput]
+        var particles: [ParticleInput]
         let references: [Volume]?
         let mask: Volume?
         let resume: RunState?

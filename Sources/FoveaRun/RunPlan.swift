@@ -7,13 +7,14 @@ import FoveaIO
 public enum RunPlan {
     /// Bytes a rank holds for `particles` particles of box `n` (likelihood box `nc`), `rows` rows,
     /// K classes and `threads` threads: prepared spectra and CTFs (box N; the likelihood reads
-    /// their N_c crop in place), raw images while loading, occupancy/LogP tables, per-row 2-D mask
+    /// their N_c crop in place; each raw image is freed once prepared), occupancy/LogP tables, per-row 2-D mask
     /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the Float64 class
     /// accumulators (two halves per class), the class projectors (padding 2) and thread buffers.
     public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, classes k: Int,
                                       threads: Int, maskWeights: Bool) -> Double {
         let half = Double((n / 2 + 1) * n), croppedHalf = Double((nc / 2 + 1) * nc)
-        let perParticle = half * 12 + Double(n * n) * 4
+        // Raw images are released one by one as their particles are prepared: the larger of the two.
+        let perParticle = max(half * 12, Double(n * n) * 4)
         let perRow = Double(k) * 4 * 3 + (maskWeights ? Double(nc + 1) * 12 : 0)
         let accumulators = Double(k) * 2 * Double(n / 2 + 1) * Double(n * n) * 24
         let projectors = Double(k + 1) * Double(n + 1) * Double(2 * n) * Double(2 * n) * 8
