@@ -189,6 +189,13 @@ public final class ClassificationRun {
             throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
         }
         let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
+        let share = plan.particles(forRank: communicator.rank).count
+        let needed = RunPlan.estimatedBytes(count: share, boxes: try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config),
+                                            config: config)
+        if let problem = MemoryBudget.problem(needed: needed, available: MemoryBudget.perRankHere(), particles: share,
+                                              ranks: communicator.size) {
+            throw RunInputError(problem)
+        }
         let particles = try RunShard.load(plan.particles(forRank: communicator.rank), of: table, tablePath: inputs.particles,
                                           invertContrast: inputs.resolvedInvertContrast)
         let box = particles[0].image.size, pixel = particles[0].image.pixelSize

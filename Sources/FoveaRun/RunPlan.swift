@@ -23,14 +23,27 @@ public enum RunPlan {
         return Double(particles) * perParticle + Double(rows) * perRow + accumulators * 1.5 + projectors + volumes + threadBuffers
     }
 
+    /// Box N of the table's images (from the table, else the first stack's MRC header) and the likelihood box.
+    static func boxes(of table: ParticleTable, tablePath: String, config: ClassificationConfig) throws -> (n: Int, nc: Int) {
+        let first = table.particles[0]
+        let n = first.imageSize > 0 ? first.imageSize : try MRCReader(
+            path: ParticleTableLoading.resolveImagePath(first.image.path, tablePath: tablePath)).header.nx
+        return (n, LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
+                                                        classificationResolution: config.classificationResolution))
+    }
+
+    /// `estimatedBytes` for `count` particles of `table` under `config`.
+    static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), config: ClassificationConfig) -> Double {
+        estimatedBytes(particles: count, rows: count * config.operatorCount, box: boxes.n, croppedBox: boxes.nc,
+                       classes: config.classCount, threads: config.threads,
+                       maskWeights: config.maskPath != nil && config.focus == .twoD)
+    }
+
     public static func describe(request: RunRequest, ranks: Int) throws -> String {
         let table = try ParticleTableLoading.load(request.inputs)
         let config = request.config
         let first = table.particles[0]
-        let n = first.imageSize > 0 ? first.imageSize : try MRCReader(
-            path: ParticleTableLoading.resolveImagePath(first.image.path, tablePath: request.inputs.particles)).header.nx
-        let nc = LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
-                                                      classificationResolution: config.classificationResolution)
+        let (n, nc) = try boxes(of: table, tablePath: request.inputs.particles, config: config)
         let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
         var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
                      + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(first.pixelSize) Å, "
@@ -39,9 +52,7 @@ public enum RunPlan {
         if table.count < ranks { lines.append("error: more ranks than particles") }
         for rank in 0..<ranks {
             let count = plan.ranges[rank].count
-            let bytes = estimatedBytes(particles: count, rows: count * config.operatorCount, box: n, croppedBox: nc,
-                                       classes: config.classCount, threads: config.threads,
-                                       maskWeights: config.maskPath != nil && config.focus == .twoD)
+            let bytes = estimatedBytes(count: count, boxes: (n, nc), config: config)
             lines.append(String(format: "rank %d: %d particles, about %.0f MiB", rank, count, bytes / 1_048_576))
         }
         return lines.joined(separator: "\n")

@@ -20,7 +20,7 @@ struct FoveaProcess {
     }
 
     /// Runs `fovea arguments…` in `folder`; standard output and error together.
-    static func run(_ arguments: [String], in folder: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], in folder: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -28,6 +28,7 @@ struct FoveaProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

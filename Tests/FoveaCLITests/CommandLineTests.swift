@@ -37,9 +37,15 @@ import Testing
         let folder = FoveaProcess.temporaryFolder("session")
         let simulate = try FoveaProcess.run(["selftest", "dataset", "--count", "300", "--snr", "0.5", "--output", "data"], in: folder)
         #expect(simulate.status == 0)
-        let classify = try FoveaProcess.run(["classify", "-i", "data/particles.star", "--classes", "2", "--focus", "2d",
-                                              "--sphere", "42,0,0,32", "--sphere-origin", "centre", "--resolution", "10",
-                                              "--outer-radius", "90", "--cycles", "6", "--threads", "2", "-o", "run"], in: folder)
+        let arguments = ["classify", "-i", "data/particles.star", "--classes", "2", "--focus", "2d",
+                         "--sphere", "42,0,0,32", "--sphere-origin", "centre", "--resolution", "10",
+                         "--outer-radius", "90", "--cycles", "6", "--threads", "2", "-o", "run"]
+        // A memory budget below the shard's estimate stops before any image is read, nothing written.
+        let tooSmall = try FoveaProcess.run(arguments, in: folder, environment: ["FOVEA_MEMORY_LIMIT_MB": "5"])
+        #expect(tooSmall.status != 0)
+        #expect(tooSmall.output.contains("for its 300 particles but about 5 MiB is available per rank"), "\(tooSmall.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/run"))
+        let classify = try FoveaProcess.run(arguments, in: folder)
         #expect(classify.status == 0, "\(classify.output)")
         #expect(classify.output.contains("cycle 1/6"))
         #expect(classify.output.contains("finished"))
