@@ -67,37 +67,53 @@ public struct ReconstructionAccumulator: Sendable {
                                 weight: Double, maxRadius: Double? = nil) {
         precondition(spectrum.size == size, "Image box differs from the reconstruction box")
         precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
-        let n = size, w = n / 2 + 1, np = paddedSize, wp = np / 2 + 1, half = np / 2
+        let layout = HalfPlaneLayout.full(size: size)
+        spectrum.values.withUnsafeBufferPointer { x in
+            if let ctf {
+                ctf.withUnsafeBufferPointer { insert(x, ctf: $0, layout: layout, rotation: rotation, weight: weight, maxRadius: maxRadius) }
+            } else {
+                insert(x, ctf: nil, layout: layout, rotation: rotation, weight: weight, maxRadius: maxRadius)
+            }
+        }
+    }
+
+    /// `insert(_:ctf:rotation:weight:maxRadius:)` for coefficients stored in `layout` (the full
+    /// half plane of box N, or a disc of it): `values` and `ctf` hold at least `layout.count`
+    /// values in that layout, and `layout.size` is this accumulator's N. Frequencies beyond a disc
+    /// layout's radius are not inserted (as if `maxRadius` were that radius).
+    public mutating func insert(_ values: UnsafeBufferPointer<Complex<Float>>, ctf: UnsafeBufferPointer<Float>?,
+                                layout: HalfPlaneLayout, rotation: RotationMatrix, weight: Double, maxRadius: Double? = nil) {
+        precondition(layout.size == size, "Image box differs from the reconstruction box")
+        precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
+                     "Spectrum or CTF shorter than its layout")
+        let n = size, np = paddedSize, wp = np / 2 + 1, half = np / 2
         let radius = maxRadius ?? Double(n / 2)
         let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
         let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
-        let hasCTF = ctf != nil, ctfValues = ctf ?? []
+        let ctfBase = ctf?.baseAddress
         numerator.withUnsafeMutableBufferPointer { num in
             ctfSquared.withUnsafeMutableBufferPointer { c2 in
-                spectrum.values.withUnsafeBufferPointer { x in
-                    ctfValues.withUnsafeBufferPointer { ctfGrid in
-                        for j in 0..<n {
-                            let kyInt = FourierGrid.frequency(index: j, size: n)
-                            let ky = Double(kyInt)
-                            let remaining = r2 - ky * ky
-                            guard remaining >= 0 else { continue }
-                            let lastColumn = Swift.min(w - 1, Int(remaining.squareRoot()))
-                            let firstColumn = kyInt >= 0 ? 0 : 1
-                            guard firstColumn <= lastColumn else { continue }
-                            for i in firstColumn...lastColumn {
-                                let kx = Double(i)
-                                let c = hasCTF ? Double(ctfGrid[i + w * j]) : 1
-                                let v = x[i + w * j]
-                                let re = Double(v.real) * c * weight
-                                var im = Double(v.imaginary) * c * weight
-                                let cc = c * c * weight
-                                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
-                                if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
-                                Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
-                            }
-                        }
+                for row in 0..<layout.rowCount {
+                    let kyInt = Int(layout.rowFrequencies[row])
+                    let ky = Double(kyInt)
+                    let remaining = r2 - ky * ky
+                    guard remaining >= 0 else { continue }
+                    let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
+                    let firstColumn = kyInt >= 0 ? 0 : 1
+                    guard firstColumn <= lastColumn else { continue }
+                    let base = Int(layout.rowStarts[row])
+                    for i in firstColumn...lastColumn {
+                        let kx = Double(i)
+                        let c = ctfBase.map { Double($0[base + i]) } ?? 1
+                        let v = values[base + i]
+                        let re = Double(v.real) * c * weight
+                        var im = Double(v.imaginary) * c * weight
+                        let cc = c * c * weight
+                        var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                        if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
+                        Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
                     }
                 }
             }
@@ -167,20 +183,39 @@ extension ReconstructionAccumulator {
     ///   - weights: per accumulator, the weight w (same count); accumulators with w ≤ 0 are skipped.
     public static func insert(_ spectrum: HalfComplexImage, ctf: [Float]?, rotation: RotationMatrix, weights: [Double],
                               into accumulators: inout [ReconstructionAccumulator], maxRadius: Double? = nil) {
+        precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
+        let layout = HalfPlaneLayout.full(size: spectrum.size)
+        spectrum.values.withUnsafeBufferPointer { x in
+            if let ctf {
+                ctf.withUnsafeBufferPointer {
+                    insert(x, ctf: $0, layout: layout, rotation: rotation, weights: weights, into: &accumulators, maxRadius: maxRadius)
+                }
+            } else {
+                insert(x, ctf: nil, layout: layout, rotation: rotation, weights: weights, into: &accumulators, maxRadius: maxRadius)
+            }
+        }
+    }
+
+    /// The several-accumulator insertion for coefficients stored in `layout` (see the
+    /// one-accumulator `insert(_:ctf:layout:rotation:weight:maxRadius:)`).
+    public static func insert(_ values: UnsafeBufferPointer<Complex<Float>>, ctf: UnsafeBufferPointer<Float>?,
+                              layout: HalfPlaneLayout, rotation: RotationMatrix, weights: [Double],
+                              into accumulators: inout [ReconstructionAccumulator], maxRadius: Double? = nil) {
         precondition(weights.count == accumulators.count, "One weight per accumulator")
         let targets = weights.indices.filter { weights[$0] > 0 }
         guard let firstTarget = targets.first else { return }
         if targets.count == 1 {
-            accumulators[firstTarget].insert(spectrum, ctf: ctf, rotation: rotation, weight: weights[firstTarget],
-                                             maxRadius: maxRadius)
+            accumulators[firstTarget].insert(values, ctf: ctf, layout: layout, rotation: rotation,
+                                             weight: weights[firstTarget], maxRadius: maxRadius)
             return
         }
         // Geometry only: a copy of an accumulator would share (and so force copies of) its arrays.
         let size = accumulators[firstTarget].size, padding = accumulators[firstTarget].padding
         precondition(targets.allSatisfy { accumulators[$0].size == size && accumulators[$0].padding == padding },
                      "Accumulators differ in geometry")
-        precondition(spectrum.size == size, "Image box differs from the reconstruction box")
-        precondition(ctf == nil || ctf!.count == spectrum.values.count, "CTF grid differs from the spectrum layout")
+        precondition(layout.size == size, "Image box differs from the reconstruction box")
+        precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
+                     "Spectrum or CTF shorter than its layout")
         let count = targets.count
         let targetWeights = targets.map { weights[$0] }
         // The storage of every target: made unique (copy-on-write) once here; nothing else touches
@@ -192,47 +227,44 @@ extension ReconstructionAccumulator {
             accumulators[target].numerator.withUnsafeMutableBufferPointer { numerators[a] = $0.baseAddress! }
             accumulators[target].ctfSquared.withUnsafeMutableBufferPointer { squares[a] = $0.baseAddress! }
         }
-        let n = size, w = n / 2 + 1, np = padding * size, wp = np / 2 + 1, half = np / 2
+        let n = size, np = padding * size, wp = np / 2 + 1, half = np / 2
         let radius = maxRadius ?? Double(n / 2)
         let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
         let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
-        let hasCTF = ctf != nil, ctfValues = ctf ?? []
-        spectrum.values.withUnsafeBufferPointer { x in
-            ctfValues.withUnsafeBufferPointer { ctfGrid in
-                for j in 0..<n {
-                    let kyInt = FourierGrid.frequency(index: j, size: n)
-                    let ky = Double(kyInt)
-                    let remaining = r2 - ky * ky
-                    guard remaining >= 0 else { continue }
-                    let lastColumn = Swift.min(w - 1, Int(remaining.squareRoot()))
-                    let firstColumn = kyInt >= 0 ? 0 : 1
-                    guard firstColumn <= lastColumn else { continue }
-                    for i in firstColumn...lastColumn {
-                        let kx = Double(i)
-                        let c = hasCTF ? Double(ctfGrid[i + w * j]) : 1
-                        let v = x[i + w * j]
-                        var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
-                        var conjugate = false
-                        if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
-                        let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
-                        let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
-                        let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
-                        for a in 0..<count {
-                            let weight = targetWeights[a]
-                            let re = Double(v.real) * c * weight
-                            var im = Double(v.imaginary) * c * weight
-                            let cc = c * c * weight
-                            if conjugate { im = -im }
-                            if inside {
-                                splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
-                            } else {
-                                splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
-                                      UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
-                                      qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
-                            }
-                        }
+        let ctfBase = ctf?.baseAddress
+        for row in 0..<layout.rowCount {
+            let kyInt = Int(layout.rowFrequencies[row])
+            let ky = Double(kyInt)
+            let remaining = r2 - ky * ky
+            guard remaining >= 0 else { continue }
+            let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
+            let firstColumn = kyInt >= 0 ? 0 : 1
+            guard firstColumn <= lastColumn else { continue }
+            let base = Int(layout.rowStarts[row])
+            for i in firstColumn...lastColumn {
+                let kx = Double(i)
+                let c = ctfBase.map { Double($0[base + i]) } ?? 1
+                let v = values[base + i]
+                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                var conjugate = false
+                if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
+                let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+                let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
+                let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
+                for a in 0..<count {
+                    let weight = targetWeights[a]
+                    let re = Double(v.real) * c * weight
+                    var im = Double(v.imaginary) * c * weight
+                    let cc = c * c * weight
+                    if conjugate { im = -im }
+                    if inside {
+                        splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
+                    } else {
+                        splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
+                              UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
+                              qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
                     }
                 }
             }

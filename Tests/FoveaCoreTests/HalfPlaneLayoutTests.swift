@@ -1,0 +1,100 @@
+import Foundation
+import Numerics
+import Testing
+import FoveaCore
+
+/// The disc layout holds exactly the frequencies within its radius, and inserting from it adds
+/// exactly what inserting the full spectrum out to that radius adds.
+@Suite struct HalfPlaneLayoutTests {
+    @Test(arguments: [(32, 9.5), (32, 10.0), (48, 17.3), (40, 18.2)])
+    func discHoldsExactlyTheFrequenciesWithinItsRadius(size n: Int, radius: Double) {
+        let disc = HalfPlaneLayout.disc(size: n, radius: radius)
+        #expect(disc.radius == radius)
+        var seen = Set<Int>()
+        for ky in -n / 2 ..< n / 2 {
+            for kx in 0...(n / 2) {
+                let inside = Double(kx * kx + ky * ky) <= radius * radius
+                let index = disc.index(kx: kx, ky: ky)
+                #expect((index != nil) == inside, "(\(kx), \(ky))")
+                if let index { seen.insert(index) }
+            }
+        }
+        #expect(seen == Set(0..<disc.count))
+        // Row order: ky = 0, 1, …, then the negative rows ascending, as in the full layout.
+        let order = disc.rowFrequencies.map(Int.init)
+        let top = Int(radius.rounded(.down))
+        #expect(order == Array(0...top) + Array(-top ..< 0))
+    }
+
+    @Test func fullLayoutIsTheHalfComplexImageLayoutAndLargeDiscsFallBackToIt() {
+        let n = 16
+        let full = HalfPlaneLayout.full(size: n)
+        let image = HalfComplexImage(size: n)
+        #expect(full.count == image.values.count)
+        for ky in -n / 2 ..< n / 2 {
+            for kx in 0...(n / 2) { #expect(full.index(kx: kx, ky: ky) == image.index(kx: kx, ky: ky)) }
+        }
+        #expect(HalfPlaneLayout.disc(size: n, radius: 7) == full)
+        #expect(HalfPlaneLayout.disc(size: n, radius: 6.9).radius == 6.9)
+    }
+
+    @Test func gatherCopiesEachHeldFrequency() {
+        let n = 20, disc = HalfPlaneLayout.disc(size: n, radius: 6.5)
+        let values = (0..<((n / 2 + 1) * n)).map { Float($0) }
+        var out = [Float](repeating: -1, count: disc.count)
+        values.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        let image = HalfComplexImage(size: n)
+        for ky in -n / 2 ..< n / 2 {
+            for kx in 0...(n / 2) {
+                if let i = disc.index(kx: kx, ky: ky) { #expect(out[i] == values[image.index(kx: kx, ky: ky)]) }
+            }
+        }
+    }
+
+    @Test func insertingFromADiscAddsWhatTheFullSpectrumAddsWithinItsRadius() {
+        let n = 24, radius = 8.4
+        var rng = FourierTestRNG(seed: 77)
+        var spectrum = HalfComplexImage(size: n)
+        for i in spectrum.values.indices {
+            spectrum.values[i] = Complex(Float(rng.gaussian()), Float(rng.gaussian()))
+        }
+        let ctf = (0..<spectrum.values.count).map { _ in Float(Double.random(in: -1...1, using: &rng)) }
+        let disc = HalfPlaneLayout.disc(size: n, radius: radius)
+        var packed = [Complex<Float>](repeating: .zero, count: disc.count)
+        var packedCTF = [Float](repeating: 0, count: disc.count)
+        spectrum.values.withUnsafeBufferPointer { v in packed.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        ctf.withUnsafeBufferPointer { v in packedCTF.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        for padding in [1, 2] {
+            let rotation = RotationMatrix(FourierFixtures.randomAngles(&rng))
+            var fromFull = ReconstructionAccumulator(size: n, padding: padding)
+            var fromDisc = ReconstructionAccumulator(size: n, padding: padding)
+            fromFull.insert(spectrum, ctf: ctf, rotation: rotation, weight: 0.7, maxRadius: radius)
+            packed.withUnsafeBufferPointer { x in
+                packedCTF.withUnsafeBufferPointer { c in
+                    fromDisc.insert(x, ctf: c, layout: disc, rotation: rotation, weight: 0.7)
+                }
+            }
+            #expect(fromDisc.numerator == fromFull.numerator)
+            #expect(fromDisc.ctfSquared == fromFull.ctfSquared)
+            #expect(fromFull.ctfSquared.contains { $0 != 0 })
+            // Several accumulators at once: the same sums again.
+            var several = [ReconstructionAccumulator(size: n, padding: padding), ReconstructionAccumulator(size: n, padding: padding)]
+            packed.withUnsafeBufferPointer { x in
+                packedCTF.withUnsafeBufferPointer { c in
+                    ReconstructionAccumulator.insert(x, ctf: c, layout: disc, rotation: rotation, weights: [0.7, 0.7], into: &several)
+                }
+            }
+            #expect(several[0].numerator == fromFull.numerator && several[1].ctfSquared == fromFull.ctfSquared)
+            // A smaller maxRadius than the disc limits the disc insertion the same way.
+            var fullSmall = ReconstructionAccumulator(size: n, padding: padding)
+            var discSmall = ReconstructionAccumulator(size: n, padding: padding)
+            fullSmall.insert(spectrum, ctf: ctf, rotation: rotation, weight: 1, maxRadius: 5)
+            packed.withUnsafeBufferPointer { x in
+                packedCTF.withUnsafeBufferPointer { c in
+                    discSmall.insert(x, ctf: c, layout: disc, rotation: rotation, weight: 1, maxRadius: 5)
+                }
+            }
+            #expect(discSmall.numerator == fullSmall.numerator)
+        }
+    }
+}
