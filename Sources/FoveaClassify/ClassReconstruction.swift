@@ -24,28 +24,35 @@ struct ClassReconstruction {
         }
     }
 
-    /// Inserts this rank's rows. `weights` is rows × K; `halfOfRow` gives 0 or 1; `maxRadius`
-    /// (box-N Fourier pixels) limits the inserted frequencies (nil: out to N/2).
+    /// Inserts the rows `rows` of this rank, whose particles are in `particles` (`particleOfRow`
+    /// gives the index there). Called once per chunk of particles when they are streamed; the sums
+    /// are the same as one call for all rows. `weights` is rows × K (all of this rank's rows);
+    /// `halfOfRow` gives 0 or 1; `maxRadius` (box-N Fourier pixels) limits the inserted
+    /// frequencies (nil: out to N/2, or the particles' disc).
     ///
     /// Work items are (half set, group of classes): each visits the rows of its half in order
     /// and inserts a row into every class of its group where the row's weight exceeds the
     /// threshold, computing the row's grid positions once for all of them. With one group (≤ 3
     /// threads) that is every class; more threads split the classes into up to K groups. Every
     /// accumulator still receives its rows in row order, so the sums do not depend on the number
-    /// of threads (nor on the grouping).
-    mutating func insert(particles: [PreparedParticle], particleOfRow: (Int) -> Int, rotations: [RotationMatrix],
-                         halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int, maxRadius: Double? = nil) {
+    /// of threads (nor on the grouping). Each work item owns its accumulators while it runs (they
+    /// are moved, not shared, so no copy-on-write copy of the Float64 sums is ever made).
+    mutating func insert(particles: PreparedParticles, rows: Range<Int>, particleOfRow: (Int) -> Int,
+                         rotations: [RotationMatrix], halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int,
+                         maxRadius: Double? = nil) {
         let classCount = accumulators.count
         let groups = max(1, min(classCount, threads / 2))
+        func classes(of group: Int) -> Range<Int> { (classCount * group / groups)..<(classCount * (group + 1) / groups) }
         let slots = SharedSlots<[ReconstructionAccumulator]>(repeating: [], count: 2 * groups)
-        let current = accumulators
+        for item in 0..<(2 * groups) { slots.set(item, classes(of: item / 2).map { accumulators[$0][item % 2] }) }
+        accumulators = []
+        let layout = particles.layout
         ParallelChunks.run(count: 2 * groups, threads: threads, makeState: { () }) { _, range in
             for item in range {
-                let group = item / 2, half = item % 2
-                let classes = (classCount * group / groups)..<(classCount * (group + 1) / groups)
-                var own = classes.map { current[$0][half] }
+                let classes = classes(of: item / 2), half = item % 2
+                var own = slots.take(item, leaving: [])
                 var rowWeights = [Double](repeating: 0, count: classes.count)
-                for row in 0..<weights.rowCount where halfOfRow(row) == half {
+                for row in rows where halfOfRow(row) == half {
                     var any = false
                     for k in classes {
                         let w = weights[row, k]
@@ -54,17 +61,21 @@ struct ClassReconstruction {
                         any = any || use
                     }
                     guard any else { continue }
-                    let particle = particles[particleOfRow(row)]
-                    ReconstructionAccumulator.insert(particle.spectrum, ctf: particle.ctf, rotation: rotations[row],
-                                                     weights: rowWeights, into: &own, maxRadius: maxRadius)
+                    let particle = particleOfRow(row)
+                    ReconstructionAccumulator.insert(particles.spectrum(particle), ctf: particles.ctf(particle), layout: layout,
+                                                     rotation: rotations[row], weights: rowWeights, into: &own,
+                                                     maxRadius: maxRadius)
                 }
                 slots.set(item, own)
             }
         }
+        accumulators = (0..<classCount).map { _ in [] }
         for item in 0..<(2 * groups) {
-            let group = item / 2, half = item % 2
-            let lower = classCount * group / groups
-            for (offset, accumulator) in slots[item].enumerated() { accumulators[lower + offset][half] = accumulator }
+            let lower = classes(of: item / 2).lowerBound
+            for (offset, accumulator) in slots.take(item, leaving: []).enumerated() {
+                accumulators[lower + offset].append(accumulator)
+                precondition(accumulators[lower + offset].count == 1 + item % 2, "Halves out of order")
+            }
         }
     }
 
@@ -80,17 +91,23 @@ struct ClassReconstruction {
 
     /// Class volumes and half-map FSCs from the reduced sums. `classWeights` (the class average
     /// occupancies) weight the SSNR that every class shares.
-    func finalise(pixelSize: Double, classWeights: [Double])
+    /// Consumes the accumulators: each class's second half is added into its first in place and
+    /// released (no copy of the Float64 sums is made).
+    mutating func finalise(pixelSize: Double, classWeights: [Double])
         -> (volumes: [Volume], fsc: [FourierShellCorrelation], halfMaps: [[Volume]]) {
         var totals: [ReconstructionAccumulator] = [], curves: [FourierShellCorrelation] = [], ssnrs: [[Double]] = []
         var halfMaps: [[Volume]] = []
-        for halves in accumulators {
+        let classCount = accumulators.count
+        for k in 0..<classCount {
+            var halves = accumulators[k]
+            accumulators[k] = []
             let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let fsc = FourierShellCorrelation(a, b)
             halfMaps.append([a, b])
-            var total = halves[0]
-            total.add(halves[1])
+            let second = halves.removeLast()
+            var total = halves.removeLast()
+            total.add(second)
             let statistics = total.shellStatistics()
             ssnrs.append(fsc.values.indices.map { s -> Double in
                 let f = fsc.values[s]

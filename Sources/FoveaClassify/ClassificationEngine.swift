@@ -45,7 +45,26 @@ public final class ClassificationEngine {
     public private(set) var history: [CycleReport] = []
 
     let communicator: any Communicator
-    private let particles: [PreparedParticle]
+    /// Where the prepared particles live (see `ParticleStorage`).
+    public let storage: ParticleStorage
+    /// The raw images (read again for streaming and for the full-resolution reconstruction).
+    let images: any ParticleImageSource
+    /// Per local particle: shift (Å, particle centre from the box centre) and CTF.
+    let shifts: [SIMD2<Double>]
+    let ctfs: [CTFParameters]
+    /// Global 0-based particle index per local particle.
+    private let globalIndex: [Int]
+    /// The whitening filter W(s) on the N half-plane grid (global noise spectrum) and the radius
+    /// (pixels) outside which an image is background.
+    let whitening: [Float]
+    let backgroundRadius: Double
+    /// The disc of frequencies the cycles read (likelihood and band-limited insertion).
+    let cycleLayout: HalfPlaneLayout
+    /// `.memory`: the prepared particles in `cycleLayout` (nil once released: cycles then read and
+    /// prepare them again, as when streaming).
+    var resident: PreparedParticles?
+    /// Particles per chunk when they are read and prepared from the images.
+    let chunkSize: Int
     private let rotations: [RotationMatrix]
     private let regions: [LikelihoodRegion]
     private let active: [Bool]
@@ -66,22 +85,47 @@ public final class ClassificationEngine {
     /// Padding of the reconstruction grid (1: trilinear insertion on the N grid).
     static let reconstructionPadding = 1
 
+    /// The engine over particles whose images are in memory (`particles[i].image`); see
+    /// `init(config:alignments:images:…)`. Collective.
+    public convenience init(config: ClassificationConfig, particles input: consuming [ParticleInput], references: [Volume]?,
+                            focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot? = nil,
+                            storage: ParticleStorage = .memory) throws {
+        let problem = Self.localProblem(in: input)
+        let n = input.first?.image.size ?? 1, p = input.first?.image.pixelSize ?? 0
+        let pixels = problem == nil ? input.map(\.image.pixels) : []
+        try self.init(config: config, alignments: input.map(\.alignment),
+                      images: InMemoryParticleImages(pixels: pixels, boxSize: n, pixelSize: p), references: references,
+                      focusMask: focusMask, communicator: communicator, resumingFrom: snapshot, storage: storage,
+                      localProblem: problem)
+    }
+
     /// Validates the inputs, preprocesses this rank's particles (global noise spectrum by
-    /// allreduce) and prepares the starting references: `references` nil → reconstructed from the
-    /// seeded random occupancies (cisTEM's start); one volume → used for every class; K volumes.
-    /// `focusMask` (box N) is the 3-D focus region; when nil and a sphere is set it is made from
-    /// the sphere. With `snapshot`, the run continues from that state instead (references are
-    /// ignored). Every rank must call this collectively.
-    /// `particles` is consumed: handed over without other references (as `fovea classify` does),
-    /// each raw image is released as soon as its particle is prepared.
-    public init(config: ClassificationConfig, particles input: consuming [ParticleInput], references: [Volume]?,
-                focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot? = nil) throws {
+    /// allreduce; the images are read in chunks) and prepares the starting references:
+    /// `references` nil → reconstructed from the seeded random occupancies (cisTEM's start); one
+    /// volume → used for every class; K volumes. `focusMask` (box N) is the 3-D focus region; when
+    /// nil and a sphere is set it is made from the sphere. With `snapshot`, the run continues from
+    /// that state instead (references are ignored). `alignments[i]` belongs to image i of `images`.
+    /// `storage` says whether the prepared particles stay in memory or are prepared again from
+    /// `images` every cycle. Every rank must call this collectively.
+    public convenience init(config: ClassificationConfig, alignments: [ParticleAlignment], images: any ParticleImageSource,
+                            references: [Volume]?, focusMask: Volume?, communicator: any Communicator,
+                            resumingFrom snapshot: EngineSnapshot? = nil, storage: ParticleStorage = .memory) throws {
+        try self.init(config: config, alignments: alignments, images: images, references: references, focusMask: focusMask,
+                      communicator: communicator, resumingFrom: snapshot, storage: storage, localProblem: nil)
+    }
+
+    init(config: ClassificationConfig, alignments input: [ParticleAlignment], images: any ParticleImageSource,
+         references: [Volume]?, focusMask: Volume?, communicator: any Communicator, resumingFrom snapshot: EngineSnapshot?,
+         storage: ParticleStorage, localProblem given: String?) throws {
         self.config = config
         self.communicator = communicator
+        self.storage = storage
+        self.images = images
         // Local checks first, then one collective so that every rank learns whether any failed
         // (no rank may be left waiting in a later collective).
-        let localProblem = Self.localProblem(in: input)
-        let n = input.first?.image.size ?? 0, p = input.first?.image.pixelSize ?? 0
+        let localProblem = given ?? (input.isEmpty ? "this rank received no particles; use fewer ranks"
+            : input.count != images.count ? "\(input.count) particles but \(images.count) images" : nil)
+        let n = images.boxSize, p = images.pixelSize
         var agreement: [Double] = [localProblem == nil ? 0 : 1, Double(input.count), Double(n), -Double(n), p, -p]
         try communicator.allreduce(&agreement, .max)
         var counts = [Int64(input.count)]
@@ -111,24 +155,38 @@ public final class ClassificationEngine {
         rotations = (0..<rows.count).map { row in
             group.operators[row % group.order] * RotationMatrix(input[row / group.order].angles)
         }
+        shifts = input.map { SIMD2($0.shiftX, $0.shiftY) }
+        ctfs = input.map(\.ctf)
+        globalIndex = input.map(\.globalIndex)
         active = (0..<rows.count).map { input[$0 / group.order].isActive }
         halfOfRow = (0..<rows.count).map { input[$0 / group.order].halfSet == .first ? 0 : 1 }
         self.focusMask = try Self.resolvedFocusMask(config: config, given: focusMask, size: n, pixelSize: p)
 
         croppedSize = LikelihoodEvaluation.croppedSize(size: n, pixelSize: p, classificationResolution: config.classificationResolution)
-        evaluation = LikelihoodEvaluation(config: config, size: n, pixelSize: p, croppedSize: croppedSize)
+        var evaluation = LikelihoodEvaluation(config: config, size: n, pixelSize: p, croppedSize: croppedSize)
         let radius = config.outerRadius / p
-        let power = try ParticlePreprocessing.noisePower(input, size: n, backgroundRadius: radius, threads: threads,
-                                                         communicator: communicator)
-        // Move the pixels out of `input` so that preparing a particle can free its raw image.
-        let images = SharedSlots<[Float]>(repeating: [], count: input.count)
-        for index in input.indices {
-            images.set(index, input[index].image.pixels)
-            input[index].image.pixels = []
+        backgroundRadius = radius
+        chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
+        let power = try ParticlePreprocessing.noisePower(images: images, globalIndex: globalIndex, backgroundRadius: radius,
+                                                         threads: threads, chunk: chunkSize, communicator: communicator)
+        whitening = ParticlePreprocessing.whiteningGrid(power: power, size: n)
+        cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)
+        evaluation.read(from: cycleLayout)
+        self.evaluation = evaluation
+        if storage == .memory {
+            let prepared = PreparedParticles(count: images.count, layout: cycleLayout)
+            let (chunk, shifts, ctfs, whitening) = (chunkSize, shifts, ctfs, whitening)
+            try Self.agreeing(communicator) {
+                for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {
+                    try ParticlePreprocessing.prepare(range, images: images, shifts: shifts, ctfs: ctfs, into: prepared,
+                                                      at: range.lowerBound, backgroundRadius: radius, whitening: whitening,
+                                                      threads: threads)
+                }
+            }
+            resident = prepared
+        } else {
+            resident = nil
         }
-        particles = ParticlePreprocessing.prepare(input, images: images, size: n, pixelSize: p, backgroundRadius: radius,
-                                                  whitening: ParticlePreprocessing.whiteningGrid(power: power, size: n),
-                                                  threads: threads)
         regions = LikelihoodRegion.regions(rotations: rotations, config: config, size: n, pixelSize: p,
                                            croppedSize: croppedSize, focusMask: self.focusMask, threads: threads)
         occupancy = InitialOccupancies.table(rows: rows, classCount: config.classCount, seed: config.seed)
@@ -163,16 +221,14 @@ public final class ClassificationEngine {
         }
     }
 
-    /// The first problem in this rank's particles: none at all, mixed boxes or pixel sizes, NaNs.
+    /// The first problem in this rank's in-memory particles: none at all, mixed boxes or pixel
+    /// sizes (NaNs are found when the images are read).
     static func localProblem(in input: [ParticleInput]) -> String? {
         guard let first = input.first else { return "this rank received no particles; use fewer ranks" }
         let n = first.image.size, p = first.image.pixelSize
         for particle in input where particle.image.size != n || abs(particle.image.pixelSize - p) > 1e-3 * p {
             return "particle \(particle.globalIndex + 1) is \(particle.image.size) px at "
                 + "\(particle.image.pixelSize) Å/px, but particle \(first.globalIndex + 1) is \(n) px at \(p) Å/px"
-        }
-        for particle in input where particle.image.pixels.contains(where: { !$0.isFinite }) {
-            return "particle \(particle.globalIndex + 1) has a NaN or infinite pixel value"
         }
         return nil
     }
@@ -200,11 +256,17 @@ public final class ClassificationEngine {
                                                       classWeights: priors, croppedSize: croppedSize)
         let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
         let operatorCount = rows.operatorCount
-        ParallelChunks.run(count: rows.count, threads: config.threads,
-                           makeState: { LikelihoodEvaluation.Workspace(size: croppedSize) }) { workspace, range in
-            evaluation.evaluate(rows: range, particles: particles, particleOfRow: { $0 / operatorCount },
-                                rotations: rotations, regions: regions, references: references,
-                                workspace: workspace, logP: values, classCount: k)
+        try agreeing {
+            try forEachPrepared(in: cycleLayout) { chunk, prepared in
+                let firstRow = chunk.lowerBound * operatorCount
+                ParallelChunks.run(count: chunk.count * operatorCount, threads: config.threads,
+                                   makeState: { LikelihoodEvaluation.Workspace(size: croppedSize) }) { workspace, range in
+                    evaluation.evaluate(rows: (range.lowerBound + firstRow)..<(range.upperBound + firstRow), particles: prepared,
+                                        particleOfRow: { $0 / operatorCount - chunk.lowerBound },
+                                        rotations: rotations, regions: regions, references: references,
+                                        workspace: workspace, logP: values, classCount: k)
+                }
+            }
         }
         logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
         let step = try OccupancyCycle(cycle: cycle + 1, logP: logP,
@@ -241,8 +303,12 @@ public final class ClassificationEngine {
     public var bestClasses: [Int32] { bestClass ?? occupancy.argmaxPerRow() }
 
     /// Reconstructs every class out to N/2 from the current occupancies (the weights of the last
-    /// cycle): the class maps, half maps and FSC curves a finished run writes. Collective.
-    public func reconstructAtFullResolution() throws {
+    /// cycle): the class maps, half maps and FSC curves a finished run writes. The particles are
+    /// read from the images and prepared again in full, a chunk at a time. With
+    /// `releasingParticles` the resident prepared particles are freed first (a finished run needs
+    /// them no more; any later cycle prepares them again from the images). Collective.
+    public func reconstructAtFullResolution(releasingParticles: Bool = false) throws {
+        if releasingParticles { resident = nil }
         let weights: ClassTable, priors: [Double]
         if let lastReconstruction {
             (weights, priors) = lastReconstruction
@@ -254,13 +320,22 @@ public final class ClassificationEngine {
         (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: priors, maxRadius: nil)
     }
 
+    /// Inserts every row (band-limited to `maxRadius` from the resident or streamed disc, or out
+    /// to N/2 from particles prepared again in full), reduces over ranks and finalises.
     private func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?) throws -> ([Volume], [[Double]]) {
+        halfMaps = []   // replaced below; not held twice meanwhile
         var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
                                                  padding: Self.reconstructionPadding)
         let operatorCount = rows.operatorCount
         let halves = halfOfRow
-        reconstruction.insert(particles: particles, particleOfRow: { $0 / operatorCount }, rotations: rotations,
-                              halfOfRow: { halves[$0] }, weights: weights, threads: config.threads, maxRadius: maxRadius)
+        let layout = maxRadius.map { $0 <= (cycleLayout.radius ?? Double(boxSize / 2)) } == true ? cycleLayout : .full(size: boxSize)
+        try agreeing {
+            try forEachPrepared(in: layout) { chunk, prepared in
+                reconstruction.insert(particles: prepared, rows: (chunk.lowerBound * operatorCount)..<(chunk.upperBound * operatorCount),
+                                      particleOfRow: { $0 / operatorCount - chunk.lowerBound }, rotations: rotations,
+                                      halfOfRow: { halves[$0] }, weights: weights, threads: config.threads, maxRadius: maxRadius)
+            }
+        }
         try reconstruction.reduce(communicator: communicator)
         let (volumes, curves, maps) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
         halfMaps = maps

@@ -25,6 +25,43 @@ public struct ParticleInput: Sendable {
     }
 }
 
+extension ParticleInput {
+    /// Everything but the image.
+    public var alignment: ParticleAlignment {
+        ParticleAlignment(angles: angles, shiftX: shiftX, shiftY: shiftY, ctf: ctf, halfSet: halfSet,
+                          globalIndex: globalIndex, isActive: isActive)
+    }
+}
+
+/// One particle's fixed alignment, CTF and bookkeeping, without its image (the engine reads the
+/// images from a `ParticleImageSource`). Frames and units as `ParticleInput`.
+public struct ParticleAlignment: Sendable {
+    public var angles: EulerAngles
+    public var shiftX: Double
+    public var shiftY: Double
+    public var ctf: CTFParameters
+    public var halfSet: HalfSet
+    public var globalIndex: Int
+    public var isActive: Bool
+
+    public init(angles: EulerAngles, shiftX: Double, shiftY: Double, ctf: CTFParameters, halfSet: HalfSet,
+                globalIndex: Int, isActive: Bool = true) {
+        self.angles = angles; self.shiftX = shiftX; self.shiftY = shiftY; self.ctf = ctf
+        self.halfSet = halfSet; self.globalIndex = globalIndex; self.isActive = isActive
+    }
+}
+
+/// Where a rank keeps its prepared particles between cycles.
+public enum ParticleStorage: Sendable, Equatable {
+    /// In memory: each particle's whitened spectrum and CTF within the disc of frequencies the
+    /// cycles read (at most the size of its raw image).
+    case memory
+    /// Not kept: every cycle reads the images from their source and prepares them again, `chunk`
+    /// particles at a time (twice per cycle: likelihood, then reconstruction), for shards larger
+    /// than memory. `chunk` 0 = about 32 MiB of images per chunk.
+    case streaming(chunk: Int)
+}
+
 /// Errors found in the engine's inputs before any work.
 public struct EngineInputError: Error, CustomStringConvertible, Equatable {
     public let description: String

@@ -21,9 +21,15 @@ struct LikelihoodEvaluation {
     /// Radius (N_c Fourier pixels) that holds every frequency where L·B ≠ 0; slices are computed
     /// only out to it.
     let bandRadius: Double
-    /// Per N_c half-plane index, the index of the same frequency on the N half-plane grid: the
-    /// likelihood reads each particle's cropped spectrum and CTF from its box-N arrays.
-    let fullIndex: [Int32]
+    /// Radius (N_c Fourier pixels, the same spacing as the N box) that holds every frequency where
+    /// L ≠ 0: the likelihood reads nothing of a particle beyond it.
+    let lowPassRadius: Double
+    /// Per N_c half-plane index, the index of the same frequency in the layout of the prepared
+    /// particles (`read(from:)`), or the layout's trailing zero where the layout does not hold it:
+    /// the likelihood reads each particle's cropped spectrum and CTF in place.
+    private(set) var layoutIndex: [Int32] = []
+    /// Count of the layout `layoutIndex` was made for.
+    private(set) var layoutCount = -1
     /// The interleaved projectors of the current cycle's references.
     let projectorSets = ProjectorSetCache()
 
@@ -55,11 +61,27 @@ struct LikelihoodEvaluation {
             for i in 0..<w where band[i + w * j] != 0 { largest = max(largest, i * i + ky * ky) }
         }
         bandRadius = min(Double(nc / 2), Double(largest).squareRoot() + 0.5)
-        let fullWidth = n / 2 + 1
-        fullIndex = (0..<(w * nc)).map { i in
-            let kx = i % w, ky = FourierGrid.frequency(index: i / w, size: nc)
-            return Int32(kx + fullWidth * ((ky + n) % n))
+        var largestLow = 0
+        for j in 0..<nc {
+            let ky = FourierGrid.frequency(index: j, size: nc)
+            for i in 0..<w where low[i + w * j] != 0 { largestLow = max(largestLow, i * i + ky * ky) }
         }
+        lowPassRadius = Double(largestLow).squareRoot()
+        read(from: .full(size: n))
+    }
+
+    /// Makes the likelihood read particles stored in `layout` (of the N box). Every frequency where
+    /// L ≠ 0 must be in the layout (radius ≥ `lowPassRadius`); the others read the trailing zero,
+    /// where L = 0 anyway.
+    mutating func read(from layout: HalfPlaneLayout) {
+        let nc = croppedSize, w = nc / 2 + 1
+        layoutIndex = (0..<(w * nc)).map { i in
+            let kx = i % w, ky = FourierGrid.frequency(index: i / w, size: nc)
+            if let index = layout.index(kx: kx, ky: ky) { return Int32(index) }
+            precondition(lowPass[i] == 0, "The particle layout misses a frequency the likelihood uses")
+            return Int32(layout.count)
+        }
+        layoutCount = layout.count
     }
 
     /// The smallest even box that holds the low-pass at d_cl including its 1/40 Å⁻¹ edge.
@@ -82,7 +104,7 @@ struct LikelihoodEvaluation {
     /// the K slices in one pass over the interleaved projector set (only out to `bandRadius`:
     /// beyond it L·B = 0, so the slice values there never reach D̂), then per class D̂, one inverse
     /// FFT and the region sum. Buffers are allocated once per call (per thread chunk), not per row.
-    func evaluate(rows range: Range<Int>, particles: [PreparedParticle], particleOfRow: (Int) -> Int,
+    func evaluate(rows range: Range<Int>, particles: PreparedParticles, particleOfRow: (Int) -> Int,
                   rotations: [RotationMatrix], regions: [LikelihoodRegion], references: PreparedReferences,
                   workspace: Workspace, logP: SharedSlots<Float>, classCount: Int) {
         let count = lowPass.count
@@ -96,20 +118,18 @@ struct LikelihoodEvaluation {
             target.deallocate(); difference.deallocate(); ctfBand.deallocate()
         }
         let radius = bandRadius
+        precondition(particles.layout.count == layoutCount, "Particles stored in another layout than the likelihood reads")
         lowPass.withUnsafeBufferPointer { low in
         lowPassBand.withUnsafeBufferPointer { band in
         workspace.image.withUnsafeMutableBufferPointer { image in
             for row in range {
-                let particle = particles[particleOfRow(row)]
-                particle.spectrum.values.withUnsafeBufferPointer { x in
-                    particle.ctf.withUnsafeBufferPointer { ctf in
-                        fullIndex.withUnsafeBufferPointer { full in
-                            for i in 0..<count {
-                                let j = Int(full[i])
-                                target[i] = scaled(x[j], low[i])
-                                ctfBand[i] = ctf[j] * band[i]
-                            }
-                        }
+                let particle = particleOfRow(row)
+                let x = particles.spectrum(particle), ctf = particles.ctf(particle)
+                layoutIndex.withUnsafeBufferPointer { index in
+                    for i in 0..<count {
+                        let j = Int(index[i])
+                        target[i] = scaled(x[j], low[i])
+                        ctfBand[i] = ctf[j] * band[i]
                     }
                 }
                 if let outside = references.outsideProjector {

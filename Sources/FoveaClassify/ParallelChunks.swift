@@ -48,6 +48,14 @@ final class SharedSlots<Element>: @unchecked Sendable {
     /// Reads slot `index` (after the parallel section, or a slot this thread wrote).
     subscript(index: Int) -> Element { storage[index] }
 
+    /// Moves slot `index` out, leaving `empty` in its place (so the caller holds the only reference
+    /// to a copy-on-write value).
+    func take(_ index: Int, leaving empty: Element) -> Element {
+        let value = storage[index]
+        storage[index] = empty
+        return value
+    }
+
     /// A copy of every slot, in order.
     var values: [Element] { Array(storage) }
 }

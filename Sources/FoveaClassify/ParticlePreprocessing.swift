@@ -2,17 +2,6 @@ import FoveaCore
 import FoveaDistributed
 import Numerics
 
-/// A particle after the once-per-run preprocessing (algorithm reference §3): what the likelihood
-/// and the reconstruction use every cycle. Fixed alignments make all of it constant.
-struct PreparedParticle: Sendable {
-    /// Centred spectrum of the whitened, normalised image, shifted so the particle centre is at
-    /// the box centre; box N, for insertion. The likelihood reads its N_c crop in place
-    /// (`LikelihoodEvaluation.fullIndex`): Fourier cropping keeps the frequency spacing 1/(N·p).
-    let spectrum: HalfComplexImage
-    /// CTF on the N half-plane grid (pixel size p); its N_c crop is the CTF of the cropped box.
-    let ctf: [Float]
-}
-
 /// The once-per-run preprocessing of §3, with the noise spectrum estimated globally (over all
 /// ranks, exact sums) instead of per job as cisTEM does:
 /// 1. per image, mean and SD of the pixels outside the outer radius; normalise to zero mean and
@@ -20,7 +9,10 @@ struct PreparedParticle: Sendable {
 /// 2. the background-only power spectrum (particle disc set to 0) in 1-pixel shells, averaged
 ///    over every particle of every rank → whitening filter W(s) = 1/√P(s);
 /// 3. per image: multiply the spectrum by W, renormalise the background to zero mean and unit SD,
-///    transform, shift by (−shx/p, −shy/p), and cache the CTF (the likelihood reads the N_c crop in place).
+///    transform, shift by (−shx/p, −shy/p), and store spectrum and CTF in the layout asked for
+///    (`PreparedParticles`: the cycles' frequency disc, or the full half plane).
+/// Images are read from their `ParticleImageSource` in chunks, so a rank never holds all its raw
+/// images at once.
 enum ParticlePreprocessing {
     /// Pixels farther than `radius` (pixels) from the image centre: the background.
     static func backgroundStatistics(_ pixels: [Float], size: Int, radius: Double) -> (mean: Double, sd: Double) {
@@ -46,33 +38,55 @@ enum ParticlePreprocessing {
     }
 
     /// Global background power per Fourier shell (shells 0 ..< N/2 + 1), identical on every rank.
-    static func noisePower(_ particles: [ParticleInput], size: Int, backgroundRadius: Double, threads: Int,
-                           communicator: any Communicator) throws -> [Double] {
-        let shells = size / 2 + 1
-        let perImage = SharedSlots<[Double]>(repeating: [], count: particles.count)
-        ParallelChunks.run(count: particles.count, threads: threads,
-                           makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, range in
-            var spectrum = HalfComplexImage(size: size)
-            for index in range {
-                var pixels = particles[index].image.pixels
-                let (mean, sd) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
-                let c = Double(size / 2), r2 = backgroundRadius * backgroundRadius
-                for y in 0..<size {
-                    for x in 0..<size {
-                        let dx = Double(x) - c, dy = Double(y) - c
-                        let i = x + size * y
-                        pixels[i] = dx * dx + dy * dy > r2 ? Float((Double(pixels[i]) - mean) / sd) : 0
+    /// Reads the images in chunks of `chunk` particles. Collective: a rank that cannot read its
+    /// images, or finds a NaN, throws its error and the others throw "another rank …".
+    static func noisePower(images: any ParticleImageSource, globalIndex: [Int], backgroundRadius: Double, threads: Int,
+                           chunk: Int, communicator: any Communicator) throws -> [Double] {
+        let size = images.boxSize, shells = size / 2 + 1
+        let perImage = SharedSlots<[Double]>(repeating: [], count: images.count)
+        var localError: (any Error)?
+        do {
+            for range in chunks(of: images.count, size: chunk) {
+                let raw = try images.images(range)
+                for (offset, pixels) in raw.enumerated() where pixels.contains(where: { !$0.isFinite }) {
+                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value")
+                }
+                ParallelChunks.run(count: raw.count, threads: threads,
+                                   makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
+                    var spectrum = HalfComplexImage(size: size)
+                    for offset in local {
+                        var pixels = raw[offset]
+                        let (mean, sd) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
+                        let c = Double(size / 2), r2 = backgroundRadius * backgroundRadius
+                        for y in 0..<size {
+                            for x in 0..<size {
+                                let dx = Double(x) - c, dy = Double(y) - c
+                                let i = x + size * y
+                                pixels[i] = dx * dx + dy * dy > r2 ? Float((Double(pixels[i]) - mean) / sd) : 0
+                            }
+                        }
+                        pixels.withUnsafeBufferPointer { input in
+                            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+                        }
+                        perImage.set(range.lowerBound + offset, shellPower(spectrum))
                     }
                 }
-                pixels.withUnsafeBufferPointer { input in
-                    spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                }
-                perImage.set(index, shellPower(spectrum))
             }
+        } catch {
+            localError = error
         }
+        var failed: [Double] = [localError == nil ? 0 : 1]
+        try communicator.allreduce(&failed, .max)
+        if let localError { throw localError }
+        if failed[0] > 0 { throw EngineInputError("another rank found a problem in its particles (see its message)") }
         let columns = (0..<shells).map { shell in perImage.values.map { $0[shell] } }
-        let sums = try ExactSum.globalSums(columns, communicator: communicator)
-        return sums
+        return try ExactSum.globalSums(columns, communicator: communicator)
+    }
+
+    /// 0..<count cut into consecutive ranges of at most `size` (≥ 1) items.
+    static func chunks(of count: Int, size: Int) -> [Range<Int>] {
+        let step = max(1, size)
+        return stride(from: 0, to: count, by: step).map { $0 ..< min(count, $0 + step) }
     }
 
     /// Σ|F|² per integer shell round(|k|) of a half-plane spectrum (x = 0 column counted once).
@@ -108,24 +122,32 @@ enum ParticlePreprocessing {
         return grid
     }
 
-    /// Prepares every particle of the shard (threads over particles; results per slot).
-    ///
-    /// The raw pixels come from `images` (slot i: particle i's N×N pixels; `particles` carry only the
-    /// alignments and CTFs) and each slot is emptied once its particle is prepared, so a shard's raw
-    /// images and its prepared spectra are not all held at once.
-    static func prepare(_ particles: [ParticleInput], images: SharedSlots<[Float]>, size: Int, pixelSize: Double,
-                        backgroundRadius: Double, whitening: [Float], threads: Int) -> [PreparedParticle] {
-        let prepared = SharedSlots<PreparedParticle?>(repeating: nil, count: particles.count)
-        ParallelChunks.run(count: particles.count, threads: threads,
-                           makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, range in
+    /// Prepares particles `range` of `images` (threads over particles) and stores them in `layout`
+    /// (the full half plane, or the disc the cycles read). `shifts` (Å) and `ctfs` are per local particle.
+    static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
+                        ctfs: [CTFParameters], layout: HalfPlaneLayout, backgroundRadius: Double, whitening: [Float],
+                        threads: Int) throws -> PreparedParticles {
+        let prepared = PreparedParticles(count: range.count, layout: layout)
+        try prepare(range, images: images, shifts: shifts, ctfs: ctfs, into: prepared, at: 0, backgroundRadius: backgroundRadius,
+                    whitening: whitening, threads: threads)
+        return prepared
+    }
+
+    /// Prepares particles `range` into `prepared` starting at slot `first`.
+    static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
+                        ctfs: [CTFParameters], into prepared: PreparedParticles, at first: Int, backgroundRadius: Double,
+                        whitening: [Float], threads: Int) throws {
+        let size = images.boxSize, pixelSize = images.pixelSize
+        let raw = try images.images(range)
+        ParallelChunks.run(count: raw.count, threads: threads,
+                           makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
             var spectrum = HalfComplexImage(size: size)
             var pixels = [Float](repeating: 0, count: size * size)
-            for index in range {
-                let particle = particles[index]
-                let raw = images[index]
-                images.set(index, [])
-                let (mean, sd) = backgroundStatistics(raw, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(raw[i]) - mean) / sd) }
+            for offset in local {
+                let particle = range.lowerBound + offset
+                let image = raw[offset]
+                let (mean, sd) = backgroundStatistics(image, size: size, radius: backgroundRadius)
+                for i in 0..<pixels.count { pixels[i] = Float((Double(image[i]) - mean) / sd) }
                 pixels.withUnsafeBufferPointer { input in
                     spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
                 }
@@ -138,11 +160,10 @@ enum ParticlePreprocessing {
                 pixels.withUnsafeBufferPointer { input in
                     spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
                 }
-                spectrum.applyPhaseShift(x: -particle.shiftX / pixelSize, y: -particle.shiftY / pixelSize)
-                prepared.set(index, PreparedParticle(spectrum: spectrum,
-                                                     ctf: particle.ctf.halfPlaneGrid(size: size, pixelSize: pixelSize)))
+                spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
+                prepared.store(first + offset, spectrum: spectrum,
+                               ctf: ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize))
             }
         }
-        return prepared.values.map { $0! }
     }
 }

@@ -1,0 +1,65 @@
+import FoveaCore
+import FoveaDistributed
+
+/// Where the engine's prepared particles come from each cycle: resident in memory in the cycles'
+/// frequency disc, or read and prepared again from the image source in chunks (streaming, and
+/// the full-resolution reconstruction at the end of a run).
+extension ClassificationEngine {
+    /// Particles per chunk when images are read and prepared: about 32 MiB of raw and prepared
+    /// box-N data (a streamed run's `chunk` if given), at least one per thread.
+    static func chunkSize(storage: ParticleStorage, box n: Int, threads: Int) -> Int {
+        if case .streaming(let chunk) = storage, chunk > 0 { return max(chunk, 1) }
+        return max(threads, (32 << 20) / max(1, 16 * n * n))
+    }
+
+    /// Calls `body` with consecutive chunks of this rank's prepared particles in `layout` (the
+    /// cycle's disc, or the full half plane): all at once from memory when they are resident,
+    /// else read and prepared from the images `chunkSize` at a time.
+    func forEachPrepared(in layout: HalfPlaneLayout, _ body: (Range<Int>, PreparedParticles) throws -> Void) throws {
+        if let resident, layout == cycleLayout {
+            try body(0..<resident.count, resident)
+            return
+        }
+        for range in ParticlePreprocessing.chunks(of: images.count, size: chunkSize) {
+            let prepared = try ParticlePreprocessing.prepare(range, images: images, shifts: shifts, ctfs: ctfs, layout: layout,
+                                                             backgroundRadius: backgroundRadius, whitening: whitening,
+                                                             threads: config.threads)
+            try body(range, prepared)
+        }
+    }
+
+    /// Runs `body` (this rank's work between collectives); if it throws on any rank, every rank
+    /// throws — this one its error, the others "another rank …" — so none waits in a collective.
+    func agreeing(_ body: () throws -> Void) throws {
+        try Self.agreeing(communicator, body)
+    }
+
+    static func agreeing(_ communicator: any Communicator, _ body: () throws -> Void) throws {
+        var localError: (any Error)?
+        do { try body() } catch { localError = error }
+        var failed: [Double] = [localError == nil ? 0 : 1]
+        try communicator.allreduce(&failed, .max)
+        if let localError { throw localError }
+        if failed[0] > 0 { throw EngineInputError("another rank could not read its particles (see its message)") }
+    }
+
+    /// The disc of frequencies the cycles read: the likelihood's low-pass and the band-limited
+    /// insertion (`cycleInsertionRadius`).
+    static func cycleLayout(size n: Int, evaluation: LikelihoodEvaluation) -> HalfPlaneLayout {
+        .disc(size: n, radius: max(min(Double(n / 2), evaluation.bandRadius + 4), evaluation.lowPassRadius))
+    }
+
+    /// 0..<count in consecutive chunks of at most `size` (≥ 1) particles, as the engine reads them.
+    public static func chunkRanges(count: Int, size: Int) -> [Range<Int>] {
+        ParticlePreprocessing.chunks(of: count, size: size)
+    }
+
+    /// Bytes one particle's prepared spectrum and CTF take when kept in memory (box `size` at
+    /// `pixelSize` Å under `config`).
+    public static func preparedBytesPerParticle(size: Int, pixelSize: Double, config: ClassificationConfig) -> Int {
+        let nc = LikelihoodEvaluation.croppedSize(size: size, pixelSize: pixelSize,
+                                                  classificationResolution: config.classificationResolution)
+        let evaluation = LikelihoodEvaluation(config: config, size: size, pixelSize: pixelSize, croppedSize: nc)
+        return PreparedParticles.bytesPerParticle(cycleLayout(size: size, evaluation: evaluation))
+    }
+}

@@ -1,0 +1,63 @@
+import FoveaCore
+import Numerics
+
+/// Particles after the once-per-run preprocessing (algorithm reference §3), for the likelihood and
+/// the reconstruction: per particle the centred spectrum of the whitened, normalised image (shifted
+/// so the particle centre is at the box centre) and its CTF, both in `layout` — the full half plane
+/// of box N (the run's last, full-resolution reconstruction) or only the disc the cycles read
+/// (everything the likelihood's low-pass and the band-limited insertion touch), which at a
+/// classification resolution well below Nyquist is a fraction of the image.
+///
+/// Storage: two allocations of `count × stride` values; particle i's values start at i·stride.
+/// The last value of each particle (index `layout.count`) is a zero that stands for every
+/// frequency the layout does not hold. Threads may `store` different particles concurrently.
+final class PreparedParticles: @unchecked Sendable {
+    let layout: HalfPlaneLayout
+    let count: Int
+    /// Values per particle: `layout.count` + 1.
+    let stride: Int
+    private let spectra: UnsafeMutableBufferPointer<Complex<Float>>
+    private let ctfs: UnsafeMutableBufferPointer<Float>
+
+    init(count: Int, layout: HalfPlaneLayout) {
+        self.count = count
+        self.layout = layout
+        stride = layout.count + 1
+        spectra = .allocate(capacity: count * stride)
+        spectra.initialize(repeating: .zero)
+        ctfs = .allocate(capacity: count * stride)
+        ctfs.initialize(repeating: 0)
+    }
+
+    deinit {
+        spectra.deallocate()
+        ctfs.deallocate()
+    }
+
+    /// Bytes per particle for a layout.
+    static func bytesPerParticle(_ layout: HalfPlaneLayout) -> Int {
+        (layout.count + 1) * (MemoryLayout<Complex<Float>>.stride + MemoryLayout<Float>.stride)
+    }
+
+    /// Particle i's spectrum (`stride` values in `layout`, then the zero).
+    func spectrum(_ i: Int) -> UnsafeBufferPointer<Complex<Float>> {
+        UnsafeBufferPointer(rebasing: spectra[(i * stride) ..< ((i + 1) * stride)])
+    }
+
+    /// Particle i's CTF, in the layout of its spectrum.
+    func ctf(_ i: Int) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(rebasing: ctfs[(i * stride) ..< ((i + 1) * stride)])
+    }
+
+    /// Stores particle i from its full box-N spectrum and CTF grid (the part `layout` holds).
+    func store(_ i: Int, spectrum: HalfComplexImage, ctf: [Float]) {
+        precondition(spectrum.size == layout.size && ctf.count == spectrum.values.count, "Particle box differs from the layout")
+        let base = i * stride
+        spectrum.values.withUnsafeBufferPointer {
+            layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: spectra[base ..< (base + layout.count)]))
+        }
+        ctf.withUnsafeBufferPointer {
+            layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: ctfs[base ..< (base + layout.count)]))
+        }
+    }
+}
