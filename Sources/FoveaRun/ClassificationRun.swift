@@ -18,11 +18,14 @@ public struct RunRequest: Sendable {
     /// A simulator's truth.star: rank 0 then scores every cycle (`fovea kappa`'s measures, the mask
     /// on side A) and logs kappa with the progress. For validation runs only.
     public var truth: String?
+    /// Stream every rank's particles from disk each cycle even when they would fit in memory
+    /// (a rank whose prepared particles do not fit streams anyway).
+    public var streaming: Bool
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, output: String, continuing: Bool,
-                commandLine: [String], truth: String? = nil) {
+                commandLine: [String], truth: String? = nil, streaming: Bool = false) {
         self.config = config; self.inputs = inputs; self.output = output
-        self.continuing = continuing; self.commandLine = commandLine; self.truth = truth
+        self.continuing = continuing; self.commandLine = commandLine; self.truth = truth; self.streaming = streaming
     }
 }
 
@@ -99,7 +102,8 @@ public final class ClassificationRun {
             }
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
-        try engine.reconstructAtFullResolution()
+        // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
+        try engine.reconstructAtFullResolution(releasingParticles: true)
         let state = try writeCheckpoint(engine, setup: setup, folder: folder)
         if communicator.isRoot {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
@@ -131,14 +135,11 @@ public final class ClassificationRun {
 
     /// Builds the engine; the raw images in `loaded` are released when this returns.
     private func makeEngine(_ loaded: consuming LoadedInputs) throws -> Setup {
-        // Hand the images to the engine without keeping a reference here, so that it can release
-        // each raw image as soon as its particle is prepared.
-        let particles = loaded.particles
-        loaded.particles = []
         do {
-            let engine = try ClassificationEngine(config: loaded.config, particles: consume particles,
+            let engine = try ClassificationEngine(config: loaded.config, alignments: loaded.alignments, images: loaded.images,
                                                   references: loaded.references, focusMask: loaded.mask,
-                                                  communicator: communicator, resumingFrom: loaded.resume?.snapshot)
+                                                  communicator: communicator, resumingFrom: loaded.resume?.snapshot,
+                                                  storage: loaded.storage)
             return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
         } catch let error as EngineInputError where !error.description.hasPrefix("another rank") {
             // The engine's checks after its agreement step see the same values on every rank.
@@ -146,6 +147,9 @@ public final class ClassificationRun {
         } catch let error as EngineInputError {
             _ = error
             throw RankFailure.elsewhere
+        } catch {
+            // Reading this rank's images failed (the engine made the other ranks stop too).
+            throw RankFailure.here(error, everyRank: false)
         }
     }
 
@@ -158,7 +162,9 @@ public final class ClassificationRun {
         let config: ClassificationConfig
         let inputs: RunInputPaths
         let table: ParticleTable
-        var particles: [ParticleInput]
+        let alignments: [ParticleAlignment]
+        let images: StackImageSource
+        let storage: ParticleStorage
         let references: [Volume]?
         let mask: Volume?
         let resume: RunState?
@@ -189,22 +195,34 @@ public final class ClassificationRun {
             throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
         }
         let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
-        let share = plan.particles(forRank: communicator.rank).count
-        let needed = RunPlan.estimatedBytes(count: share, boxes: try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config),
-                                            config: config)
-        if let problem = MemoryBudget.problem(needed: needed, available: MemoryBudget.perRankHere(), particles: share,
-                                              ranks: communicator.size) {
+        let mine = plan.particles(forRank: communicator.rank)
+        let boxes = try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config)
+        let pixel = table.particles[mine[0]].pixelSize
+        let available = MemoryBudget.perRankHere()
+        let inMemory = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config)
+        let streamed = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config, streaming: true)
+        let storage = MemoryBudget.storage(inMemory: inMemory, streamed: streamed, available: available,
+                                           forced: request.streaming)
+        if storage == nil, let problem = MemoryBudget.problem(needed: streamed, available: available, particles: mine.count,
+                                                               ranks: communicator.size) {
             throw RunInputError(problem)
         }
-        let particles = try RunShard.load(plan.particles(forRank: communicator.rank), of: table, tablePath: inputs.particles,
-                                          invertContrast: inputs.resolvedInvertContrast)
-        let box = particles[0].image.size, pixel = particles[0].image.pixelSize
+        if storage != .memory {
+            let reason = request.streaming ? "as asked by --stream"
+                : String(format: "keeping them in memory would need about %.0f MiB, more than the %.0f MiB this rank may use",
+                         inMemory / 1_048_576, (available ?? 0) / 1_048_576)
+            say("rank \(communicator.rank): streaming its \(mine.count) particles from disk every cycle (\(reason))")
+        }
+        let alignments = RunShard.alignments(mine, of: table)
+        let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
+                                      invertContrast: inputs.resolvedInvertContrast)
+        let box = boxes.n
         let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
             try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
         }
         let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
-        return LoadedInputs(config: config, inputs: inputs, table: table, particles: particles, references: references,
-                            mask: mask, resume: resumeState)
+        return LoadedInputs(config: config, inputs: inputs, table: table, alignments: alignments, images: images,
+                            storage: storage ?? .memory, references: references, mask: mask, resume: resumeState)
     }
 
     @discardableResult

@@ -1,4 +1,5 @@
 import Foundation
+import FoveaClassify
 
 /// How much memory one rank may use, and whether a run's shard fits in it — checked before any image
 /// is read, so that a run too large for its nodes stops at once with a clear message instead of being
@@ -41,6 +42,15 @@ public enum MemoryBudget {
         if environment["FOVEA_MEMORY_CHECK"] == "0" { return nil }
         return perRank(environment: environment, meminfo: try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
                        cgroupMax: try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8))
+    }
+
+    /// Where a rank keeps its prepared particles: in memory when `inMemory` bytes fit in
+    /// `available` (or nothing is known) and streaming is not `forced`; streamed from disk when only
+    /// the `streamed` estimate fits; nil when neither does.
+    public static func storage(inMemory: Double, streamed: Double, available: Double?, forced: Bool) -> ParticleStorage? {
+        if !forced && (available == nil || inMemory <= available!) { return .memory }
+        if available == nil || streamed <= available! { return .streaming(chunk: 0) }
+        return nil
     }
 
     /// The error text when `needed` bytes (this rank's estimate for `particles` particles) exceed

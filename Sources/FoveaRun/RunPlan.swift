@@ -6,21 +6,25 @@ import FoveaIO
 /// `--dry-run`: how a run would be spread, from the table alone (no images read).
 public enum RunPlan {
     /// Bytes a rank holds for `particles` particles of box `n` (likelihood box `nc`), `rows` rows,
-    /// K classes and `threads` threads: prepared spectra and CTFs (box N; the likelihood reads
-    /// their N_c crop in place; each raw image is freed once prepared), occupancy/LogP tables, per-row 2-D mask
+    /// K classes and `threads` threads: the prepared particles (`preparedBytesPerParticle` each when
+    /// they stay in memory — spectrum and CTF within the disc the cycles read; none when streamed),
+    /// one chunk of raw and prepared box-N images, occupancy/LogP tables, per-row 2-D mask
     /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the Float64 class
-    /// accumulators (two halves per class), the class projectors (padding 2) and thread buffers.
+    /// accumulators (two halves per class) with the finalised maps, the class projectors and thread buffers.
     public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, classes k: Int,
-                                      threads: Int, maskWeights: Bool) -> Double {
-        let half = Double((n / 2 + 1) * n), croppedHalf = Double((nc / 2 + 1) * nc)
-        // Raw images are released one by one as their particles are prepared: the larger of the two.
-        let perParticle = max(half * 12, Double(n * n) * 4)
+                                      threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
+                                      streaming: Bool = false) -> Double {
+        let croppedHalf = Double((nc / 2 + 1) * nc)
+        let chunk = Double(min(particles, (32 << 20) / max(1, 16 * n * n)))
+        let chunkBytes = chunk * Double(n * n) * (4 + 12)
+        let perParticle = streaming ? 0 : preparedBytesPerParticle
         let perRow = Double(k) * 4 * 3 + (maskWeights ? Double(nc + 1) * 12 : 0)
         let accumulators = Double(k) * 2 * Double(n / 2 + 1) * Double(n * n) * 24
-        let projectors = Double(k + 1) * Double(n + 1) * Double(2 * n) * Double(2 * n) * 8
-        let volumes = Double(k) * 3 * Double(n * n * n) * 4
+        let projectors = Double(k + 1) * Double(nc / 2 + 1) * Double(nc * nc) * 8 * 2
+        let volumes = Double(k) * 5 * Double(n * n * n) * 4
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
-        return Double(particles) * perParticle + Double(rows) * perRow + accumulators * 1.5 + projectors + volumes + threadBuffers
+        return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + accumulators * 1.25 + projectors
+            + volumes + threadBuffers
     }
 
     /// Box N of the table's images (from the table, else the first stack's MRC header) and the likelihood box.
@@ -32,11 +36,15 @@ public enum RunPlan {
                                                         classificationResolution: config.classificationResolution))
     }
 
-    /// `estimatedBytes` for `count` particles of `table` under `config`.
-    static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), config: ClassificationConfig) -> Double {
+    /// `estimatedBytes` for `count` particles of box N at `pixelSize` Å under `config`.
+    static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), pixelSize: Double, config: ClassificationConfig,
+                               streaming: Bool = false) -> Double {
         estimatedBytes(particles: count, rows: count * config.operatorCount, box: boxes.n, croppedBox: boxes.nc,
                        classes: config.classCount, threads: config.threads,
-                       maskWeights: config.maskPath != nil && config.focus == .twoD)
+                       maskWeights: config.maskPath != nil && config.focus == .twoD,
+                       preparedBytesPerParticle: Double(ClassificationEngine.preparedBytesPerParticle(
+                           size: boxes.n, pixelSize: pixelSize, config: config)),
+                       streaming: streaming)
     }
 
     public static func describe(request: RunRequest, ranks: Int) throws -> String {
@@ -52,8 +60,10 @@ public enum RunPlan {
         if table.count < ranks { lines.append("error: more ranks than particles") }
         for rank in 0..<ranks {
             let count = plan.ranges[rank].count
-            let bytes = estimatedBytes(count: count, boxes: (n, nc), config: config)
-            lines.append(String(format: "rank %d: %d particles, about %.0f MiB", rank, count, bytes / 1_048_576))
+            let bytes = estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config)
+            let streamed = estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config, streaming: true)
+            lines.append(String(format: "rank %d: %d particles, about %.0f MiB (%.0f MiB if streamed from disk)", rank, count,
+                                bytes / 1_048_576, streamed / 1_048_576))
         }
         return lines.joined(separator: "\n")
     }

@@ -66,6 +66,10 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan (ranks, threads, particles and memory per rank) and stop.")
     var dryRun = false
 
+    @Flag(help: ArgumentHelp("Read and prepare the particles from disk every cycle instead of keeping them in memory "
+                             + "(slower; a rank whose particles do not fit in its memory streams anyway).", valueName: "stream"))
+    var stream = false
+
     @OptionGroup var method: ClassificationOptions
     @OptionGroup var threadOptions: ThreadOptions
 
@@ -135,13 +139,13 @@ struct ClassifyCommand: ParsableCommand {
                                                      checkpointEvery: method.checkpointEvery ?? stored.config.checkpointEvery)
             try method.requireOnlyContinuableOptions()
             return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
-                              commandLine: CommandLine.arguments, truth: truth)
+                              commandLine: CommandLine.arguments, truth: truth, streaming: stream)
         }
         let inversion: Bool? = invertContrast == "auto" ? nil : invertContrast == "yes"
         let inputs = RunInputPaths(particles: particles!, stack: stack, pixelSize: pixelSize, references: reference,
                                    mask: method.mask, invertContrast: inversion).absolute(relativeTo: FileManager.default.currentDirectoryPath)
         let config = try method.configuration(threads: threads)
         return RunRequest(config: config, inputs: inputs, output: output!, continuing: false,
-                          commandLine: CommandLine.arguments, truth: truth)
+                          commandLine: CommandLine.arguments, truth: truth, streaming: stream)
     }
 }

@@ -102,6 +102,25 @@ classify_bad_input() {
     cat "$out"; grep -q "already holds a run" "$out"
 }
 
+# A rank whose prepared particles do not fit in its memory streams them from disk every cycle
+# (instead of failing) and writes the run it would have written in memory (np2, same options).
+classify_streams_when_memory_is_short() {
+    local out="$CHECK_TMP/stream.txt" line resident streamed
+    classify_on 2 "$CHECK_TMP/stream-plan" "" --cycles 8 --dry-run >"$out" 2>&1 || { cat "$out"; return 1; }
+    line=$(grep "^rank 0:" "$out"); echo "$line"
+    resident=$(echo "$line" | sed -E 's/.*about ([0-9]+) MiB \(.*/\1/')
+    streamed=$(echo "$line" | sed -E 's/.*\(([0-9]+) MiB if streamed.*/\1/')
+    [ "$resident" -gt $((streamed + 1)) ] || { echo "no room between the estimates"; return 1; }
+    # The node's limit, shared by its 2 ranks: between the two estimates per rank.
+    FOVEA_MEMORY_LIMIT_MB=$((resident + streamed)) classify_on 2 "$CHECK_TMP/streamed" "" --cycles 8 >"$out" 2>&1 ||
+        { cat "$out"; return 1; }
+    grep "streaming" "$out"
+    [ "$(grep -c "streaming its 300 particles from disk every cycle" "$out")" -eq 2 ] || return 1
+    cmp "$CHECK_TMP/np2/particles.star" "$CHECK_TMP/streamed/particles.star" &&
+    cmp "$CHECK_TMP/np2/class_001.mrc" "$CHECK_TMP/streamed/class_001.mrc" &&
+    cmp "$CHECK_TMP/np2/class_002_half2.mrc" "$CHECK_TMP/streamed/class_002_half2.mrc"
+}
+
 classify_dry_run() {
     local out="$CHECK_TMP/dry.txt"
     classify_on 3 "$CHECK_TMP/dry" "" --expand C2 --dry-run >"$out" 2>&1 || { cat "$out"; return 1; }
@@ -112,6 +131,7 @@ classify_dry_run() {
 
 check "classify --dry-run on 3 ranks prints particles and memory per rank and writes nothing" classify_dry_run
 check "classify on 1, 2 and 3 ranks: same class of every particle, volumes equal to 1e-4, kappa >= 0.9" classify_rank_invariance
+check "classify with memory for the streamed run only: both ranks stream from disk, outputs identical to np2" classify_streams_when_memory_is_short
 check "classify: SIGTERM after cycle 2 -> exit 75 + checkpoint; --continue gives the uninterrupted run" classify_stop_and_continue TERM 2 2
 check "classify: SIGUSR1 on 3 ranks, continued on 1 rank, gives the uninterrupted run" classify_stop_and_continue USR1 3 1
 check "classify: a rank killed mid-cycle ends the job non-zero within 60 s; the checkpoint continues" classify_killed_rank
