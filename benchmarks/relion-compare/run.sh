@@ -11,14 +11,15 @@
 #    then the 2d run again on 1 rank (strong scaling).
 # Prints and appends to benchmarks/RESULTS.md (APPEND=0 to skip): seconds per cycle, ratio, peak RSS
 # per rank, kappa against the truth. Environment: PARTICLES (10000), CYCLES (5), RANKS (2), SNR (0.05),
-# BOX (80; pixel size 5.24·80/BOX Å), RESOLUTION (20 Å), SEED (1), SKIP_RELION (0), SCALING (1), APPEND (1).
+# BOX (80; pixel size 5.24·80/BOX Å), RESOLUTION (20 Å), SEED (1), SKIP_RELION (0), SCALING (1),
+# STREAMING (1: the 2d run again with --stream, particles read from disk every cycle), APPEND (1).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$root/benchmarks/relion-compare"
 OUT="${1:-/tmp/fovea-relion-compare}"
 PARTICLES="${PARTICLES:-10000}" CYCLES="${CYCLES:-5}" RANKS="${RANKS:-2}" SNR="${SNR:-0.05}"
 BOX="${BOX:-80}" RESOLUTION="${RESOLUTION:-20}" SEED="${SEED:-1}"
-SKIP_RELION="${SKIP_RELION:-0}" SCALING="${SCALING:-1}" APPEND="${APPEND:-1}"
+SKIP_RELION="${SKIP_RELION:-0}" SCALING="${SCALING:-1}" STREAMING="${STREAMING:-1}" APPEND="${APPEND:-1}"
 PIXEL="$(python3 -c "print(round(5.24 * 80 / $BOX, 4))")"
 OUTER_RADIUS=190          # Å: the humanoid fits in a 380 Å disc (box 80 × 5.24 Å = 419 Å)
 
@@ -40,14 +41,15 @@ log "simulate: scenario 1, $PARTICLES particles, box $BOX at $PIXEL Å, SNR $SNR
 MASK="$OUT/data/maps/softmask_arm_hand_focus_A.mrc"
 ROWS=$((2 * PARTICLES))
 
-fovea_run() {   # name ranks focus
+fovea_run() {   # name ranks focus [extra classify options]
     local name="$1" ranks="$2" focus="$3" t0 t1
+    local extra=("${@:4}")
     t0=$(date +%s.%N)
     mkdir -p "$OUT/rss-$name"
     "${MPIRUN[@]}" -np "$ranks" sh -c 'exec /usr/bin/time -f %M -o "$0/rss.${OMPI_COMM_WORLD_RANK:-0}" "$@"' "$OUT/rss-$name" \
         "$F" classify --particles "$OUT/data/particles.star" --classes 2 --focus "$focus" --mask "$MASK" --expand C2 \
         --resolution "$RESOLUTION" --outer-radius "$OUTER_RADIUS" --cycles "$CYCLES" --min-cycles "$CYCLES" \
-        --threads 1 --seed "$SEED" --output "$OUT/$name" > "$OUT/$name.log" 2>&1
+        --threads 1 --seed "$SEED" --output "$OUT/$name" "${extra[@]}" > "$OUT/$name.log" 2>&1
     t1=$(date +%s.%N)
     "$F" kappa --run "$OUT/$name" --truth "$OUT/data/truth.star" --json "$OUT/$name-kappa.json" > "$OUT/$name-kappa.txt"
     read -r mean later count < <(python3 "$here/progress_seconds.py" "$OUT/$name/progress.jsonl")
@@ -64,6 +66,10 @@ fovea_run fovea-2d "$RANKS" 2d
 if [ "$SCALING" = 1 ]; then
     log "strong scaling: focus 2d on 1 rank"
     fovea_run fovea-2d-1rank 1 2d
+fi
+if [ "$STREAMING" = 1 ]; then
+    log "streaming: focus 2d, particles read and prepared from disk every cycle (--stream)"
+    fovea_run fovea-2d-stream "$RANKS" 2d --stream
 fi
 
 relion_spc="n/a" relion_kappa="n/a" relion_rss="n/a" relion_wall="n/a"
@@ -120,5 +126,8 @@ ratio() { python3 -c "print(round($relion_spc / $1, 1) if '$relion_spc' != 'n/a'
     done < "$OUT/fovea.tsv"
     echo
     echo "Strong scaling (focus 2d, 1 → $RANKS ranks): speed-up $speedup."
+    bound() { python3 -c "n=$BOX; share=$PARTICLES/$1*n*n*4; acc=2*2*(n//2+1)*n*n*24; print(round(1.5*(share+acc)/2**20))"; }
+    echo "Memory bound per rank, 1.5 × (rank's share of the images + K × 2 Float64 accumulators): $(bound "$RANKS") MB on"
+    echo "$RANKS ranks, $(bound 1) MB on 1 rank (MB = MiB here, as the RSS column)."
 } | tee "$OUT/results.md"
 if [ "$APPEND" = 1 ]; then cat "$OUT/results.md" >> "$root/benchmarks/RESULTS.md"; fi
