@@ -52,6 +52,10 @@ struct ClassReconstruction {
                 let classes = classes(of: item / 2), half = item % 2
                 var own = slots.take(item, leaving: [])
                 var rowWeights = [Double](repeating: 0, count: classes.count)
+                // The CTF of the particle being inserted, decoded once for its expanded copies.
+                let ctf = UnsafeMutableBufferPointer<Float>.allocate(capacity: particles.stride)
+                defer { ctf.deallocate() }
+                var decoded = -1
                 for row in rows where halfOfRow(row) == half {
                     var any = false
                     for k in classes {
@@ -62,7 +66,11 @@ struct ClassReconstruction {
                     }
                     guard any else { continue }
                     let particle = particleOfRow(row)
-                    ReconstructionAccumulator.insert(particles.spectrum(particle), ctf: particles.ctf(particle), layout: layout,
+                    if particle != decoded {
+                        particles.decodeCTF(particle, into: ctf)
+                        decoded = particle
+                    }
+                    ReconstructionAccumulator.insert(particles.spectrum(particle), ctf: UnsafeBufferPointer(ctf), layout: layout,
                                                      rotation: rotations[row], weights: rowWeights, into: &own,
                                                      maxRadius: maxRadius)
                 }

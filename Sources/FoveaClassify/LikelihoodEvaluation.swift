@@ -125,11 +125,12 @@ struct LikelihoodEvaluation {
             for row in range {
                 let particle = particleOfRow(row)
                 let x = particles.spectrum(particle), ctf = particles.ctf(particle)
+                let step = PreparedParticles.ctfStep
                 layoutIndex.withUnsafeBufferPointer { index in
                     for i in 0..<count {
                         let j = Int(index[i])
                         target[i] = scaled(x[j], low[i])
-                        ctfBand[i] = ctf[j] * band[i]
+                        ctfBand[i] = Float(ctf[j]) * step * band[i]
                     }
                 }
                 if let outside = references.outsideProjector {

@@ -10,14 +10,20 @@ import Numerics
 ///
 /// Storage: two allocations of `count × stride` values; particle i's values start at i·stride.
 /// The last value of each particle (index `layout.count`) is a zero that stands for every
-/// frequency the layout does not hold. Threads may `store` different particles concurrently.
+/// frequency the layout does not hold. The CTF (|CTF| ≤ 1) is kept as Int16 fixed point,
+/// CTF ≈ q / 32767 (absolute error ≤ 1.6·10⁻⁵, far below the noise of any particle), which makes a
+/// prepared particle 10 bytes per coefficient instead of 12. Threads may `store` different
+/// particles concurrently.
 final class PreparedParticles: @unchecked Sendable {
     let layout: HalfPlaneLayout
     let count: Int
     /// Values per particle: `layout.count` + 1.
     let stride: Int
     private let spectra: UnsafeMutableBufferPointer<Complex<Float>>
-    private let ctfs: UnsafeMutableBufferPointer<Float>
+    private let ctfs: UnsafeMutableBufferPointer<Int16>
+
+    /// CTF = stored value × `ctfStep`.
+    static let ctfStep: Float = 1 / 32767
 
     init(count: Int, layout: HalfPlaneLayout) {
         self.count = count
@@ -36,7 +42,7 @@ final class PreparedParticles: @unchecked Sendable {
 
     /// Bytes per particle for a layout.
     static func bytesPerParticle(_ layout: HalfPlaneLayout) -> Int {
-        (layout.count + 1) * (MemoryLayout<Complex<Float>>.stride + MemoryLayout<Float>.stride)
+        (layout.count + 1) * (MemoryLayout<Complex<Float>>.stride + MemoryLayout<Int16>.stride)
     }
 
     /// Particle i's spectrum (`stride` values in `layout`, then the zero).
@@ -44,9 +50,20 @@ final class PreparedParticles: @unchecked Sendable {
         UnsafeBufferPointer(rebasing: spectra[(i * stride) ..< ((i + 1) * stride)])
     }
 
-    /// Particle i's CTF, in the layout of its spectrum.
-    func ctf(_ i: Int) -> UnsafeBufferPointer<Float> {
+    /// Particle i's CTF in fixed point (× `ctfStep`), in the layout of its spectrum.
+    func ctf(_ i: Int) -> UnsafeBufferPointer<Int16> {
         UnsafeBufferPointer(rebasing: ctfs[(i * stride) ..< ((i + 1) * stride)])
+    }
+
+    /// Particle i's CTF as Float into `output` (at least `stride` values).
+    func decodeCTF(_ i: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        let step = Self.ctfStep, base = i * stride
+        for j in 0..<stride { output[j] = Float(ctfs[base + j]) * step }
+    }
+
+    /// The fixed-point value of a CTF value in [−1, 1].
+    static func quantised(_ value: Float) -> Int16 {
+        Int16(max(-32767, min(32767, (value * 32767).rounded())))
     }
 
     /// Stores particle i from its full box-N spectrum and CTF grid (the part `layout` holds).
@@ -56,7 +73,8 @@ final class PreparedParticles: @unchecked Sendable {
         spectrum.values.withUnsafeBufferPointer {
             layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: spectra[base ..< (base + layout.count)]))
         }
-        ctf.withUnsafeBufferPointer {
+        let quantised = ctf.map(Self.quantised)
+        quantised.withUnsafeBufferPointer {
             layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: ctfs[base ..< (base + layout.count)]))
         }
     }

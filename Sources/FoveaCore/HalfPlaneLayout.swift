@@ -2,9 +2,9 @@
 ///
 /// - `full(size:)`: FFTW's r2c layout of `HalfComplexImage` — N rows of N/2 + 1 columns, row j ↔
 ///   ky = j for j < N/2, else j − N; index i + (N/2 + 1)·j.
-/// - `disc(size:radius:)`: only the frequencies with kx² + ky² ≤ R² (R < N/2, Fourier pixels of the
-///   N box), packed: rows ky = 0, 1, …, ⌊R⌋, then −⌊R⌋, …, −1, each holding columns
-///   kx = 0 … ⌊√(R² − ky²)⌋ one after the other.
+/// - `disc(size:radius:)`: only the frequencies of the N box with kx² + ky² ≤ R² (Fourier pixels),
+///   packed: rows ky = 0, 1, …, min(⌊R⌋, N/2 − 1), then −min(⌊R⌋, N/2), …, −1, each holding columns
+///   kx = 0 … min(⌊√(R² − ky²)⌋, N/2) one after the other.
 ///
 /// Both list their rows in the same order of ky (non-negative ascending, then negative ascending),
 /// so code that visits rows in order and columns in order visits the frequencies they share in the
@@ -32,19 +32,20 @@ public struct HalfPlaneLayout: Sendable, Equatable {
                                rowColumns: [Int32](repeating: Int32(w), count: n), count: w * n)
     }
 
-    /// The frequencies of an N box within radius R; the full layout when R ≥ N/2 − 1 (a disc would
-    /// save nothing and its Nyquist row would be ambiguous).
+    /// The frequencies of an N box within radius R (those the box has: ky ∈ [−N/2, N/2 − 1],
+    /// kx ≤ N/2); the full layout when that is all of them (R ≥ N/√2).
     public static func disc(size n: Int, radius: Double) -> HalfPlaneLayout {
-        guard radius < Double(n / 2 - 1) else { return full(size: n) }
         let top = Int(radius.rounded(.down))
-        let frequencies = Array(0...top) + Array(-top ..< 0)
+        guard top >= 0 else { return HalfPlaneLayout(size: n, radius: radius, rowFrequencies: [], rowStarts: [], rowColumns: [], count: 0) }
+        let frequencies = Array(0...min(top, n / 2 - 1)) + Array(-min(top, n / 2) ..< 0)
         var starts: [Int32] = [], columns: [Int32] = [], next = 0
         for ky in frequencies {
-            let extent = Int((radius * radius - Double(ky * ky)).squareRoot().rounded(.down))
+            let extent = min(n / 2, Int((radius * radius - Double(ky * ky)).squareRoot().rounded(.down)))
             starts.append(Int32(next))
             columns.append(Int32(extent + 1))
             next += extent + 1
         }
+        guard next < (n / 2 + 1) * n else { return full(size: n) }
         return HalfPlaneLayout(size: n, radius: radius, rowFrequencies: frequencies.map { Int32($0) }, rowStarts: starts,
                                rowColumns: columns, count: next)
     }
@@ -56,9 +57,9 @@ public struct HalfPlaneLayout: Sendable, Equatable {
             guard ky >= -size / 2, ky < size / 2 else { return nil }
             row = ky >= 0 ? ky : ky + size
         } else {
-            let top = (rowCount - 1) / 2
-            guard abs(ky) <= top else { return nil }
-            row = ky >= 0 ? ky : top + 1 + (ky + top)
+            let negative = rowFrequencies.filter { $0 < 0 }.count, positive = rowCount - negative
+            guard ky < positive, ky >= -negative else { return nil }
+            row = ky >= 0 ? ky : positive + (ky + negative)
         }
         guard kx >= 0, kx < Int(rowColumns[row]) else { return nil }
         return Int(rowStarts[row]) + kx

@@ -87,7 +87,7 @@ public struct ReconstructionAccumulator: Sendable {
         precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
                      "Spectrum or CTF shorter than its layout")
         let n = size, np = paddedSize, wp = np / 2 + 1, half = np / 2
-        let radius = maxRadius ?? Double(n / 2)
+        let radius = maxRadius ?? layout.radius ?? Double(n / 2)
         let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
@@ -228,7 +228,7 @@ extension ReconstructionAccumulator {
             accumulators[target].ctfSquared.withUnsafeMutableBufferPointer { squares[a] = $0.baseAddress! }
         }
         let n = size, np = padding * size, wp = np / 2 + 1, half = np / 2
-        let radius = maxRadius ?? Double(n / 2)
+        let radius = maxRadius ?? layout.radius ?? Double(n / 2)
         let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])

@@ -6,7 +6,7 @@ import FoveaCore
 /// The disc layout holds exactly the frequencies within its radius, and inserting from it adds
 /// exactly what inserting the full spectrum out to that radius adds.
 @Suite struct HalfPlaneLayoutTests {
-    @Test(arguments: [(32, 9.5), (32, 10.0), (48, 17.3), (40, 18.2)])
+    @Test(arguments: [(32, 9.5), (32, 10.0), (48, 17.3), (40, 18.2), (32, 16.0), (32, 20.5), (16, 8.0)])
     func discHoldsExactlyTheFrequenciesWithinItsRadius(size n: Int, radius: Double) {
         let disc = HalfPlaneLayout.disc(size: n, radius: radius)
         #expect(disc.radius == radius)
@@ -23,7 +23,7 @@ import FoveaCore
         // Row order: ky = 0, 1, …, then the negative rows ascending, as in the full layout.
         let order = disc.rowFrequencies.map(Int.init)
         let top = Int(radius.rounded(.down))
-        #expect(order == Array(0...top) + Array(-top ..< 0))
+        #expect(order == Array(0...min(top, n / 2 - 1)) + Array(-min(top, n / 2) ..< 0))
     }
 
     @Test func fullLayoutIsTheHalfComplexImageLayoutAndLargeDiscsFallBackToIt() {
@@ -34,8 +34,9 @@ import FoveaCore
         for ky in -n / 2 ..< n / 2 {
             for kx in 0...(n / 2) { #expect(full.index(kx: kx, ky: ky) == image.index(kx: kx, ky: ky)) }
         }
-        #expect(HalfPlaneLayout.disc(size: n, radius: 7) == full)
-        #expect(HalfPlaneLayout.disc(size: n, radius: 6.9).radius == 6.9)
+        // A disc holding every frequency of the box is the full layout; one radius less is not.
+        #expect(HalfPlaneLayout.disc(size: n, radius: 8 * 2.0.squareRoot()) == full)
+        #expect(HalfPlaneLayout.disc(size: n, radius: 11).count < full.count)
     }
 
     @Test func gatherCopiesEachHeldFrequency() {
@@ -51,8 +52,9 @@ import FoveaCore
         }
     }
 
-    @Test func insertingFromADiscAddsWhatTheFullSpectrumAddsWithinItsRadius() {
-        let n = 24, radius = 8.4
+    @Test(arguments: [8.4, 12.0, 14.5])
+    func insertingFromADiscAddsWhatTheFullSpectrumAddsWithinItsRadius(radius: Double) {
+        let n = 24
         var rng = FourierTestRNG(seed: 77)
         var spectrum = HalfComplexImage(size: n)
         for i in spectrum.values.indices {
