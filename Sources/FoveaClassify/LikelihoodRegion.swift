@@ -64,33 +64,42 @@ enum LikelihoodRegion: Sendable {
     }
 }
 
-/// A binary 0/1 region stored as runs of pixels per image row (x fastest): a few hundred bytes per
-/// row of the table instead of N_c² floats.
+/// A binary 0/1 region stored as runs of pixels (x fastest): a few dozen bytes per row of the
+/// table instead of N_c² floats, in one exactly sized array.
 public struct PixelSpans: Sendable, Equatable {
-    /// Runs of image row y are `bounds[2r] ..< bounds[2r + 1]` for r in rowOffsets[y] ..< rowOffsets[y + 1].
-    public let rowOffsets: [Int32]
-    /// Start and end (exclusive) column of each run.
-    public let bounds: [Int16]
+    /// The runs as (y, start x, end x exclusive) triples, by y then x.
+    public let runs: [Int16]
     /// Pixels in the region (Σ of run lengths).
     public let pixelCount: Int
+
+    /// Number of runs.
+    public var runCount: Int { runs.count / 3 }
 
     /// The runs of the pixels with a nonzero weight in `weights` (width × width, row-major).
     public init(nonzeroOf weights: [Float], width: Int) {
         precondition(weights.count == width * width && width <= Int(Int16.max), "square image of at most 32767 pixels a side")
-        var offsets: [Int32] = [0], runs: [Int16] = [], count = 0
-        for y in 0..<width {
-            var x = 0
-            while x < width {
-                guard weights[x + width * y] != 0 else { x += 1; continue }
-                let start = x
-                while x < width && weights[x + width * y] != 0 { x += 1 }
-                runs += [Int16(start), Int16(x)]
-                count += x - start
+        func visitRuns(_ body: (Int, Int, Int) -> Void) {
+            for y in 0..<width {
+                var x = 0
+                while x < width {
+                    guard weights[x + width * y] != 0 else { x += 1; continue }
+                    let start = x
+                    while x < width && weights[x + width * y] != 0 { x += 1 }
+                    body(y, start, x)
+                }
             }
-            offsets.append(Int32(runs.count / 2))
         }
-        rowOffsets = offsets
-        bounds = runs
+        var runCount = 0, count = 0
+        visitRuns { _, start, end in runCount += 1; count += end - start }
+        var runs: [Int16] = []
+        runs.reserveCapacity(3 * runCount)
+        visitRuns { y, start, end in runs += [Int16(y), Int16(start), Int16(end)] }
+        self.runs = runs
         pixelCount = count
+    }
+
+    /// Calls `body(y, start, end)` for every run, in order.
+    public func forEachRun(_ body: (Int, Int, Int) -> Void) {
+        for r in 0..<runCount { body(Int(runs[3 * r]), Int(runs[3 * r + 1]), Int(runs[3 * r + 2])) }
     }
 }

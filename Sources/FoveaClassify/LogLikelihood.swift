@@ -44,14 +44,10 @@ public enum LogLikelihood {
     public static func logP(difference: UnsafeBufferPointer<Float>, width: Int, spans: PixelSpans) -> Double {
         guard let base = difference.baseAddress, spans.pixelCount > 0 else { return 0 }
         var sum = 0.0
-        spans.rowOffsets.withUnsafeBufferPointer { offsets in
-            spans.bounds.withUnsafeBufferPointer { bounds in
-                for y in 0..<(offsets.count - 1) {
-                    for run in Int(offsets[y])..<Int(offsets[y + 1]) {
-                        let start = Int(bounds[2 * run]), end = Int(bounds[2 * run + 1])
-                        sum += Double(sumOfSquares(base + y * width + start, end - start))
-                    }
-                }
+        spans.runs.withUnsafeBufferPointer { runs in
+            for r in 0..<(runs.count / 3) {
+                let y = Int(runs[3 * r]), start = Int(runs[3 * r + 1]), end = Int(runs[3 * r + 2])
+                sum += Double(sumOfSquares(base + y * width + start, end - start))
             }
         }
         let count = Double(spans.pixelCount)

@@ -100,10 +100,8 @@ import FoveaClassify
         }
         let spans = PixelSpans(nonzeroOf: binary, width: width)
         var rebuilt = [Float](repeating: 0, count: width * width)
-        for y in 0..<width {
-            for run in Int(spans.rowOffsets[y])..<Int(spans.rowOffsets[y + 1]) {
-                for x in Int(spans.bounds[2 * run])..<Int(spans.bounds[2 * run + 1]) { rebuilt[x + width * y] = 1 }
-            }
+        spans.forEachRun { y, start, end in
+            for x in start..<end { rebuilt[x + width * y] = 1 }
         }
         #expect(rebuilt == binary)
         let inside = (0..<binary.count).filter { binary[$0] == 1 }
