@@ -78,8 +78,8 @@ struct ClassifyCommand: ParsableCommand {
             throw ValidationError("give --particles (a STAR or .par table), or --continue <run folder> to resume a run")
         }
         if continueRun != nil && (particles != nil || output != nil || !reference.isEmpty) {
-            throw ValidationError("--continue takes the inputs and folder from the checkpoint; only --cycles, --threads and "
-                                  + "--checkpoint-every may be given with it")
+            throw ValidationError("--continue takes the inputs and folder from the checkpoint; only --cycles, --threads, "
+                                  + "--checkpoint-every and --stream may be given with it")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
         guard ["auto", "yes", "no"].contains(invertContrast) else {
