@@ -86,36 +86,50 @@ public struct ReconstructionAccumulator: Sendable {
         precondition(layout.size == size, "Image box differs from the reconstruction box")
         precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
                      "Spectrum or CTF shorter than its layout")
-        let n = size, np = paddedSize, wp = np / 2 + 1, half = np / 2
-        let radius = maxRadius ?? layout.radius ?? Double(n / 2)
+        let np = paddedSize, wp = np / 2 + 1, half = np / 2
+        let ctfBase = ctf?.baseAddress
+        numerator.withUnsafeMutableBufferPointer { num in
+            ctfSquared.withUnsafeMutableBufferPointer { c2 in
+                Self.forEachInsertedFrequency(layout, radius: maxRadius ?? layout.radius ?? Double(size / 2), rotation: rotation,
+                                              padding: padding) { index, qx, qy, qz, conjugate in
+                    let c = ctfBase.map { Double($0[index]) } ?? 1
+                    let v = values[index]
+                    let re = Double(v.real) * c * weight
+                    var im = Double(v.imaginary) * c * weight
+                    let cc = c * c * weight
+                    if conjugate { im = -im }
+                    Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
+                }
+            }
+        }
+    }
+
+    /// Calls `body(index, qx, qy, qz, conjugate)` for every frequency of `layout` that insertion
+    /// uses, in layout order: |k| ≤ `radius` (N-box Fourier pixels), kx ≥ 0, and kx ≥ 1 on the
+    /// negative-ky rows (their kx = 0 points are the Friedel mates of the positive rows'). (qx, qy, qz)
+    /// is P·M·(kx, ky, 0)ᵀ on the padded grid, folded to qx ≥ 0; `conjugate` says it was folded.
+    @inline(__always)
+    static func forEachInsertedFrequency(_ layout: HalfPlaneLayout, radius: Double, rotation: RotationMatrix, padding: Int,
+                                         _ body: (Int, Double, Double, Double, Bool) -> Void) {
         let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
         let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
-        let ctfBase = ctf?.baseAddress
-        numerator.withUnsafeMutableBufferPointer { num in
-            ctfSquared.withUnsafeMutableBufferPointer { c2 in
-                for row in 0..<layout.rowCount {
-                    let kyInt = Int(layout.rowFrequencies[row])
-                    let ky = Double(kyInt)
-                    let remaining = r2 - ky * ky
-                    guard remaining >= 0 else { continue }
-                    let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
-                    let firstColumn = kyInt >= 0 ? 0 : 1
-                    guard firstColumn <= lastColumn else { continue }
-                    let base = Int(layout.rowStarts[row])
-                    for i in firstColumn...lastColumn {
-                        let kx = Double(i)
-                        let c = ctfBase.map { Double($0[base + i]) } ?? 1
-                        let v = values[base + i]
-                        let re = Double(v.real) * c * weight
-                        var im = Double(v.imaginary) * c * weight
-                        let cc = c * c * weight
-                        var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
-                        if qx < 0 { qx = -qx; qy = -qy; qz = -qz; im = -im }
-                        Self.splat(num, c2, qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
-                    }
-                }
+        for row in 0..<layout.rowCount {
+            let kyInt = Int(layout.rowFrequencies[row])
+            let ky = Double(kyInt)
+            let remaining = r2 - ky * ky
+            guard remaining >= 0 else { continue }
+            let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
+            let firstColumn = kyInt >= 0 ? 0 : 1
+            guard firstColumn <= lastColumn else { continue }
+            let base = Int(layout.rowStarts[row])
+            for i in firstColumn...lastColumn {
+                let kx = Double(i)
+                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
+                let conjugate = qx < 0
+                if conjugate { qx = -qx; qy = -qy; qz = -qz }
+                body(base + i, qx, qy, qz, conjugate)
             }
         }
     }
@@ -227,45 +241,27 @@ extension ReconstructionAccumulator {
             accumulators[target].numerator.withUnsafeMutableBufferPointer { numerators[a] = $0.baseAddress! }
             accumulators[target].ctfSquared.withUnsafeMutableBufferPointer { squares[a] = $0.baseAddress! }
         }
-        let n = size, np = padding * size, wp = np / 2 + 1, half = np / 2
-        let radius = maxRadius ?? layout.radius ?? Double(n / 2)
-        let r2 = radius * radius
-        let p = Double(padding)
-        let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
-        let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
+        let np = padding * size, wp = np / 2 + 1, half = np / 2
         let ctfBase = ctf?.baseAddress
-        for row in 0..<layout.rowCount {
-            let kyInt = Int(layout.rowFrequencies[row])
-            let ky = Double(kyInt)
-            let remaining = r2 - ky * ky
-            guard remaining >= 0 else { continue }
-            let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
-            let firstColumn = kyInt >= 0 ? 0 : 1
-            guard firstColumn <= lastColumn else { continue }
-            let base = Int(layout.rowStarts[row])
-            for i in firstColumn...lastColumn {
-                let kx = Double(i)
-                let c = ctfBase.map { Double($0[base + i]) } ?? 1
-                let v = values[base + i]
-                var qx = kx * ax + ky * bx, qy = kx * ay + ky * by, qz = kx * az + ky * bz
-                var conjugate = false
-                if qx < 0 { qx = -qx; qy = -qy; qz = -qz; conjugate = true }
-                let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
-                let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
-                let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
-                for a in 0..<count {
-                    let weight = targetWeights[a]
-                    let re = Double(v.real) * c * weight
-                    var im = Double(v.imaginary) * c * weight
-                    let cc = c * c * weight
-                    if conjugate { im = -im }
-                    if inside {
-                        splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
-                    } else {
-                        splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
-                              UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
-                              qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
-                    }
+        forEachInsertedFrequency(layout, radius: maxRadius ?? layout.radius ?? Double(size / 2), rotation: rotation,
+                                 padding: padding) { index, qx, qy, qz, conjugate in
+            let c = ctfBase.map { Double($0[index]) } ?? 1
+            let v = values[index]
+            let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
+            let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
+            let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
+            for a in 0..<count {
+                let weight = targetWeights[a]
+                let re = Double(v.real) * c * weight
+                var im = Double(v.imaginary) * c * weight
+                let cc = c * c * weight
+                if conjugate { im = -im }
+                if inside {
+                    splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
+                } else {
+                    splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
+                          UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
+                          qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
                 }
             }
         }
