@@ -131,7 +131,7 @@ public final class ClassificationEngine {
         var counts = [Int64(input.count)]
         try communicator.allreduce(&counts, .sum)
         if let localProblem { throw EngineInputError(localProblem) }
-        if agreement[0] > 0 { throw EngineInputError("another rank found a problem in its particles (see its message)") }
+        if agreement[0] > 0 { throw EngineInputError.elsewhere }
         guard agreement[2] == -agreement[3], abs(agreement[4] + agreement[5]) <= 1e-3 * agreement[4] else {
             throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[3]))–\(Int(agreement[2])) px) "
                                    + "or pixel sizes (\(-agreement[5])–\(agreement[4]) Å)")
@@ -176,7 +176,7 @@ public final class ClassificationEngine {
         if storage == .memory {
             let prepared = PreparedParticles(count: images.count, layout: cycleLayout)
             let (chunk, shifts, ctfs, whitening) = (chunkSize, shifts, ctfs, whitening)
-            try Self.agreeing(communicator) {
+            try EngineInputError.agreeing(communicator) {
                 for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {
                     try ParticlePreprocessing.prepare(range, images: images, shifts: shifts, ctfs: ctfs, into: prepared,
                                                       at: range.lowerBound, backgroundRadius: radius, whitening: whitening,
@@ -256,7 +256,7 @@ public final class ClassificationEngine {
                                                       classWeights: priors, croppedSize: croppedSize)
         let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
         let operatorCount = rows.operatorCount
-        try agreeing {
+        try EngineInputError.agreeing(communicator) {
             try forEachPrepared(in: cycleLayout) { chunk, prepared in
                 let firstRow = chunk.lowerBound * operatorCount
                 ParallelChunks.run(count: chunk.count * operatorCount, threads: config.threads,
@@ -328,8 +328,9 @@ public final class ClassificationEngine {
                                                  padding: Self.reconstructionPadding)
         let operatorCount = rows.operatorCount
         let halves = halfOfRow
-        let layout = maxRadius.map { $0 <= (cycleLayout.radius ?? Double(boxSize / 2)) } == true ? cycleLayout : .full(size: boxSize)
-        try agreeing {
+        // Cycles insert out to `cycleInsertionRadius`, which the cycle disc holds; the full-resolution pass everything.
+        let layout = maxRadius == nil ? HalfPlaneLayout.full(size: boxSize) : cycleLayout
+        try EngineInputError.agreeing(communicator) {
             try forEachPrepared(in: layout) { chunk, prepared in
                 reconstruction.insert(particles: prepared, rows: (chunk.lowerBound * operatorCount)..<(chunk.upperBound * operatorCount),
                                       particleOfRow: { $0 / operatorCount - chunk.lowerBound }, rotations: rotations,

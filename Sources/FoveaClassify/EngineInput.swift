@@ -1,4 +1,5 @@
 import FoveaCore
+import FoveaDistributed
 
 /// One particle as the engine receives it: the raw image and its fixed alignment and CTF.
 ///
@@ -66,4 +67,19 @@ public enum ParticleStorage: Sendable, Equatable {
 public struct EngineInputError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
+
+    /// The error of the ranks whose own work succeeded while another rank's failed.
+    static let elsewhere = EngineInputError("another rank found a problem in its particles (see its message)")
+
+    /// Runs `body`, this rank's local work before the next collective (reading and checking its
+    /// particles); if it throws on any rank, every rank throws — that rank its own error, the others
+    /// `elsewhere` — so no rank is left waiting in a collective. Collective.
+    static func agreeing(_ communicator: any Communicator, _ body: () throws -> Void) throws {
+        var localError: (any Error)?
+        do { try body() } catch { localError = error }
+        var failed: [Double] = [localError == nil ? 0 : 1]
+        try communicator.allreduce(&failed, .max)
+        if let localError { throw localError }
+        if failed[0] > 0 { throw elsewhere }
+    }
 }

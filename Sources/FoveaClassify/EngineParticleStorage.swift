@@ -1,5 +1,4 @@
 import FoveaCore
-import FoveaDistributed
 
 /// Where the engine's prepared particles come from each cycle: resident in memory in the cycles'
 /// frequency disc, or read and prepared again from the image source in chunks (streaming, and
@@ -7,7 +6,7 @@ import FoveaDistributed
 extension ClassificationEngine {
     /// Particles per chunk when images are read and prepared: about 32 MiB of raw and prepared
     /// box-N data (a streamed run's `chunk` if given), at least one per thread.
-    static func chunkSize(storage: ParticleStorage, box n: Int, threads: Int) -> Int {
+    public static func chunkSize(storage: ParticleStorage, box n: Int, threads: Int) -> Int {
         if case .streaming(let chunk) = storage, chunk > 0 { return max(chunk, 1) }
         return max(threads, (32 << 20) / max(1, 16 * n * n))
     }
@@ -26,21 +25,6 @@ extension ClassificationEngine {
                                                              threads: config.threads)
             try body(range, prepared)
         }
-    }
-
-    /// Runs `body` (this rank's work between collectives); if it throws on any rank, every rank
-    /// throws — this one its error, the others "another rank …" — so none waits in a collective.
-    func agreeing(_ body: () throws -> Void) throws {
-        try Self.agreeing(communicator, body)
-    }
-
-    static func agreeing(_ communicator: any Communicator, _ body: () throws -> Void) throws {
-        var localError: (any Error)?
-        do { try body() } catch { localError = error }
-        var failed: [Double] = [localError == nil ? 0 : 1]
-        try communicator.allreduce(&failed, .max)
-        if let localError { throw localError }
-        if failed[0] > 0 { throw EngineInputError("another rank could not read its particles (see its message)") }
     }
 
     /// The disc of frequencies the cycles read: the likelihood's low-pass and the band-limited

@@ -55,18 +55,17 @@ struct LikelihoodEvaluation {
         }
         lowPass = low
         lowPassBand = band
-        var largest = 0
-        for j in 0..<nc {
-            let ky = FourierGrid.frequency(index: j, size: nc)
-            for i in 0..<w where band[i + w * j] != 0 { largest = max(largest, i * i + ky * ky) }
+        /// The largest kx² + ky² where `grid` (N_c half plane) is nonzero.
+        func largestNonzero(_ grid: [Float]) -> Int {
+            var largest = 0
+            for j in 0..<nc {
+                let ky = FourierGrid.frequency(index: j, size: nc)
+                for i in 0..<w where grid[i + w * j] != 0 { largest = max(largest, i * i + ky * ky) }
+            }
+            return largest
         }
-        bandRadius = min(Double(nc / 2), Double(largest).squareRoot() + 0.5)
-        var largestLow = 0
-        for j in 0..<nc {
-            let ky = FourierGrid.frequency(index: j, size: nc)
-            for i in 0..<w where low[i + w * j] != 0 { largestLow = max(largestLow, i * i + ky * ky) }
-        }
-        lowPassRadius = Double(largestLow).squareRoot()
+        bandRadius = min(Double(nc / 2), Double(largestNonzero(band)).squareRoot() + 0.5)
+        lowPassRadius = Double(largestNonzero(low)).squareRoot()
         read(from: .full(size: n))
     }
 

@@ -44,8 +44,7 @@ enum ParticlePreprocessing {
                            chunk: Int, communicator: any Communicator) throws -> [Double] {
         let size = images.boxSize, shells = size / 2 + 1
         let perImage = SharedSlots<[Double]>(repeating: [], count: images.count)
-        var localError: (any Error)?
-        do {
+        try EngineInputError.agreeing(communicator) {
             for range in chunks(of: images.count, size: chunk) {
                 let raw = try images.images(range)
                 for (offset, pixels) in raw.enumerated() where pixels.contains(where: { !$0.isFinite }) {
@@ -55,32 +54,34 @@ enum ParticlePreprocessing {
                                    makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
                     var spectrum = HalfComplexImage(size: size)
                     for offset in local {
-                        var pixels = raw[offset]
-                        let (mean, sd) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
-                        let c = Double(size / 2), r2 = backgroundRadius * backgroundRadius
-                        for y in 0..<size {
-                            for x in 0..<size {
-                                let dx = Double(x) - c, dy = Double(y) - c
-                                let i = x + size * y
-                                pixels[i] = dx * dx + dy * dy > r2 ? Float((Double(pixels[i]) - mean) / sd) : 0
-                            }
-                        }
-                        pixels.withUnsafeBufferPointer { input in
-                            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                        }
-                        perImage.set(range.lowerBound + offset, shellPower(spectrum))
+                        perImage.set(range.lowerBound + offset, backgroundShellPower(raw[offset], size: size, radius: backgroundRadius,
+                                                                                     workspace: workspace, spectrum: &spectrum))
                     }
                 }
             }
-        } catch {
-            localError = error
         }
-        var failed: [Double] = [localError == nil ? 0 : 1]
-        try communicator.allreduce(&failed, .max)
-        if let localError { throw localError }
-        if failed[0] > 0 { throw EngineInputError("another rank found a problem in its particles (see its message)") }
         let columns = (0..<shells).map { shell in perImage.values.map { $0[shell] } }
         return try ExactSum.globalSums(columns, communicator: communicator)
+    }
+
+    /// `shellPower` of one image's background: normalised to zero mean and unit SD outside
+    /// `radius` (pixels), the particle disc set to 0, transformed (`spectrum` is scratch).
+    static func backgroundShellPower(_ image: [Float], size: Int, radius: Double, workspace: FFTWorkspace,
+                                     spectrum: inout HalfComplexImage) -> [Double] {
+        var pixels = image
+        let (mean, sd) = backgroundStatistics(pixels, size: size, radius: radius)
+        let c = Double(size / 2), r2 = radius * radius
+        for y in 0..<size {
+            for x in 0..<size {
+                let dx = Double(x) - c, dy = Double(y) - c
+                let i = x + size * y
+                pixels[i] = dx * dx + dy * dy > r2 ? Float((Double(pixels[i]) - mean) / sd) : 0
+            }
+        }
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+        return shellPower(spectrum)
     }
 
     /// 0..<count cut into consecutive ranges of at most `size` (≥ 1) items.

@@ -73,9 +73,8 @@ final class PreparedParticles: @unchecked Sendable {
         spectrum.values.withUnsafeBufferPointer {
             layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: spectra[base ..< (base + layout.count)]))
         }
-        let quantised = ctf.map(Self.quantised)
-        quantised.withUnsafeBufferPointer {
-            layout.gather(fromFull: $0, into: UnsafeMutableBufferPointer(rebasing: ctfs[base ..< (base + layout.count)]))
-        }
+        var held = [Float](repeating: 0, count: layout.count)
+        ctf.withUnsafeBufferPointer { full in held.withUnsafeMutableBufferPointer { layout.gather(fromFull: full, into: $0) } }
+        for j in held.indices { ctfs[base + j] = Self.quantised(held[j]) }
     }
 }

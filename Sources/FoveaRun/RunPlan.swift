@@ -15,7 +15,7 @@ public enum RunPlan {
                                       threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
                                       streaming: Bool = false) -> Double {
         let croppedHalf = Double((nc / 2 + 1) * nc)
-        let chunk = Double(min(particles, (32 << 20) / max(1, 16 * n * n)))
+        let chunk = Double(min(particles, ClassificationEngine.chunkSize(storage: .memory, box: n, threads: threads)))
         let chunkBytes = chunk * Double(n * n) * (4 + 12)
         let perParticle = streaming ? 0 : preparedBytesPerParticle
         let perRow = Double(k) * 4 * 3 + (maskWeights ? Double(nc + 1) * 12 : 0)
