@@ -201,11 +201,11 @@ public final class ClassificationRun {
         let available = MemoryBudget.perRankHere()
         let inMemory = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config)
         let streamed = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config, streaming: true)
-        let storage = MemoryBudget.storage(inMemory: inMemory, streamed: streamed, available: available,
-                                           forced: request.streaming)
-        if storage == nil, let problem = MemoryBudget.problem(needed: streamed, available: available, particles: mine.count,
-                                                               ranks: communicator.size) {
-            throw RunInputError(problem)
+        // Neither estimate fits: stop here with the estimate and a rank count (nothing read yet).
+        guard let storage = MemoryBudget.storage(inMemory: inMemory, streamed: streamed, available: available,
+                                                 forced: request.streaming) else {
+            throw RunInputError(MemoryBudget.problem(needed: streamed, available: available, particles: mine.count,
+                                                     ranks: communicator.size) ?? "not enough memory")
         }
         if storage != .memory {
             let reason = request.streaming ? "as asked by --stream"
@@ -222,7 +222,7 @@ public final class ClassificationRun {
         }
         let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
         return LoadedInputs(config: config, inputs: inputs, table: table, alignments: alignments, images: images,
-                            storage: storage ?? .memory, references: references, mask: mask, resume: resumeState)
+                            storage: storage, references: references, mask: mask, resume: resumeState)
     }
 
     @discardableResult
