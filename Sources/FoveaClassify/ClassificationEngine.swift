@@ -130,7 +130,7 @@ public final class ClassificationEngine {
         try communicator.allreduce(&agreement, .max)
         var counts = [Int64(input.count)]
         try communicator.allreduce(&counts, .sum)
-        if let localProblem { throw EngineInputError(localProblem) }
+        if let localProblem { throw EngineInputError(localProblem, scope: .thisRank) }
         if agreement[0] > 0 { throw EngineInputError.elsewhere }
         guard agreement[2] == -agreement[3], abs(agreement[4] + agreement[5]) <= 1e-3 * agreement[4] else {
             throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[3]))–\(Int(agreement[2])) px) "

@@ -10,13 +10,15 @@ extension ClassificationConfig {
     }
 
     /// Validates `requested` as the configuration of a continued run whose stored configuration
-    /// is `self`; throws naming the first option that may not change.
+    /// is `self`; throws naming every option that differs and may not change.
     public func checkContinuation(with requested: ClassificationConfig) throws {
-        for option in differingOptions(from: requested) where !Self.optionsChangeableOnContinue.contains(option) {
-            let allowed = Self.optionsChangeableOnContinue.map { "--\($0.rawValue)" }.sorted().joined(separator: ", ")
-            throw ConfigurationError(option: option.rawValue,
-                                     "may not change when continuing a run (only \(allowed) may)")
-        }
+        let refused = differingOptions(from: requested).filter { !Self.optionsChangeableOnContinue.contains($0) }
+        guard !refused.isEmpty else { return }
+        let allowed = Self.optionsChangeableOnContinue.map { "--\($0.rawValue)" }.sorted().joined(separator: ", ")
+        let others = refused.dropFirst().map { "--\($0.rawValue)" }
+        throw ConfigurationError(option: refused[0].rawValue,
+                                 (others.isEmpty ? "" : "(and \(others.joined(separator: ", "))) ")
+                                 + "may not change when continuing a run (only \(allowed) may)")
     }
 
     private func sameValue(of option: Option, as other: ClassificationConfig) -> Bool {

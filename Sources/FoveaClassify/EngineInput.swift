@@ -65,11 +65,22 @@ public enum ParticleStorage: Sendable, Equatable {
 
 /// Errors found in the engine's inputs before any work.
 public struct EngineInputError: Error, CustomStringConvertible, Equatable {
+    /// Which ranks report the error: the ranks that found it, all alike, or another one.
+    public enum Scope: Sendable, Equatable {
+        /// Every rank sees the same values and throws the same error (rank 0 alone need report it).
+        case everyRank
+        /// Only this rank found it (in its own particles); it reports it itself.
+        case thisRank
+        /// Another rank found a problem and reports it; this rank's own work succeeded.
+        case elsewhere
+    }
+
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let scope: Scope
+    public init(_ description: String, scope: Scope = .everyRank) { self.description = description; self.scope = scope }
 
     /// The error of the ranks whose own work succeeded while another rank's failed.
-    static let elsewhere = EngineInputError("another rank found a problem in its particles (see its message)")
+    static let elsewhere = EngineInputError("another rank found a problem in its particles (see its message)", scope: .elsewhere)
 
     /// Runs `body`, this rank's local work before the next collective (reading and checking its
     /// particles); if it throws on any rank, every rank throws — that rank its own error, the others

@@ -48,7 +48,7 @@ enum ParticlePreprocessing {
             for range in chunks(of: images.count, size: chunk) {
                 let raw = try images.images(range)
                 for (offset, pixels) in raw.enumerated() where pixels.contains(where: { !$0.isFinite }) {
-                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value")
+                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value", scope: .thisRank)
                 }
                 ParallelChunks.run(count: raw.count, threads: threads,
                                    makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in

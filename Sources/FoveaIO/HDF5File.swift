@@ -17,14 +17,15 @@ public final class HDF5File: HDF5Group {
         case readOnly, readWrite
     }
 
-    /// Creates (truncates) the file at `diskPath`, reporting errors under `displayPath`.
+    /// Creates the file at `diskPath`, which must not exist (`H5F_ACC_EXCL`: never truncates or
+    /// follows a link planted there), reporting errors under `displayPath`.
     private init(creating diskPath: String, displayPath: String) throws {
         let errors = HDF5ErrorContext(file: displayPath)
         let id = try HDF5Lock.run { () throws -> hid_t in
             let access = Self.strongCloseAccessList()
             defer { H5Pclose(access) }
             let id = try errors.checkID(
-                H5Fcreate(diskPath, fovea_h5f_acc_trunc(), hid_t(H5P_DEFAULT), access),
+                H5Fcreate(diskPath, fovea_h5f_acc_excl(), hid_t(H5P_DEFAULT), access),
                 at: nil, "cannot create the HDF5 file (check the folder exists and is writable)")
             fovea_h5f_set_close_on_exec(id)
             return id
@@ -59,14 +60,19 @@ public final class HDF5File: HDF5Group {
     /// `body` or closing throws, the temporary file is removed and an existing `path` is untouched.
     public static func write(to path: String, _ body: (HDF5File) throws -> Void) throws {
         try AtomicFileWriter.write(to: path) { temporary in
-            let file = try HDF5File(creating: temporary, displayPath: path)
+            let file: HDF5File
+            do {
+                file = try HDF5File(creating: temporary, displayPath: path)
+            } catch {
+                throw FileWriteError.diagnosed(path: path) ?? error
+            }
             do {
                 try body(file)
             } catch {
                 file.close()
-                throw error
+                throw error is FormatError ? FileWriteError.diagnosed(path: path) ?? error : error
             }
-            try file.closeChecked()
+            do { try file.closeChecked() } catch { throw FileWriteError.diagnosed(path: path) ?? error }
         }
     }
 

@@ -53,6 +53,11 @@ public final class ClassificationRun {
         self.say = say
     }
 
+    /// Rank 0's lock of the run folder, held from the input checks to the end of `execute`.
+    private var folderLock: RunFolderLock?
+    /// The run folder, when this run created it.
+    private var createdFolder: String?
+
     private func notifyWritten(_ folder: RunFolder) {
         guard communicator.isRoot, let afterWrite else { return }
         do { try afterWrite(folder) } catch { say("note: could not refresh the report: \(error)") }
@@ -61,11 +66,15 @@ public final class ClassificationRun {
     /// Runs the job to its end or to a stop signal.
     public func execute() throws -> RunOutcome {
         let folder = RunFolder(request.output)
+        defer {
+            folderLock?.release()
+            // A folder this run created and never wrote to (it stopped on an input error) goes again.
+            if let createdFolder { rmdir(createdFolder) }
+        }
         let setup = try makeEngine(try agreeing { try self.loadInputs(folder: folder) })
         let engine = setup.engine
         let config = engine.config
         if communicator.isRoot {
-            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
             try RunManifest.writeStart(to: folder.manifest, request: request, config: config, ranks: communicator.size,
                                        particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
@@ -141,21 +150,17 @@ public final class ClassificationRun {
                                                   communicator: communicator, resumingFrom: loaded.resume?.snapshot,
                                                   storage: loaded.storage)
             return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
-        } catch let error as EngineInputError where !error.description.hasPrefix("another rank") {
-            // The engine's checks after its agreement step see the same values on every rank.
-            throw RankFailure.here(error, everyRank: !Self.isRankLocal(error))
         } catch let error as EngineInputError {
-            _ = error
-            throw RankFailure.elsewhere
+            switch error.scope {
+            // The engine's checks after its agreement step see the same values on every rank.
+            case .everyRank: throw RankFailure.here(error, everyRank: true)
+            case .thisRank: throw RankFailure.here(error, everyRank: false)
+            case .elsewhere: throw RankFailure.elsewhere
+            }
         } catch {
             // Reading this rank's images failed (the engine made the other ranks stop too).
             throw RankFailure.here(error, everyRank: false)
         }
-    }
-
-    /// Engine errors that only the rank holding the particle reports.
-    static func isRankLocal(_ error: EngineInputError) -> Bool {
-        error.description.hasPrefix("particle ") || error.description.hasPrefix("this rank")
     }
 
     struct LoadedInputs {
@@ -177,15 +182,13 @@ public final class ClassificationRun {
         var resumeState: RunState?
         if request.continuing {
             let stored = try RunState.read(from: folder.checkpoint)
+            try RunManifest.checkBelongs(manifest: folder.manifest, to: stored, checkpoint: folder.checkpoint)
             let requested = try stored.config.replacing(cycles: request.config.cycles, threads: request.config.threads,
                                                         checkpointEvery: request.config.checkpointEvery)
             try stored.config.checkContinuation(with: requested)
             config = requested
             inputs = stored.inputs
             resumeState = stored
-        } else if FileManager.default.fileExists(atPath: folder.checkpoint) {
-            throw RunInputError("\(folder.path) already holds a run (checkpoint.h5); continue it with --continue \(folder.path) "
-                                + "or choose another --output")
         }
         let table = try ParticleTableLoading.load(inputs)
         if let resumeState, resumeState.particleCount != table.count {
@@ -221,8 +224,34 @@ public final class ClassificationRun {
             try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
         }
         let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
+        // Last, so that a run refused for its inputs leaves no folder behind.
+        if communicator.isRoot { try lockFolder(folder) }
         return LoadedInputs(config: config, inputs: inputs, table: table, alignments: alignments, images: images,
                             storage: storage, references: references, mask: mask, resume: resumeState)
+    }
+
+    /// Rank 0: takes the run folder's lock; a new run's folder must be new or empty, a continued
+    /// run's leftover temporaries (of a run that died while writing) are removed. Says what it did.
+    private func lockFolder(_ folder: RunFolder) throws {
+        if !request.continuing && OutputGuard.identity(of: folder.path) == nil {
+            try OutputGuard.createFolder(folder.path)
+            createdFolder = folder.path
+        }
+        let lock = try RunFolderLock.acquire(folder: folder.path, continuing: request.continuing)
+        if !request.continuing {
+            do { try OutputGuard.requireNewOrEmptyRunFolder(folder.path) } catch { lock.release(); throw error }
+        }
+        folderLock = lock
+        if let dead = lock.replaced {
+            say("note: took over the lock of a run that is no longer running (\(dead))")
+        }
+        if request.continuing {
+            let removed = OutputGuard.removeLeftoverTemporaries(in: folder.path)
+            if !removed.isEmpty {
+                say("note: removed \(removed.count) unfinished temporary file(s) of an interrupted write: "
+                    + removed.joined(separator: ", "))
+            }
+        }
     }
 
     @discardableResult

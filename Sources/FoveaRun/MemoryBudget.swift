@@ -10,6 +10,16 @@ import FoveaClassify
 /// the kernel's `MemAvailable` (kB). It is shared by the ranks on the node (`OMPI_COMM_WORLD_LOCAL_SIZE`,
 /// else the leading number of `SLURM_NTASKS_PER_NODE`, else 1). `FOVEA_MEMORY_CHECK=0` skips the check.
 public enum MemoryBudget {
+    /// Throws when `FOVEA_MEMORY_LIMIT_MB` is set but is not a positive number of MiB (a limit that
+    /// was meant but cannot be honoured must not be ignored silently).
+    public static func checkEnvironment(_ environment: [String: String]) throws {
+        guard let text = environment["FOVEA_MEMORY_LIMIT_MB"] else { return }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else {
+            throw RunInputError("FOVEA_MEMORY_LIMIT_MB='\(text)' is not a positive number of MiB; set it to the memory "
+                                + "this node's ranks may use together (e.g. 4096), or unset it")
+        }
+    }
+
     /// Bytes per rank, or nil when nothing is known.
     /// - Parameters:
     ///   - meminfo: the text of /proc/meminfo; `cgroupMax`: the text of /sys/fs/cgroup/memory.max.

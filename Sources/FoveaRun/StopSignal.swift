@@ -41,6 +41,8 @@ public enum StopSignal {
 public enum RunExitCode {
     /// Finished: the cycle limit or convergence.
     public static let finished: Int32 = 0
+    /// Failed during the run (a write, an MPI failure); the last checkpoint is intact.
+    public static let failed: Int32 = 1
     /// Bad input or configuration, found before any work.
     public static let badInput: Int32 = 2
     /// Stopped by SIGTERM/SIGUSR1 after writing a checkpoint; continue with `--continue`

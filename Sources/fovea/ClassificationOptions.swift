@@ -10,8 +10,8 @@ struct ClassificationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Cycle limit (default 20; may change on --continue).", valueName: "n"))
     var cycles: Int?
 
-    @Option(help: ArgumentHelp("Focus mode: none, 2d, 3d or subtract.", valueName: "mode"))
-    var focus: String = "none"
+    @Option(help: ArgumentHelp("Focus mode: none, 2d, 3d or subtract (default none).", valueName: "mode"))
+    var focus: String?
 
     @Option(help: ArgumentHelp("Focus sphere x,y,z,r in Å (give --sphere-origin).", valueName: "x,y,z,r"))
     var sphere: String?
@@ -24,8 +24,8 @@ struct ClassificationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Focus region as a 3-D mask (MRC, same box and pixel as the particles).", valueName: "mrc"))
     var mask: String?
 
-    @Option(name: .customLong("focus-edge"), help: ArgumentHelp("Soft edge of the projected 2-D mask, Å (0 = hard, as cisTEM).", valueName: "Å"))
-    var focusEdge: Double = 0
+    @Option(name: .customLong("focus-edge"), help: ArgumentHelp("Soft edge of the projected 2-D mask, Å (default 0 = hard, as cisTEM).", valueName: "Å"))
+    var focusEdge: Double?
 
     @Option(name: .customLong("outer-radius"), help: ArgumentHelp("Particle radius for the comparison and the background, Å.", valueName: "Å"))
     var outerRadius: Double?
@@ -33,65 +33,75 @@ struct ClassificationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Classification resolution: finest detail compared, Å (e.g. 8–20).", valueName: "Å"))
     var resolution: Double?
 
-    @Option(name: .customLong("reference-low"), help: ArgumentHelp("Coarsest detail used from the references, Å.", valueName: "Å"))
-    var referenceLow: Double = 300
+    @Option(name: .customLong("reference-low"), help: ArgumentHelp("Coarsest detail used from the references, Å (default 300).", valueName: "Å"))
+    var referenceLow: Double?
 
     @Option(name: .customLong("reference-high"), help: ArgumentHelp("Finest detail used from the references, Å (default: --resolution).", valueName: "Å"))
     var referenceHigh: Double?
 
-    @Option(help: ArgumentHelp("Molecular mass, kDa (recorded with the run; the filter comes from the FSC).", valueName: "kDa"))
-    var mass: Double = 1000
+    @Option(help: ArgumentHelp("Molecular mass, kDa (default 1000; recorded with the run; the filter comes from the FSC).", valueName: "kDa"))
+    var mass: Double?
 
-    @Option(help: ArgumentHelp("Pseudo-symmetry expansion: classify every copy under this point group (C1 = none).", valueName: "group"))
-    var expand: String = "C1"
+    @Option(help: ArgumentHelp("Pseudo-symmetry expansion: classify every copy under this point group (default C1 = none).", valueName: "group"))
+    var expand: String?
 
-    @Option(help: ArgumentHelp("Seed of the random start.", valueName: "n"))
-    var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Seed of the random start (default 1).", valueName: "n"))
+    var seed: UInt64?
 
     @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Write checkpoint.h5 every n cycles (default 5; may change on --continue).", valueName: "n"))
     var checkpointEvery: Int?
 
-    @Option(name: .customLong("stop-class-change"), help: ArgumentHelp("Converged when the class fractions move less than this many percentage points …", valueName: "pp"))
-    var stopClassChange: Double = 0.1
+    @Option(name: .customLong("stop-class-change"), help: ArgumentHelp("Converged when the class fractions move less than this many percentage points (default 0.1) …", valueName: "pp"))
+    var stopClassChange: Double?
 
-    @Option(name: .customLong("stop-changed-fraction"), help: ArgumentHelp("… and fewer than this fraction of particles change class.", valueName: "fraction"))
-    var stopChangedFraction: Double = 0.002
+    @Option(name: .customLong("stop-changed-fraction"), help: ArgumentHelp("… and fewer than this fraction of particles change class (default 0.002).", valueName: "fraction"))
+    var stopChangedFraction: Double?
 
-    @Option(name: .customLong("min-cycles"), help: ArgumentHelp("Never stop for convergence before this cycle.", valueName: "n"))
-    var minCycles: Int = 5
+    @Option(name: .customLong("min-cycles"), help: ArgumentHelp("Never stop for convergence before this cycle (default 5).", valueName: "n"))
+    var minCycles: Int?
 
-    @Option(name: .customLong("mask-edge"), help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å.", valueName: "Å"))
-    var maskEdge: Double = 10
+    @Option(name: .customLong("mask-edge"), help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
+    var maskEdge: Double?
 
-    @Option(name: .customLong("mask-outside-weight"), help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1).", valueName: "w"))
-    var maskOutsideWeight: Double = 0
+    @Option(name: .customLong("mask-outside-weight"), help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0).", valueName: "w"))
+    var maskOutsideWeight: Double?
 
     @Option(name: .customLong("mask-lowpass"), help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?
 
-    /// The options that `--continue` accepts; the rest must keep their defaults.
-    func requireOnlyContinuableOptions() throws {
-        let given: [(String, Bool)] = [
-            ("--classes", classes != nil), ("--focus", focus != "none"), ("--sphere", sphere != nil), ("--mask", mask != nil),
-            ("--outer-radius", outerRadius != nil), ("--resolution", resolution != nil), ("--expand", expand != "C1"),
-            ("--seed", seed != 1), ("--reference-high", referenceHigh != nil),
-        ]
-        if let (name, _) = given.first(where: { $0.1 }) {
-            throw ValidationError("\(name) may not change when continuing a run (only --cycles, --threads and --checkpoint-every may)")
-        }
+    /// The configuration of a continued run whose stored configuration is `stored`: every option
+    /// given on the command line replaces the stored value, the rest keep it. Throws naming every
+    /// given option that may not change (`ClassificationConfig.checkContinuation`, the one owner of
+    /// that rule, compares all options, so an option added later cannot be forgotten here).
+    func configuration(continuing stored: ClassificationConfig, threads: Int) throws -> ClassificationConfig {
+        let requested = try configuration(threads: threads, base: stored)
+        try stored.checkContinuation(with: requested)
+        return requested
     }
 
     /// The resolved configuration of a new run.
     func configuration(threads: Int) throws -> ClassificationConfig {
-        guard let classes else { throw ValidationError("give --classes K (the number of classes)") }
-        guard let resolution else {
+        try configuration(threads: threads, base: nil)
+    }
+
+    /// Every option from the command line, else from `base` (a continued run's stored
+    /// configuration), else its default.
+    private func configuration(threads: Int, base: ClassificationConfig?) throws -> ClassificationConfig {
+        guard let classes = classes ?? base?.classCount else { throw ValidationError("give --classes K (the number of classes)") }
+        guard let resolution = resolution ?? base?.classificationResolution else {
             throw ValidationError("give --resolution (Å): the finest detail compared, e.g. 2–4× the pixel size; 8–20 Å is typical")
         }
-        guard let outerRadius else { throw ValidationError("give --outer-radius (Å): the particle's radius plus a margin") }
-        guard let mode = FocusMode(rawValue: focus.lowercased()) else {
-            throw ValidationError("--focus must be none, 2d, 3d or subtract (got '\(focus)')")
+        guard let outerRadius = outerRadius ?? base?.outerRadius else {
+            throw ValidationError("give --outer-radius (Å): the particle's radius plus a margin")
         }
-        var focusSphere: FocusSphere?
+        var mode = base?.focus ?? FocusMode.none
+        if let focus {
+            guard let given = FocusMode(rawValue: focus.lowercased()) else {
+                throw ValidationError("--focus must be none, 2d, 3d or subtract (got '\(focus)')")
+            }
+            mode = given
+        }
+        var focusSphere = base?.sphere
         if let sphere {
             let parts = sphere.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else {
@@ -102,14 +112,29 @@ struct ClassificationOptions: ParsableArguments {
                                       + "as cisTEM and Frealign) or --sphere-origin centre (the map centre)")
             }
             focusSphere = FocusSphere(x: parts[0]!, y: parts[1]!, z: parts[2]!, radius: parts[3]!, origin: origin)
+        } else if let sphereOrigin, let stored = focusSphere {
+            // Only the origin given on --continue: the stored sphere measured from it (refused when it differs).
+            guard let origin = CoordinateOrigin(rawValue: sphereOrigin.lowercased()) else {
+                throw ValidationError("--sphere-origin must be corner or centre (got '\(sphereOrigin)')")
+            }
+            focusSphere = FocusSphere(x: stored.x, y: stored.y, z: stored.z, radius: stored.radius, origin: origin)
         }
+        let convergence = ConvergenceCriteria(
+            classAverageChange: stopClassChange ?? base?.convergence.classAverageChange ?? 0.1,
+            changedFraction: stopChangedFraction ?? base?.convergence.changedFraction ?? 0.002,
+            minimumCycles: minCycles ?? base?.convergence.minimumCycles ?? 5)
+        let referenceMask = ReferenceMaskSettings(
+            edge: maskEdge ?? base?.referenceMask.edge ?? 10,
+            outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight ?? 0,
+            outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass)
         return try ClassificationConfig(
-            classCount: classes, cycles: cycles ?? 20, focus: mode, sphere: focusSphere, maskPath: mask,
-            focusEdge: focusEdge, outerRadius: outerRadius, classificationResolution: resolution,
-            referenceBand: ReferenceBand(low: referenceLow, high: referenceHigh ?? resolution), molecularMass: mass,
-            expansionGroup: expand, seed: seed, threads: threads, checkpointEvery: checkpointEvery ?? 5,
-            convergence: ConvergenceCriteria(classAverageChange: stopClassChange, changedFraction: stopChangedFraction,
-                                             minimumCycles: minCycles),
-            referenceMask: ReferenceMaskSettings(edge: maskEdge, outsideWeight: maskOutsideWeight, outsideLowPass: maskLowpass))
+            classCount: classes, cycles: cycles ?? base?.cycles ?? 20, focus: mode, sphere: focusSphere,
+            maskPath: mask ?? base?.maskPath, focusEdge: focusEdge ?? base?.focusEdge ?? 0, outerRadius: outerRadius,
+            classificationResolution: resolution,
+            referenceBand: ReferenceBand(low: referenceLow ?? base?.referenceBand.low ?? 300,
+                                         high: referenceHigh ?? base?.referenceBand.high ?? resolution),
+            molecularMass: mass ?? base?.molecularMass ?? 1000, expansionGroup: expand ?? base?.expansionGroup ?? "C1",
+            seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
+            convergence: convergence, referenceMask: referenceMask)
     }
 }

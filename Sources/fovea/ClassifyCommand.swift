@@ -26,7 +26,8 @@ struct ClassifyCommand: ParsableCommand {
             run.h5 (everything), run.json, progress.jsonl, and checkpoint.h5 every
             --checkpoint-every cycles. SIGTERM or SIGUSR1 stops after the current cycle with a
             checkpoint and exit code 75; --continue RUN resumes on any number of ranks.
-            Exit codes: 0 finished, 2 bad input, 75 checkpointed by a signal.
+            Exit codes: 0 finished, 1 failed during the run (disk, MPI), 2 bad input (nothing
+            written), 75 checkpointed by a signal.
 
             Examples:
               mpirun -np 4 fovea classify --particles run_data.star --classes 4 --focus 2d \\
@@ -44,12 +45,12 @@ struct ClassifyCommand: ParsableCommand {
     var stack: String?
 
     @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Å/pixel, for tables that give none (.par, RELION 3.0).", valueName: "Å"))
-    var pixelSize: Double = 0
+    var pixelSize: Double?
 
     @Option(name: .customLong("invert-contrast"),
             help: ArgumentHelp("Negate the images: auto (RELION STAR yes: white protein; cisTEM/.par no), yes or no.",
                                valueName: "auto|yes|no"))
-    var invertContrast: String = "auto"
+    var invertContrast: String?
 
     @Option(help: ArgumentHelp("Starting reference: once for all classes or once per class (default: from random occupancies).", valueName: "mrc"))
     var reference: [String] = []
@@ -77,12 +78,18 @@ struct ClassifyCommand: ParsableCommand {
         if continueRun == nil && particles == nil {
             throw ValidationError("give --particles (a STAR or .par table), or --continue <run folder> to resume a run")
         }
-        if continueRun != nil && (particles != nil || output != nil || !reference.isEmpty) {
-            throw ValidationError("--continue takes the inputs and folder from the checkpoint; only --cycles, --threads, "
-                                  + "--checkpoint-every and --stream may be given with it")
+        let inputOptions: [(String, Bool)] = [
+            ("--particles", particles != nil), ("--stack", stack != nil), ("--pixel-size", pixelSize != nil),
+            ("--invert-contrast", invertContrast != nil), ("--reference", !reference.isEmpty), ("--output", output != nil),
+        ]
+        let given = inputOptions.filter(\.1).map(\.0)
+        if continueRun != nil && !given.isEmpty {
+            throw ValidationError("--continue takes the inputs and folder from the checkpoint, so "
+                                  + given.joined(separator: ", ") + " may not be given with it (only --cycles, --threads, "
+                                  + "--checkpoint-every and --stream may change)")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
-        guard ["auto", "yes", "no"].contains(invertContrast) else {
+        if let invertContrast, !["auto", "yes", "no"].contains(invertContrast) {
             throw ValidationError("--invert-contrast must be auto, yes or no (got '\(invertContrast)')")
         }
     }
@@ -101,12 +108,21 @@ struct ClassifyCommand: ParsableCommand {
         func report(_ error: any Error) {
             FileHandle.standardError.write(Data((prefix + "error: \(error)\n").utf8))
         }
+        let request: RunRequest
         do {
-            let request = try makeRequest()
+            // Every rank reads the same options and files here, before any collective: an error is
+            // the same on every rank, so rank 0 reports it and every rank exits 2 (no MPI_Abort).
+            request = try makeRequest()
+            try MemoryBudget.checkEnvironment(ProcessInfo.processInfo.environment)
             if dryRun {
                 try RunPlanPrinter.printPlan(request: request, ranks: communicator.size, isRoot: communicator.isRoot)
                 return 0
             }
+        } catch {
+            if communicator.isRoot { report(error) }
+            return RunExitCode.badInput
+        }
+        do {
             StopSignal.install()
             let run = ClassificationRun(request: request, communicator: communicator) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -125,9 +141,11 @@ struct ClassifyCommand: ParsableCommand {
             if communicator.isRoot { report(error) }
             return RunExitCode.badInput
         } catch {
-            // Failures during the cycles (I/O, MPI): this rank may be alone, so end the whole job.
+            // Failures during the cycles (I/O, MPI): this rank may be alone, so end the whole job
+            // (a single process just exits).
             report(error)
-            communicator.abort(exitCode: 1)
+            if communicator.size == 1 { return RunExitCode.failed }
+            communicator.abort(exitCode: RunExitCode.failed)
         }
     }
 
@@ -135,17 +153,17 @@ struct ClassifyCommand: ParsableCommand {
         let threads = threadOptions.resolvedThreads
         if let folder = continueRun {
             let stored = try RunState.read(from: RunFolder(folder).checkpoint)
-            let config = try stored.config.replacing(cycles: method.cycles ?? stored.config.cycles, threads: threads,
-                                                     checkpointEvery: method.checkpointEvery ?? stored.config.checkpointEvery)
-            try method.requireOnlyContinuableOptions()
+            let config = try method.configuration(continuing: stored.config, threads: threads)
             return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
                               commandLine: CommandLine.arguments, truth: truth, streaming: stream)
         }
-        let inversion: Bool? = invertContrast == "auto" ? nil : invertContrast == "yes"
-        let inputs = RunInputPaths(particles: particles!, stack: stack, pixelSize: pixelSize, references: reference,
+        let inversion: Bool? = invertContrast.flatMap { $0 == "auto" ? nil : $0 == "yes" }
+        guard let particles else { throw ValidationError("give --particles (a STAR or .par table)") }
+        guard let output else { throw ValidationError("give --output <run folder>") }
+        let inputs = RunInputPaths(particles: particles, stack: stack, pixelSize: pixelSize ?? 0, references: reference,
                                    mask: method.mask, invertContrast: inversion).absolute(relativeTo: FileManager.default.currentDirectoryPath)
         let config = try method.configuration(threads: threads)
-        return RunRequest(config: config, inputs: inputs, output: output!, continuing: false,
+        return RunRequest(config: config, inputs: inputs, output: output, continuing: false,
                           commandLine: CommandLine.arguments, truth: truth, streaming: stream)
     }
 }
