@@ -75,6 +75,10 @@ struct ClassificationOptions: ParsableArguments {
     /// that rule, compares all options, so an option added later cannot be forgotten here).
     func configuration(continuing stored: ClassificationConfig, threads: Int) throws -> ClassificationConfig {
         let requested = try configuration(threads: threads, base: stored)
+        if sphere == nil, sphereOrigin != nil, stored.sphere == nil || requested.sphere != stored.sphere {
+            throw ConfigurationError(option: "sphere-origin", "may not change when continuing a run (the sphere is measured "
+                                     + "from \(stored.sphere.map { $0.origin.rawValue } ?? "nowhere"))")
+        }
         try stored.checkContinuation(with: requested)
         return requested
     }

@@ -74,7 +74,8 @@ struct ClassifyCommand: ParsableCommand {
     @OptionGroup var method: ClassificationOptions
     @OptionGroup var threadOptions: ThreadOptions
 
-    func validate() throws {
+    /// Which options go together; checked in `execute`, so that a mistake exits 2 like every input error.
+    func checkCombination() throws {
         if continueRun == nil && particles == nil {
             throw ValidationError("give --particles (a STAR or .par table), or --continue <run folder> to resume a run")
         }
@@ -150,6 +151,7 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func makeRequest() throws -> RunRequest {
+        try checkCombination()
         let threads = threadOptions.resolvedThreads
         if let folder = continueRun {
             let stored = try RunState.read(from: RunFolder(folder).checkpoint)

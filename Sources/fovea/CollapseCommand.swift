@@ -25,6 +25,7 @@ struct CollapseCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: [source.tablePath])
         let (rows, group) = try source.load()
         let collapsed = try ExpansionCollapse.collapse(rows, group: group)
         try collapsed.writeRelionStar(to: out)

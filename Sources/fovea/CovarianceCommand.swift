@@ -89,6 +89,7 @@ struct CovarianceCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(json, option: "--json", inputs: full + [truth])
         try AnalysisOutput.reportingFormatErrors {
             if !rows.isEmpty { try runParticleMode() } else { try runVolumeMode() }
         }

@@ -41,6 +41,7 @@ struct DiffmapCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: maps)
         try AnalysisOutput.reportingFormatErrors {
             let paths = try classes.map { try MatchedVolumes.classPaths(inRun: $0) } ?? maps
             guard paths.count >= 2 else { throw ValidationError("need at least two class volumes") }

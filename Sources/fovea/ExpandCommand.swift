@@ -30,6 +30,7 @@ struct ExpandCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: [input])
         let pointGroup = try PointGroup(name: group)
         let table = try ParticleTable(relionStarAt: input)
         let expanded = try SymmetryExpansion.expand(table, group: pointGroup, file: input)

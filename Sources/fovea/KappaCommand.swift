@@ -44,6 +44,7 @@ struct KappaCommand: ParsableCommand {
     var minimum: Double?
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(json, option: "--json", inputs: [truth])
         guard let side = PhysicalSide(rawValue: maskSide.uppercased()) else {
             throw ValidationError("--mask-side must be A or B, not '\(maskSide)'")
         }

@@ -97,6 +97,7 @@ struct MaskCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: [fromMap, fromMask, like])
         let likeMap = try like.map { try MRCReader(path: $0).volume() }
         var mask: Volume
         var underlay = likeMap

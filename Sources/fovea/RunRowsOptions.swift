@@ -15,6 +15,13 @@ struct RunRowsOptions: ParsableArguments {
         """, valueName: "G"))
     var group: String?
 
+    /// The particle table that `load` reads: RUN/particles.star for a run folder, else `run`.
+    var tablePath: String {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: run, isDirectory: &isFolder) && isFolder.boolValue
+            ? run + "/particles.star" : run
+    }
+
     /// The rows and the expansion group (option, else RUN/run.json, else nil).
     func load() throws -> (rows: RunParticleRows, group: PointGroup?) {
         let rows = try RunParticleRows(runOrStar: run)

@@ -63,6 +63,7 @@ struct SelectCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: [source.tablePath])
         let (rows, group) = try source.load()
         let rule = ClassSelectionRule(classes: try classNumbers(), minimumOccupancy: minOccupancy, keepExpanded: keepExpanded)
         let result = try ClassSelection.select(rows, rule: rule, group: group)

@@ -70,3 +70,22 @@ import FoveaDistributed
         #expect(text.contains("sphere"), "\(text)")
     }
 }
+
+/// Which ranks report an engine error is a typed property, never read from the message text.
+@Suite struct EngineInputErrorScopeTests {
+    @Test func localProblemsAreThisRanksSharedOnesEveryRanks() throws {
+        var particles = EngineInputErrorTests.data.particles
+        particles[4].image.pixels[17] = .nan
+        let config = try EngineClassificationTests.config(focus: .none)
+        func scope(_ body: () throws -> Void) -> EngineInputError.Scope? {
+            do { try body(); return nil } catch let error as EngineInputError { return error.scope } catch { return nil }
+        }
+        #expect(scope { _ = try EngineInputErrorTests().engine(config, particles: particles) } == .thisRank)
+        var mixed = EngineInputErrorTests.data.particles
+        mixed[3].image = Image2D(size: 32, pixelSize: 4)
+        #expect(scope { _ = try EngineInputErrorTests().engine(config, particles: mixed) } == .thisRank)
+        let tooMany = try EngineClassificationTests.config(focus: .none, classes: 13)
+        #expect(scope { _ = try EngineInputErrorTests().engine(tooMany) } == .everyRank)
+        #expect(EngineInputError("x").scope == .everyRank)
+    }
+}
