@@ -88,6 +88,7 @@ public enum ParticleTableLoading {
             throw RunInputError("\(paths.particles), particle \(index + 1): pixel size \(particle.pixelSize) Å differs "
                                 + "from the first particle's \(first.pixelSize) Å; classify one optics group at a time")
         }
+        try ParFieldLimits.check(table, path: paths.particles)
         return table
     }
 

@@ -75,9 +75,10 @@ public enum RunOutputs {
         }
         let classified = try classifiedTable(table, tablePath: tablePath, state: state)
         try classified.writeRelionStar(to: folder.particles, version: .relion31)
+        let parTable = ParFieldLimits.fitted(classified)
         for k in 0..<state.config.classCount {
             try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true)
-            try classified.writeFrealignPar(to: folder.frealignTable(k), layout: .frealignX17, classIndex: k)
+            try parTable.writeFrealignPar(to: folder.frealignTable(k), layout: .frealignX17, classIndex: k)
         }
         try state.write(to: folder.state)
     }
