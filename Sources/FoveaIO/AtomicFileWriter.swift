@@ -56,7 +56,7 @@ public enum AtomicFileWriter {
         do {
             try body(temporary)
             if rename(temporary, path) != 0 {
-                throw FileWriteError(path: path, errno: errno, action: "cannot rename the finished temporary file onto")
+                throw FileWriteError(path: path, errno: errno, action: "cannot rename the finished temporary file onto it")
             }
         } catch {
             unlink(temporary)
@@ -110,5 +110,5 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    public var description: String { "\(path): \(action) it: \(reason)" }
+    public var description: String { "\(path): \(action): \(reason)" }
 }

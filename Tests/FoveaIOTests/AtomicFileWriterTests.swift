@@ -69,7 +69,7 @@ import FoveaIO
                                         (EDQUOT, "quota")]
         for (code, words) in cases {
             let error = FileWriteError(path: "/d/x.mrc", errno: code, action: "cannot write")
-            #expect(error.description.hasPrefix("/d/x.mrc: cannot write it: ") && error.description.contains(words), "\(error)")
+            #expect(error.description.hasPrefix("/d/x.mrc: cannot write: ") && error.description.contains(words), "\(error)")
         }
     }
 
@@ -81,7 +81,7 @@ import FoveaIO
             try AtomicFileWriter.write(Data(), to: folder + "/file/x")
         }
         try FileManager.default.createDirectory(atPath: folder + "/dir", withIntermediateDirectories: false)
-        #expect(throws: FileWriteError(path: folder + "/dir", errno: EISDIR, action: "cannot rename the finished temporary file onto")) {
+        #expect(throws: FileWriteError(path: folder + "/dir", errno: EISDIR, action: "cannot rename the finished temporary file onto it")) {
             try AtomicFileWriter.write(Data(), to: folder + "/dir")
         }
     }
