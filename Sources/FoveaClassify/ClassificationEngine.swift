@@ -9,6 +9,13 @@ public struct CycleReport: Sendable, Equatable, Codable {
     public let resolutions: [Double]
     /// Wall-clock seconds the cycle took on this rank.
     public let seconds: Double
+    /// Classes that are the same map or empty after this cycle (nil: every class distinct; absent
+    /// from the histories of older runs).
+    public let indistinct: IndistinctClasses?
+
+    public init(statistics: CycleStatistics, resolutions: [Double], seconds: Double, indistinct: IndistinctClasses? = nil) {
+        self.statistics = statistics; self.resolutions = resolutions; self.seconds = seconds; self.indistinct = indistinct
+    }
 }
 
 /// The focused-classification engine (the cycle of algorithm reference §2) for this rank's
@@ -70,6 +77,8 @@ public final class ClassificationEngine {
     private let active: [Bool]
     private let halfOfRow: [Int]
     private let focusMask: Volume?
+    /// Voxels the class maps are compared over to find identical classes (`IndistinctClasses`).
+    private let comparisonRegion: [Int]
     private let evaluation: LikelihoodEvaluation
     private var bestClass: [Int32]?
     /// The reconstruction weights and class priors of the last cycle this process ran.
@@ -78,7 +87,7 @@ public final class ClassificationEngine {
     /// cycle inserts the particles: the likelihood band plus 4 pixels for the trilinear splat and
     /// the slices' interpolation, at most N/2. Like RELION's classification, cycles reconstruct
     /// only what the next likelihood uses; at box 128 and 20 Å that is a third of the work.
-    public var cycleInsertionRadius: Double { min(Double(boxSize / 2), evaluation.bandRadius + 4) }
+    public var cycleInsertionRadius: Double { Self.insertionRadius(size: boxSize, evaluation: evaluation) }
     /// Best classes of the local rows once a cycle has run, else nil.
     var bestClassesIfRun: [Int32]? { bestClass }
 
@@ -101,8 +110,9 @@ public final class ClassificationEngine {
 
     /// Validates the inputs, preprocesses this rank's particles (global noise spectrum by
     /// allreduce; the images are read in chunks) and prepares the starting references:
-    /// `references` nil → reconstructed from the seeded random occupancies (cisTEM's start); one
-    /// volume → used for every class; K volumes. `focusMask` (box N) is the 3-D focus region; when
+    /// `references` nil, or one volume for K > 1 classes → reconstructed from the seeded random
+    /// occupancies (cisTEM's start: K identical copies of one map would stay identical);
+    /// K volumes (or one for K = 1) → used as they are. `focusMask` (box N) is the 3-D focus region; when
     /// nil and a sphere is set it is made from the sphere. With `snapshot`, the run continues from
     /// that state instead (references are ignored). `alignments[i]` belongs to image i of `images`.
     /// `storage` says whether the prepared particles stay in memory or are prepared again from
@@ -128,7 +138,9 @@ public final class ClassificationEngine {
         let n = images.boxSize, p = images.pixelSize
         var agreement: [Double] = [localProblem == nil ? 0 : 1, Double(input.count), Double(n), -Double(n), p, -p]
         try communicator.allreduce(&agreement, .max)
-        var counts = [Int64(input.count)]
+        // Particles, and active particles per half set.
+        var counts = [Int64(input.count), Int64(input.filter { $0.isActive && $0.halfSet == .first }.count),
+                      Int64(input.filter { $0.isActive && $0.halfSet == .second }.count)]
         try communicator.allreduce(&counts, .sum)
         if let localProblem { throw EngineInputError(localProblem, scope: .thisRank) }
         if agreement[0] > 0 { throw EngineInputError.elsewhere }
@@ -141,6 +153,10 @@ public final class ClassificationEngine {
         let globalCount = counts[0]
         if globalCount < Int64(config.classCount) {
             throw EngineInputError("\(config.classCount) classes but only \(globalCount) particles")
+        }
+        if let empty = [HalfSet.first, .second].first(where: { counts[$0.rawValue] == 0 }) {
+            throw EngineInputError("half set \(empty.rawValue) has no active particle (\(counts[1]) and \(counts[2]) active "
+                                   + "particles in half sets 1 and 2): the two half maps and their FSC need both")
         }
         try config.validate(boxSize: n, pixelSize: p)
         for (index, volume) in (references ?? []).enumerated() where volume.size != n || abs(volume.pixelSize - p) > 1e-3 * p {
@@ -162,6 +178,7 @@ public final class ClassificationEngine {
         halfOfRow = (0..<rows.count).map { input[$0 / group.order].halfSet == .first ? 0 : 1 }
         self.focusMask = try Self.resolvedFocusMask(config: config, given: focusMask, size: n, pixelSize: p)
 
+        comparisonRegion = IndistinctClasses.comparisonRegion(config: config, focusMask: self.focusMask, size: n, pixelSize: p)
         croppedSize = LikelihoodEvaluation.croppedSize(size: n, pixelSize: p, classificationResolution: config.classificationResolution)
         var evaluation = LikelihoodEvaluation(config: config, size: n, pixelSize: p, croppedSize: croppedSize)
         let radius = config.outerRadius / p
@@ -209,8 +226,8 @@ public final class ClassificationEngine {
             occupancy = localRows(of: snapshot.occupancy)
             logP = localRows(of: snapshot.logP)
             if let best = snapshot.bestClass { bestClass = globalRows.map { best[$0] } }
-        } else if let references {
-            classVolumes = references.count == 1 ? Array(repeating: references[0], count: config.classCount) : references
+        } else if let references, !Self.startsFromData(referenceCount: references.count, classCount: config.classCount) {
+            classVolumes = references
         } else {
             classVolumes = []
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
@@ -219,6 +236,21 @@ public final class ClassificationEngine {
                                                         classWeights: [Double](repeating: 1, count: config.classCount),
                                                         maxRadius: cycleInsertionRadius)
         }
+    }
+
+    /// Whether the classes start from reconstructions of the particles under the seeded random
+    /// occupancies rather than from the given references: with none, and with a single
+    /// reference for K > 1 classes (as RELION users pass by habit).
+    public static func startsFromData(referenceCount: Int, classCount: Int) -> Bool {
+        referenceCount == 0 || (referenceCount == 1 && classCount > 1)
+    }
+
+    /// What the run output says about a single reference for K > 1 classes (nil otherwise).
+    public static func singleReferenceNote(referenceCount: Int, classCount: Int) -> String? {
+        guard referenceCount == 1 && classCount > 1 else { return nil }
+        return "one --reference for \(classCount) classes: K copies of one map would never separate, so the \(classCount) "
+            + "starting maps are reconstructed from the particles with seeded random occupancies (--seed); the reference "
+            + "is not used as a start"
     }
 
     /// The first problem in this rank's in-memory particles: none at all, mixed boxes or pixel
@@ -283,7 +315,9 @@ public final class ClassificationEngine {
         cycle += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = CycleReport(statistics: step.statistics,
-                                 resolutions: fscCurves.map { FourierShellCorrelation.resolution(of: $0, size: boxSize, pixelSize: pixelSize) }, seconds: seconds)
+                                 resolutions: fscCurves.map { FourierShellCorrelation.resolution(of: $0, size: boxSize, pixelSize: pixelSize) }, seconds: seconds,
+                                 indistinct: IndistinctClasses.find(volumes: classVolumes, hardFractions: step.statistics.hardFractions,
+                                                                    region: comparisonRegion))
         history.append(report)
         return report
     }
@@ -293,7 +327,7 @@ public final class ClassificationEngine {
         while true {
             let report = try runCycle()
             progress(report)
-            if let reason = config.convergence.stopReason(after: report.statistics, cycleLimit: config.cycles) {
+            if let reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles) {
                 return reason
             }
         }

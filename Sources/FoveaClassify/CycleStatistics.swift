@@ -89,4 +89,12 @@ extension ConvergenceCriteria {
         guard statistics.cycle >= minimumCycles, let change = statistics.classAverageChange else { return nil }
         return change < classAverageChange && statistics.changedFraction < changedFraction ? .converged : nil
     }
+
+    /// `stopReason(after: report.statistics, cycleLimit:)`, except that a cycle whose classes are
+    /// indistinct (`report.indistinct`: identical maps or empty classes) is never converged: the
+    /// run goes on to the cycle limit and says why.
+    public func stopReason(after report: CycleReport, cycleLimit: Int) -> StopReason? {
+        let reason = stopReason(after: report.statistics, cycleLimit: cycleLimit)
+        return reason == .converged && report.indistinct != nil ? nil : reason
+    }
 }

@@ -27,15 +27,38 @@ extension ClassificationEngine {
         }
     }
 
-    /// The disc of frequencies the cycles read: the likelihood's low-pass and the band-limited
-    /// insertion (`cycleInsertionRadius`).
+    /// The disc of frequencies the cycles read: the likelihood's low-pass (`lowPassDisc`) and the
+    /// band-limited insertion (`cycleInsertionRadius`), both as `FrequencyDisc`s so that the layout
+    /// holds every frequency either reads.
     static func cycleLayout(size n: Int, evaluation: LikelihoodEvaluation) -> HalfPlaneLayout {
-        .disc(size: n, radius: max(min(Double(n / 2), evaluation.bandRadius + 4), evaluation.lowPassRadius))
+        let insertion = FrequencyDisc(radius: insertionRadius(size: n, evaluation: evaluation))
+        return .disc(size: n, holding: .union(insertion, evaluation.lowPassDisc))
+    }
+
+    /// Radius (box-N Fourier pixels) out to which a cycle inserts the particles: the likelihood
+    /// band plus 4 pixels for the trilinear splat and the slices' interpolation, at most N/2.
+    static func insertionRadius(size n: Int, evaluation: LikelihoodEvaluation) -> Double {
+        min(Double(n / 2), evaluation.bandRadius + 4)
     }
 
     /// 0..<count in consecutive chunks of at most `size` (≥ 1) particles, as the engine reads them.
     public static func chunkRanges(count: Int, size: Int) -> [Range<Int>] {
         ParticlePreprocessing.chunks(of: count, size: size)
+    }
+
+    /// The layout a run at box `size`, `pixelSize` Å under `config` keeps its prepared particles
+    /// in between cycles, and the frequencies (kx ≥ 0, ky; box-N Fourier pixels) where its
+    /// likelihood's low-pass is nonzero — every one of which the layout must hold.
+    public static func cycleFrequencies(size: Int, pixelSize: Double, config: ClassificationConfig)
+        -> (layout: HalfPlaneLayout, likelihoodReads: [SIMD2<Int>]) {
+        let nc = LikelihoodEvaluation.croppedSize(size: size, pixelSize: pixelSize,
+                                                  classificationResolution: config.classificationResolution)
+        let evaluation = LikelihoodEvaluation(config: config, size: size, pixelSize: pixelSize, croppedSize: nc)
+        let w = nc / 2 + 1
+        let reads = evaluation.lowPass.indices.filter { evaluation.lowPass[$0] != 0 }.map {
+            SIMD2($0 % w, FourierGrid.frequency(index: $0 / w, size: nc))
+        }
+        return (cycleLayout(size: size, evaluation: evaluation), reads)
     }
 
     /// Bytes one particle's prepared spectrum and CTF take when kept in memory (box `size` at

@@ -21,9 +21,11 @@ struct LikelihoodEvaluation {
     /// Radius (N_c Fourier pixels) that holds every frequency where L·B ≠ 0; slices are computed
     /// only out to it.
     let bandRadius: Double
-    /// Radius (N_c Fourier pixels, the same spacing as the N box) that holds every frequency where
-    /// L ≠ 0: the likelihood reads nothing of a particle beyond it.
-    let lowPassRadius: Double
+    /// The frequencies (N_c Fourier pixels, the same spacing as the N box) where L may be ≠ 0:
+    /// exactly those with kx² + ky² at most the largest such value where L ≠ 0, so the likelihood
+    /// reads nothing of a particle beyond it, and a particle layout that holds this disc
+    /// (`HalfPlaneLayout.holds`, the same integer rule) holds everything the likelihood reads.
+    let lowPassDisc: FrequencyDisc
     /// Per N_c half-plane index, the index of the same frequency in the layout of the prepared
     /// particles (`read(from:)`), or the layout's trailing zero where the layout does not hold it:
     /// the likelihood reads each particle's cropped spectrum and CTF in place.
@@ -65,20 +67,20 @@ struct LikelihoodEvaluation {
             return largest
         }
         bandRadius = min(Double(nc / 2), Double(largestNonzero(band)).squareRoot() + 0.5)
-        lowPassRadius = Double(largestNonzero(low)).squareRoot()
+        lowPassDisc = FrequencyDisc(squaredRadius: largestNonzero(low))
         read(from: .full(size: n))
     }
 
-    /// Makes the likelihood read particles stored in `layout` (of the N box). Every frequency where
-    /// L ≠ 0 must be in the layout (radius ≥ `lowPassRadius`); the others read the trailing zero,
-    /// where L = 0 anyway.
+    /// Makes the likelihood read particles stored in `layout` (of the N box), which must hold
+    /// `lowPassDisc` (the engine's `cycleLayout` does by construction); the frequencies the layout
+    /// lacks read the trailing zero, where L = 0.
     mutating func read(from layout: HalfPlaneLayout) {
+        // An internal invariant, not an input check: both sides decide membership by FrequencyDisc.
+        precondition(layout.holds(lowPassDisc), "The particle layout misses frequencies the likelihood uses")
         let nc = croppedSize, w = nc / 2 + 1
         layoutIndex = (0..<(w * nc)).map { i in
             let kx = i % w, ky = FourierGrid.frequency(index: i / w, size: nc)
-            if let index = layout.index(kx: kx, ky: ky) { return Int32(index) }
-            precondition(lowPass[i] == 0, "The particle layout misses a frequency the likelihood uses")
-            return Int32(layout.count)
+            return Int32(layout.index(kx: kx, ky: ky) ?? layout.count)
         }
         layoutCount = layout.count
     }

@@ -90,7 +90,7 @@ public struct ReconstructionAccumulator: Sendable {
         let ctfBase = ctf?.baseAddress
         numerator.withUnsafeMutableBufferPointer { num in
             ctfSquared.withUnsafeMutableBufferPointer { c2 in
-                Self.forEachInsertedFrequency(layout, radius: maxRadius ?? layout.radius ?? Double(size / 2), rotation: rotation,
+                Self.forEachInsertedFrequency(layout, disc: Self.insertedDisc(layout, maxRadius: maxRadius), rotation: rotation,
                                               padding: padding) { index, qx, qy, qz, conjugate in
                     let c = ctfBase.map { Double($0[index]) } ?? 1
                     let v = values[index]
@@ -104,23 +104,27 @@ public struct ReconstructionAccumulator: Sendable {
         }
     }
 
+    /// The frequencies an insertion from `layout` with `maxRadius` uses: the disc of `maxRadius`,
+    /// else the layout's own disc, else the disc of radius N/2.
+    static func insertedDisc(_ layout: HalfPlaneLayout, maxRadius: Double?) -> FrequencyDisc {
+        maxRadius.map(FrequencyDisc.init(radius:)) ?? layout.disc ?? FrequencyDisc(squaredRadius: (layout.size / 2) * (layout.size / 2))
+    }
+
     /// Calls `body(index, qx, qy, qz, conjugate)` for every frequency of `layout` that insertion
-    /// uses, in layout order: |k| ≤ `radius` (N-box Fourier pixels), kx ≥ 0, and kx ≥ 1 on the
+    /// uses, in layout order: those in `disc` (N-box Fourier pixels), kx ≥ 0, and kx ≥ 1 on the
     /// negative-ky rows (their kx = 0 points are the Friedel mates of the positive rows'). (qx, qy, qz)
     /// is P·M·(kx, ky, 0)ᵀ on the padded grid, folded to qx ≥ 0; `conjugate` says it was folded.
     @inline(__always)
-    static func forEachInsertedFrequency(_ layout: HalfPlaneLayout, radius: Double, rotation: RotationMatrix, padding: Int,
+    static func forEachInsertedFrequency(_ layout: HalfPlaneLayout, disc: FrequencyDisc, rotation: RotationMatrix, padding: Int,
                                          _ body: (Int, Double, Double, Double, Bool) -> Void) {
-        let r2 = radius * radius
         let p = Double(padding)
         let (ax, ay, az) = (p * rotation[0, 0], p * rotation[1, 0], p * rotation[2, 0])
         let (bx, by, bz) = (p * rotation[0, 1], p * rotation[1, 1], p * rotation[2, 1])
         for row in 0..<layout.rowCount {
             let kyInt = Int(layout.rowFrequencies[row])
             let ky = Double(kyInt)
-            let remaining = r2 - ky * ky
-            guard remaining >= 0 else { continue }
-            let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, Int(remaining.squareRoot()))
+            guard let lastInDisc = disc.lastColumn(ky: kyInt) else { continue }
+            let lastColumn = Swift.min(Int(layout.rowColumns[row]) - 1, lastInDisc)
             let firstColumn = kyInt >= 0 ? 0 : 1
             guard firstColumn <= lastColumn else { continue }
             let base = Int(layout.rowStarts[row])
@@ -243,7 +247,7 @@ extension ReconstructionAccumulator {
         }
         let np = padding * size, wp = np / 2 + 1, half = np / 2
         let ctfBase = ctf?.baseAddress
-        forEachInsertedFrequency(layout, radius: maxRadius ?? layout.radius ?? Double(size / 2), rotation: rotation,
+        forEachInsertedFrequency(layout, disc: insertedDisc(layout, maxRadius: maxRadius), rotation: rotation,
                                  padding: padding) { index, qx, qy, qz, conjugate in
             let c = ctfBase.map { Double($0[index]) } ?? 1
             let v = values[index]

@@ -83,7 +83,7 @@ public final class ClassificationRun {
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
-        var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0.statistics, cycleLimit: config.cycles) }
+        var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
         var truth = try request.truth.map { try TruthTable(path: $0) }
         while reason == nil {
             let report = try engine.runCycle()
@@ -96,7 +96,7 @@ public final class ClassificationRun {
                 }
             }
             reporter.report(report, cycles: config.cycles, kappa: kappa)
-            reason = config.convergence.stopReason(after: report.statistics, cycleLimit: config.cycles)
+            reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles)
             let signal = try communicator.allreduce(StopSignal.pending, .max)
             if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
                 try writeCheckpoint(engine, setup: setup, folder: folder)
@@ -121,6 +121,9 @@ public final class ClassificationRun {
             notifyWritten(folder)
             say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
+            if let indistinct = engine.history.last?.indistinct {
+                say("warning: the classes did not separate: \(indistinct) after the last cycle; see docs/troubleshooting.md")
+            }
         }
         return .finished(reason!)
     }
@@ -216,12 +219,18 @@ public final class ClassificationRun {
                          inMemory / 1_048_576, (available ?? 0) / 1_048_576)
             say("rank \(communicator.rank): streaming its \(mine.count) particles from disk every cycle (\(reason))")
         }
-        let alignments = RunShard.alignments(mine, of: table)
+        let halfSets = RunShard.halfSets(of: table, seed: config.seed)
+        if let note = halfSets.reassignment, communicator.isRoot { say("note: \(note)") }
+        let alignments = RunShard.alignments(mine, of: table, halfSets: halfSets)
         let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
                                       invertContrast: inputs.resolvedInvertContrast)
         let box = boxes.n
         let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
             try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
+        }
+        if let note = ClassificationEngine.singleReferenceNote(referenceCount: references?.count ?? 0, classCount: config.classCount),
+           communicator.isRoot {
+            say("note: \(note)")
         }
         let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
         // Last, so that a run refused for its inputs leaves no folder behind.

@@ -51,6 +51,7 @@ public final class ProgressReporter {
         secondsThisSession.append(report.seconds)
         let eta = Self.eta(secondsPerCycle: secondsThisSession, remaining: cycles - report.statistics.cycle)
         print(Self.line(report, cycles: cycles, eta: eta, kappa: kappa))
+        if let indistinct = report.indistinct { print("warning: cycle \(report.statistics.cycle): \(indistinct); not converged") }
         guard let logPath else { return }
         let s = report.statistics
         var entry: [String: Any] = [
@@ -61,6 +62,10 @@ public final class ProgressReporter {
         if let change = s.classAverageChange { entry["class_average_change"] = change }
         if let eta { entry["eta_seconds"] = eta }
         if let kappa { entry["kappa"] = kappa }
+        if let indistinct = report.indistinct {
+            entry["identical_classes"] = indistinct.identicalPairs
+            entry["empty_classes"] = indistinct.emptyClasses
+        }
         guard let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { return }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         if let handle = FileHandle(forWritingAtPath: logPath) {

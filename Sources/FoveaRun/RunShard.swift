@@ -15,19 +15,24 @@ public enum RunShard {
         return ShardingPlan(locations: locations, rankCount: ranks)
     }
 
+    /// The half sets of the whole table (the table's `rlnRandomSubset`, or new ones when that
+    /// leaves a half set empty; see `HalfSetAssignment`).
+    public static func halfSets(of table: ParticleTable, seed: UInt64) -> HalfSetAssignment {
+        HalfSetAssignment(particles: table.particles.map { (given: $0.halfSet, active: $0.isActive) }, seed: seed)
+    }
+
     /// The alignments, CTFs and half sets of `indices` (global particle indices), in that order;
-    /// their images come from a `StackImageSource` over the same indices.
-    public static func alignments(_ indices: [Int], of table: ParticleTable) -> [ParticleAlignment] {
+    /// their images come from a `StackImageSource` over the same indices. `halfSets` covers the
+    /// whole table (`halfSets(of:seed:)`).
+    public static func alignments(_ indices: [Int], of table: ParticleTable, halfSets: HalfSetAssignment) -> [ParticleAlignment] {
         indices.map { index in
             let record = table.particles[index]
             let ctf = CTFParameters(defocusU: record.defocusU, defocusV: record.defocusV,
                                     astigmatismAngle: record.astigmatismAngle, voltage: record.voltage,
                                     sphericalAberration: record.sphericalAberration,
                                     amplitudeContrast: record.amplitudeContrast, phaseShift: record.phaseShift)
-            let half: HalfSet = record.halfSet == 1 ? .first : record.halfSet == 2 ? .second
-                : HalfSet.alternating(particle: index)
             return ParticleAlignment(angles: record.angles, shiftX: record.shiftX, shiftY: record.shiftY, ctf: ctf,
-                                     halfSet: half, globalIndex: index, isActive: record.isActive)
+                                     halfSet: halfSets.halfSets[index], globalIndex: index, isActive: record.isActive)
         }
     }
 

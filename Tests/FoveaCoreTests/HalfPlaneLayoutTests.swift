@@ -9,7 +9,7 @@ import FoveaCore
     @Test(arguments: [(32, 9.5), (32, 10.0), (48, 17.3), (40, 18.2), (32, 16.0), (32, 20.5), (16, 8.0)])
     func discHoldsExactlyTheFrequenciesWithinItsRadius(size n: Int, radius: Double) {
         let disc = HalfPlaneLayout.disc(size: n, radius: radius)
-        #expect(disc.radius == radius)
+        #expect(disc.disc == FrequencyDisc(radius: radius))
         var seen = Set<Int>()
         for ky in -n / 2 ..< n / 2 {
             for kx in 0...(n / 2) {
@@ -97,6 +97,40 @@ import FoveaCore
                 }
             }
             #expect(discSmall.numerator == fullSmall.numerator)
+        }
+    }
+}
+
+/// `FrequencyDisc` decides membership on integers: a radius computed as √m holds m, and the layout
+/// made from a disc holds exactly the disc's frequencies of the box.
+@Suite struct FrequencyDiscTests {
+    @Test func aRadiusComputedAsTheRootOfAnIntegerHoldsThatInteger() {
+        var random = SeededRandom(seed: 9)
+        for _ in 0..<20_000 {
+            let m = Int(random.uniform(in: 0..<100_000))
+            #expect(FrequencyDisc(radius: Double(m).squareRoot()).squaredRadius == m, "m = \(m)")
+        }
+        #expect(FrequencyDisc(radius: -1).lastRow == nil)
+        #expect(FrequencyDisc(radius: .nan).lastRow == nil)
+        #expect(FrequencyDisc(radius: .infinity).squaredRadius == FrequencyDisc.largestSquaredRadius)
+    }
+
+    @Test func layoutOfADiscHoldsExactlyItsFrequencies() {
+        var random = SeededRandom(seed: 11)
+        for _ in 0..<200 {
+            let n = 2 * Int(random.uniform(in: 4..<70))
+            let disc = FrequencyDisc(squaredRadius: Int(random.uniform(in: -1..<Double(n * n / 2 + 4))))
+            let layout = HalfPlaneLayout.disc(size: n, holding: disc)
+            var wrong: [String] = []
+            for ky in -n / 2 ..< n / 2 {
+                if let column = disc.lastColumn(ky: ky), !disc.contains(kx: column, ky: ky) || disc.contains(kx: column + 1, ky: ky) {
+                    wrong.append("last column \(column) of row \(ky)")
+                }
+                for kx in 0...(n / 2) where (layout.index(kx: kx, ky: ky) != nil) != disc.contains(kx: kx, ky: ky) {
+                    wrong.append("(\(kx), \(ky))")
+                }
+            }
+            #expect(wrong.isEmpty, "n \(n), r² \(disc.squaredRadius): \(wrong.prefix(5))")
         }
     }
 }
