@@ -37,7 +37,7 @@ struct ClassifyCommand: ParsableCommand {
     )
 
     @Option(name: [.customLong("particles"), .customShort("i")],
-            help: ArgumentHelp("Particle table: RELION STAR (3.0/3.1), cisTEM STAR or Frealign .par.", valueName: "file"))
+            help: ArgumentHelp("Particle table: RELION STAR (3.0/3.1), cisTEM STAR, cryoSPARC .cs or Frealign .par.", valueName: "file"))
     var particles: String?
 
     @Option(help: ArgumentHelp("Image stack for cisTEM STAR files without stack names and for .par tables.", valueName: "mrcs"))
