@@ -7,6 +7,9 @@ scripts/install-deps.sh
 echo "== build (release, with tests)"
 swift build -c release --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Building|Merging|Copying|Applying)' || true
 swift build -c release --build-tests >/dev/null   # fail here if the build failed
+echo "== real-file fixtures (RELION, cryoSPARC, EMPIAR files; cached outside git)"
+if FOVEA_FIXTURES="$(scripts/testing/fetch-fixtures.sh | tail -1)"; then export FOVEA_FIXTURES
+else echo "WARNING: could not fetch the real-file fixtures; their tests will be skipped"; fi
 echo "== swift test"
 swift test -c release --skip-build --disable-xctest 2>&1 | tee /tmp/fovea-swift-test.log \
     | grep -vE '^\S+ (Test ([A-Za-z_0-9]+\(|").*(started|passed)|Suite .*(started|passed))' || true

@@ -17,11 +17,16 @@ public struct ParticleTable: Sendable, Equatable {
     public var extraColumns: [String]
     /// Uninterpreted optics-table columns of RELION 3.1+ files, per optics group number, in order.
     public var opticsExtras: [Int: [StarPair]]
+    /// Fields of a non-STAR source (a cryoSPARC `.cs` file) that carry optics Fovea does not model,
+    /// e.g. "ctf/tilt_A"; see `unmodelledOpticsColumns`.
+    public var unmodelledSourceFields: [String]
 
-    public init(particles: [ParticleRecord] = [], extraColumns: [String] = [], opticsExtras: [Int: [StarPair]] = [:]) {
+    public init(particles: [ParticleRecord] = [], extraColumns: [String] = [], opticsExtras: [Int: [StarPair]] = [:],
+                unmodelledSourceFields: [String] = []) {
         self.particles = particles
         self.extraColumns = extraColumns
         self.opticsExtras = opticsExtras
+        self.unmodelledSourceFields = unmodelledSourceFields
     }
 
     public var count: Int { particles.count }

@@ -1,3 +1,5 @@
+import FoveaCore
+
 /// Every sign and unit conversion between `ParticleTable` and the file formats, in one place.
 ///
 /// Internal: shifts in Å, particle centre relative to the box centre (cisTEM/Frealign sign);
@@ -56,6 +58,47 @@ public enum ParticleTableConventions {
     public static func parAngles(phi: Double, theta: Double, psi: Double) -> (psi: Double, theta: Double, phi: Double) {
         (psi, theta, phi)
     }
+
+    // MARK: cryoSPARC .cs (the conventions pyem's csparc2star publishes)
+
+    /// `alignments3D/pose`, a rotation vector (axis × angle, radians) → Fovea's view matrix M:
+    /// the active rotation by |pose| about pose/|pose|. RELION's matrix is A = Mᵀ (csparc2star
+    /// builds A as the transposed Rodrigues matrix of the pose and decomposes it into rot, tilt, psi).
+    public static func viewMatrix(fromCryoSPARCPose pose: SIMD3<Double>) -> RotationMatrix {
+        let angle = (pose * pose).sum().squareRoot()
+        guard angle > 1e-12 else { return .identity }
+        return RotationMatrix(axis: pose / angle, angleDegrees: angle * 180 / .pi)
+    }
+
+    /// `alignments3D/pose` → (φ, θ, ψ) in degrees (= RELION rot, tilt, psi).
+    public static func angles(fromCryoSPARCPose pose: SIMD3<Double>) -> EulerAnglesTriple {
+        let angles = viewMatrix(fromCryoSPARCPose: pose).eulerAngles
+        return (angles.phi, angles.theta, angles.psi)
+    }
+
+    /// `alignments3D/shift` (pixels) → internal shift (Å): cryoSPARC's shift is RELION's origin in
+    /// pixels (csparc2star copies it to rlnOriginX/Y unchanged), so shift = −value × pixel size.
+    public static func shift(fromCryoSPARCPixels value: Double, pixelSize: Double) -> Double {
+        shift(fromRelionOriginPixels: value, pixelSize: pixelSize)
+    }
+
+    /// `ctf/df_angle_rad`, `ctf/phase_shift_rad` (radians) → degrees.
+    public static func degrees(fromCryoSPARCRadians value: Double) -> Double { value * 180 / .pi }
+
+    /// `alignments3D/split` (0 or 1) → half set (1 or 2, as rlnRandomSubset); 0 (unknown) otherwise.
+    public static func halfSet(fromCryoSPARCSplit split: Double) -> Int {
+        split == 0 ? 1 : split == 1 ? 2 : 0
+    }
+
+    /// `ctf/exp_group_id` (0-based exposure group) → optics group (1-based, as rlnOpticsGroup).
+    public static func opticsGroup(fromCryoSPARCExposureGroup group: Double) -> Int {
+        group >= 0 && group < 1e9 ? Int(group) + 1 : 1
+    }
+
+    /// `blob/sign`: −1 means the stack holds dark protein (micrograph contrast, cryoSPARC's usual
+    /// value; Fovea's own convention), +1 white protein (RELION's). Fovea negates the images on
+    /// reading when this is true.
+    public static func invertContrast(cryoSPARCSign sign: Double) -> Bool { sign > 0 }
 }
 
 /// (φ, θ, ψ) in degrees.

@@ -194,6 +194,7 @@ public final class ClassificationRun {
             resumeState = stored
         }
         let table = try ParticleTableLoading.load(inputs)
+        if communicator.isRoot, let notice = table.unmodelledOpticsNotice(file: inputs.particles) { say(notice) }
         if let resumeState, resumeState.particleCount != table.count {
             throw RunInputError("\(inputs.particles) now has \(table.count) particles; the checkpoint was made with \(resumeState.particleCount)")
         }

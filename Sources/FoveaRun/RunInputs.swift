@@ -33,9 +33,14 @@ public struct RunInputPaths: Sendable, Equatable, Codable {
         self.references = references; self.mask = mask; self.invertContrast = invertContrast
     }
 
-    /// Whether images are negated on reading: the explicit choice, else true for RELION tables.
+    /// Whether images are negated on reading: the explicit choice, else true for RELION tables
+    /// and for cryoSPARC files whose `blob/sign` is +1.
     public var resolvedInvertContrast: Bool {
-        invertContrast ?? ParticleTableLoading.isRelionFamily(particles)
+        if let invertContrast { return invertContrast }
+        if ParticleTableLoading.isCryoSPARC(particles) {
+            return (try? CryoSparcParticles.invertContrast(csFile: particles)) ?? false
+        }
+        return ParticleTableLoading.isRelionFamily(particles)
     }
 
     /// The same paths made absolute against `folder` (the working folder of the first run), so a
@@ -75,6 +80,10 @@ public enum ParticleTableLoading {
             table = try ParticleTable(frealignParAt: paths.particles, stackPath: stack, pixelSize: paths.pixelSize,
                                       voltage: paths.voltage, sphericalAberration: paths.sphericalAberration,
                                       amplitudeContrast: paths.amplitudeContrast)
+        } else if isCryoSPARC(paths.particles) {
+            table = try ParticleTable(cryoSPARCAt: paths.particles)
+            if paths.invertContrast == nil { _ = try CryoSparcParticles.invertContrast(csFile: paths.particles) }
+            try checkCryoSPARCStacks(table, file: paths.particles)
         } else {
             table = try ParticleTable(starAt: paths.particles, stackPath: paths.stack, pixelSize: paths.pixelSize)
         }
@@ -92,10 +101,24 @@ public enum ParticleTableLoading {
         return table
     }
 
+    /// True for cryoSPARC `.cs` files (by name).
+    public static func isCryoSPARC(_ path: String) -> Bool { path.lowercased().hasSuffix(".cs") }
+
+    /// Every stack a `.cs` table names must exist: cryoSPARC's paths are relative to its project
+    /// folder, which the reader looks for above the `.cs` file; the error lists the places tried.
+    static func checkCryoSPARCStacks(_ table: ParticleTable, file: String) throws {
+        for stack in Set(table.particles.map(\.image.path)).sorted() where !FileManager.default.fileExists(atPath: stack) {
+            let tried = CryoSparcParticles.candidatePaths(blobPath: stack, csFile: file)
+            throw RunInputError("\(file): the stack \(stack) (blob/path) is not found; looked for it at "
+                                + tried.joined(separator: ", ") + " (run from the cryoSPARC project folder, or link the "
+                                + "stacks next to the .cs file)")
+        }
+    }
+
     /// True for RELION STAR tables (not cisTEM STAR, not .par): RELION's particles have white
     /// protein. Looks for `_cisTEM` columns in the first 256 KiB of the file.
     public static func isRelionFamily(_ path: String) -> Bool {
-        if path.hasSuffix(".par") { return false }
+        if path.hasSuffix(".par") || isCryoSPARC(path) { return false }
         guard let handle = FileHandle(forReadingAtPath: path) else { return true }
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 256 * 1024), as: UTF8.self)

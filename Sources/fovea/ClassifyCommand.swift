@@ -37,8 +37,8 @@ struct ClassifyCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.customLong("particles"), .customShort("i")],
-            help: ArgumentHelp("Particle table: RELION STAR (3.0/3.1), cisTEM STAR or Frealign .par.", valueName: "file"))
+    @Option(name: [.customLong("particles"), .customShort("i"), .customLong("i", withSingleDash: false)],
+            help: ArgumentHelp("Particle table: RELION STAR (3.0/3.1), cisTEM STAR, cryoSPARC .cs or Frealign .par.", valueName: "file"))
     var particles: String?
 
     @Option(help: ArgumentHelp("Image stack for cisTEM STAR files without stack names and for .par tables.", valueName: "mrcs"))
@@ -55,7 +55,8 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Starting reference: once for all classes or once per class (default: from random occupancies).", valueName: "mrc"))
     var reference: [String] = []
 
-    @Option(name: [.customLong("output"), .customShort("o")], help: ArgumentHelp("Run folder (created).", valueName: "folder"))
+    @Option(name: [.customLong("output"), .customShort("o"), .customLong("o", withSingleDash: false)],
+            help: ArgumentHelp("Run folder (created).", valueName: "folder"))
     var output: String?
 
     @Option(name: .customLong("continue"), help: ArgumentHelp("Continue the run in this folder from its checkpoint.", valueName: "folder"))
@@ -70,6 +71,10 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: ArgumentHelp("Read and prepare the particles from disk every cycle instead of keeping them in memory "
                              + "(slower; a rank whose particles do not fit in its memory streams anyway).", valueName: "stream"))
     var stream = false
+
+    @Flag(name: .customLong("relion-job"),
+          help: "Also write RELION's run_itNNN_data.star, run_itNNN_classNNN.mrc and RELION_OUTPUT_NODES.star at every checkpoint (docs/relion-external.md).")
+    var relionJob = false
 
     @OptionGroup var method: ClassificationOptions
     @OptionGroup var threadOptions: ThreadOptions
@@ -128,7 +133,14 @@ struct ClassifyCommand: ParsableCommand {
             let run = ClassificationRun(request: request, communicator: communicator) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
-            run.afterWrite = { folder in try ReportWriter.write(folder: folder) }
+            let relionJob = self.relionJob
+            run.afterWrite = { folder in
+                try ReportWriter.write(folder: folder)
+                if relionJob {
+                    try RelionIterationFiles.write(folder: folder)
+                    try RelionIterationFiles.writeOutputNodes(folder: folder, relionJobFolder: folder.path)
+                }
+            }
             switch try run.execute() {
             case .finished: return RunExitCode.finished
             case .checkpointed: return RunExitCode.checkpointed

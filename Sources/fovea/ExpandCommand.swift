@@ -20,7 +20,7 @@ struct ExpandCommand: ParsableCommand {
               fovea expand --i run_data.star --group C2 --out expanded.star
             """)
 
-    @Option(name: .customLong("i"), help: ArgumentHelp("Input RELION STAR (3.0 or 3.1).", valueName: "particles.star"))
+    @Option(name: .customLong("i"), help: ArgumentHelp("Input RELION STAR (3.0 or 3.1) or cryoSPARC .cs.", valueName: "particles.star"))
     var input: String
 
     @Option(help: ArgumentHelp("Point group: Cn, Dn, T, O, I (RELION axes).", valueName: "G"))
@@ -32,7 +32,8 @@ struct ExpandCommand: ParsableCommand {
     func run() throws {
         try OutputChecks.refuseOverwritingInputs(out, option: "--out", inputs: [input])
         let pointGroup = try PointGroup(name: group)
-        let table = try ParticleTable(relionStarAt: input)
+        let table = input.lowercased().hasSuffix(".cs") ? try ParticleTable(cryoSPARCAt: input) : try ParticleTable(relionStarAt: input)
+        if let notice = table.unmodelledOpticsNotice(file: input) { print(notice) }
         let expanded = try SymmetryExpansion.expand(table, group: pointGroup, file: input)
         try expanded.writeRelionStar(to: out)
         print("wrote \(out): \(table.count) particles × \(pointGroup.order) operators of \(pointGroup.name) = \(expanded.count) rows")

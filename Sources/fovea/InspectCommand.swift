@@ -8,7 +8,7 @@ import FoveaIO
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Check and summarise MRC/MRCS maps and stacks, STAR and Frealign .par files.",
+        abstract: "Check and summarise MRC/MRCS maps and stacks, STAR, cryoSPARC .cs and Frealign .par files.",
         discussion: """
             Every file is read with the same strict readers `fovea classify` uses; the first problem
             is reported with the file, line or image, and field, and the exit status is 1.
@@ -17,6 +17,7 @@ struct InspectCommand: ParsableCommand {
             N@stack.mrcs: the same for image N (1-based, as RELION writes it).
             STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks;
             with --check-images every referenced image is checked to exist in its stack.
+            .cs (cryoSPARC): the same summary; stacks are looked for from the .cs file's folder up.
             .par (Frealign 16/17 columns): needs --stack and the optics options.
 
             Examples:
@@ -26,7 +27,7 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Files to check: .mrc/.mrcs/.map, N@stack.mrcs, .star, .par.")
+    @Argument(help: "Files to check: .mrc/.mrcs/.map, N@stack.mrcs, .star, .cs, .par.")
     var files: [String]
 
     @Flag(help: "For STAR/.par files, check that every referenced image exists in its stack.")
@@ -77,6 +78,13 @@ struct InspectCommand: ParsableCommand {
             let table = try ParticleTable(starAt: file, stackPath: stack)
             describe(table, file: file)
             if checkImages { try checkImageLocations(table, file: file) }
+        case "cs":
+            let table = try ParticleTable(cryoSPARCAt: file, requiringAlignments: false)
+            describe(table, file: file)
+            if try NumpyStructuredArray(contentsOf: file).field("alignments3D/pose") == nil {
+                print("  no 3-D alignments (alignments3D/pose): fovea classify needs the particles of a refinement job")
+            }
+            if checkImages { try checkImageLocations(table, file: file) }
         case "par":
             guard let stack else { throw UserError("\(file): a .par file names no images; give --stack <particles.mrcs>.") }
             let table = try ParticleTable(frealignParAt: file, stackPath: stack, pixelSize: pixelSize, voltage: voltage,
@@ -84,7 +92,7 @@ struct InspectCommand: ParsableCommand {
             describe(table, file: file)
             if checkImages { try checkImageLocations(table, file: file) }
         default:
-            throw UserError("\(file): unknown file type; expected .mrc, .mrcs, .map, .star, .par or N@stack.mrcs.")
+            throw UserError("\(file): unknown file type; expected .mrc, .mrcs, .map, .star, .cs, .par or N@stack.mrcs.")
         }
     }
 
@@ -96,13 +104,15 @@ struct InspectCommand: ParsableCommand {
         print("\(file): \(table.count) particles, \(groups.count) optics group(s), pixel size \(pixelSizes.joined(separator: ", ")) Å, "
               + "\(stacks.count) stack file(s), half sets \(halves.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
         if !table.extraColumns.isEmpty { print("  other columns kept: \(table.extraColumns.joined(separator: " "))") }
+        if let notice = table.unmodelledOpticsNotice(file: file) { print("  " + notice) }
     }
 
     private func checkImageLocations(_ table: ParticleTable, file: String) throws {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
         var readers: [String: MRCReader] = [:]
         for (row, particle) in table.particles.enumerated() {
-            let path = particle.image.path.hasPrefix("/") ? particle.image.path : folder + "/" + particle.image.path
+            let path = particle.image.path.hasPrefix("/") || FileManager.default.fileExists(atPath: particle.image.path)
+                ? particle.image.path : folder + "/" + particle.image.path
             let reader: MRCReader
             if let cached = readers[path] { reader = cached } else {
                 reader = try MRCReader(path: path)

@@ -65,7 +65,7 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for PNG previews.", valueName: "DIR"))
     var preview: String?
 
-    @Option(help: ArgumentHelp("Particle STAR whose first images get the projected outline in the previews.", valueName: "particles.star"))
+    @Option(help: ArgumentHelp("Particle STAR or cryoSPARC .cs whose first images get the projected outline in the previews.", valueName: "particles.star"))
     var particles: String?
 
     @Option(name: .customLong("preview-particles"), help: "How many particles to draw (spread over the table).")
@@ -173,7 +173,8 @@ struct MaskCommand: ParsableCommand {
     }
 
     func writeParticlePreviews(mask: Volume, star: String, folder: String) throws -> [String] {
-        let table = try ParticleTable(starAt: star)
+        let table = try ParticleTable(particleFileAt: star)
+        if let notice = table.unmodelledOpticsNotice(file: star) { print(notice) }
         guard table.count > 0 else { return [] }
         let count = min(previewParticles, table.count)
         let rows = (0..<count).map { $0 * table.count / count }
