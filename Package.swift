@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "FoveaReportTests",
                     dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
-        .testTarget(name: "FoveaCLITests", dependencies: [],
+        .testTarget(name: "FoveaCLITests", dependencies: ["FoveaCore"],
                     swiftSettings: sharedSwiftSettings),
     ]
 )

@@ -63,6 +63,11 @@ public struct ClassifiedRows: Sendable {
         self.classNumber = classes
         self.classLabels = occupancyCount > 0 ? Array(1...occupancyCount) : Array(Set(classes)).sorted()
         self.notes = notes
+        // The tables over classes (confusion, agreement) are K × K: a run has at most 1000 classes.
+        if classLabels.count > 1000 {
+            throw FormatError(file: file, field: "rlnClassNumber",
+                              "\(classLabels.count) different classes; a classification has at most 1000")
+        }
         if let beyond = classes.firstIndex(where: { !classLabels.contains($0) }) {
             throw FormatError(file: file, location: loop.location(ofRow: beyond), field: "rlnClassNumber",
                               "class \(classes[beyond]) but the file has only \(occupancyCount) occupancy columns")

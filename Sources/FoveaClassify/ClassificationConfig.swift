@@ -1,3 +1,5 @@
+import FoveaCore
+
 /// The resolved, validated settings of one `fovea classify` run. Immutable: it is built once from
 /// the command line (or read back from a checkpoint), saved in `run.json` and every checkpoint, and
 /// passed by value to the algorithm. Every initialiser validates (`validate()`), including the
@@ -117,7 +119,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     /// Number of symmetry copies per particle implied by `expansionGroup` (1 for C1).
     public var operatorCount: Int {
         // validate() guarantees the name parses.
-        (try? PointGroupName.operatorCount(of: expansionGroup)) ?? 1
+        (try? PointGroupSymbol(parsing: expansionGroup).order) ?? 1
     }
 }
 

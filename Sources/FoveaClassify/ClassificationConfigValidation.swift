@@ -1,3 +1,5 @@
+import FoveaCore
+
 extension ClassificationConfig {
     /// The command-line names of the options, used in error messages and in the `--continue`
     /// comparison.
@@ -52,8 +54,8 @@ extension ClassificationConfig {
             throw fail(.referenceLow, "the low-resolution limit (\(referenceBand.low) Å) must be coarser, i.e. larger, than the high-resolution limit (\(referenceBand.high) Å)")
         }
         try requirePositive(molecularMass, .mass, "the molecular mass (kDa)")
-        do { _ = try PointGroupName.operatorCount(of: expansionGroup) } catch let error as ConfigurationError {
-            throw fail(.expand, error.message)
+        do { _ = try PointGroupSymbol(parsing: expansionGroup) } catch let error as PointGroupError {
+            throw fail(.expand, error.description)
         }
         guard threads >= 1 else { throw fail(.threads, "the number of threads must be at least 1 (got \(threads))") }
         guard checkpointEvery >= 1 else { throw fail(.checkpointEvery, "the checkpoint interval must be at least 1 cycle (got \(checkpointEvery))") }

@@ -27,7 +27,7 @@ import RealModule
 /// Operators act on map coordinates as active rotations: a map V with this symmetry satisfies
 /// V(S·r) = V(r). The copy s of a particle with matrix M has matrix S_s·M (reference §9).
 public struct PointGroup: Sendable, Equatable {
-    /// The name as given, upper-cased ("C7", "D5", "T", "O", "I", "I2" …).
+    /// The canonical upper-case name (`PointGroupSymbol.name`: "C7", "D5", "T", "O", "I", "I2" …).
     public let name: String
     /// The operators S_0 = I, S_1, … in RELION's order; count = group order.
     public let operators: [RotationMatrix]
@@ -35,39 +35,31 @@ public struct PointGroup: Sendable, Equatable {
     /// Number of operators (n for Cn, 2n for Dn, 12, 24, 60).
     public var order: Int { operators.count }
 
-    /// Parses "C1"…"C99", "D2"…"D99", "T", "O", "I", "I1", "I2" (case-insensitive).
+    /// The group named `name`, parsed by `PointGroupSymbol` (Cn, Dn up to n = 99, T, O, I, I1, I2).
     /// - Throws: `PointGroupError` naming the text when the name is not one of these.
     public init(name: String) throws {
-        let upper = name.trimmingWhitespace().uppercased()
-        guard let first = upper.first else { throw PointGroupError(name: name, reason: "empty name") }
-        let rest = String(upper.dropFirst())
+        try self.init(symbol: PointGroupSymbol(parsing: name))
+    }
+
+    /// The group of a parsed name.
+    public init(symbol: PointGroupSymbol) {
         let golden = (1 + 5.0.squareRoot()) / 2
-        var generators: [(fold: Int, axis: SIMD3<Double>)]
-        switch first {
-        case "C", "D":
-            guard let n = Int(rest), n >= 1, n <= 99, rest.allSatisfy(\.isNumber) else {
-                throw PointGroupError(name: name, reason: "expected an order 1…99 after \(first)")
-            }
-            if first == "D" && n < 2 { throw PointGroupError(name: name, reason: "Dn needs n ≥ 2") }
+        let generators: [(fold: Int, axis: SIMD3<Double>)]
+        switch symbol.family {
+        case .cyclic(let n):
             generators = [(n, SIMD3(0, 0, 1))]
-            if first == "D" { generators.append((2, SIMD3(1, 0, 0))) }
-        case "T" where rest.isEmpty:
+        case .dihedral(let n):
+            generators = [(n, SIMD3(0, 0, 1)), (2, SIMD3(1, 0, 0))]
+        case .tetrahedral:
             generators = [(3, SIMD3(0, 0, 1)), (2, SIMD3(0, (2.0 / 3).squareRoot(), (1.0 / 3).squareRoot()))]
-        case "O" where rest.isEmpty:
+        case .octahedral:
             generators = [(3, SIMD3(1, 1, 1)), (4, SIMD3(0, 0, 1))]
-        case "I":
-            switch rest {
-            case "", "2":
-                generators = [(2, SIMD3(0, 0, 1)), (5, SIMD3(1, 0, golden)), (3, SIMD3(0, 1, golden * golden))]
-            case "1":
-                generators = [(2, SIMD3(1, 0, 0)), (5, SIMD3(golden, 0, -1)), (3, SIMD3(golden * golden, 1, 0))]
-            default:
-                throw PointGroupError(name: name, reason: "icosahedral settings are I (= I2), I1 and I2 (RELION's I3 and I4 are not supported)")
-            }
-        default:
-            throw PointGroupError(name: name, reason: "expected Cn, Dn, T, O or I[1-4]")
+        case .icosahedral(let setting):
+            generators = setting == 1
+                ? [(2, SIMD3(1, 0, 0)), (5, SIMD3(golden, 0, -1)), (3, SIMD3(golden * golden, 1, 0))]
+                : [(2, SIMD3(0, 0, 1)), (5, SIMD3(1, 0, golden)), (3, SIMD3(0, 1, golden * golden))]
         }
-        self.name = upper
+        self.name = symbol.name
         self.operators = PointGroup.closure(of: generators)
     }
 
@@ -99,18 +91,5 @@ public struct PointGroup: Sendable, Equatable {
             shell += 1
         }
         return [.identity] + list
-    }
-}
-
-/// A point-group name that `PointGroup(name:)` does not understand.
-public struct PointGroupError: Error, CustomStringConvertible, Sendable {
-    public let name: String
-    public let reason: String
-    public var description: String { "Unknown point group \"\(name)\": \(reason)" }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }

@@ -39,6 +39,10 @@ public struct RasterImage: Sendable, Equatable {
     /// Draws a circle outline (centre in image pixels, y up as `grey`) in `colour`.
     public mutating func drawCircle(centreX: Double, centreY: Double, radius: Double, colour: (UInt8, UInt8, UInt8)) {
         precondition(channels == 3, "draw on an RGB image")
+        // Centres and radii come from particle tables: circles that are not finite or lie far off the image are not drawn.
+        let reach = Double(width + height)
+        guard radius.isFinite, centreX.isFinite, centreY.isFinite, radius < reach, abs(centreX) < 2 * reach,
+              abs(centreY) < 2 * reach else { return }
         let steps = max(32, Int(radius * 8))
         for i in 0..<steps {
             let angle = 2 * Double.pi * Double(i) / Double(steps)

@@ -132,7 +132,7 @@ public struct ReportHTML {
             + "radius \(sphere.radius) Å, projected along each view (copy 1 of each particle).</p><p>"
         for index in 0..<min(4, table.count) {
             let record = table.particles[index]
-            let path = ParticleTableLoading.resolveImagePath(record.image.path, tablePath: state.inputs.particles)
+            let path = ImagePathResolver.resolve(record.image.path, tablePath: state.inputs.particles)
             let picture = try MRCReader(path: path).image(at: record.image.index)
             var raster = RasterImage.grey(picture.pixels, width: n, height: n).rgb()
             let view = group.operators[0] * RotationMatrix(record.angles)

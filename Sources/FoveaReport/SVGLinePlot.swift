@@ -36,7 +36,9 @@ public struct SVGLinePlot {
         let raw = span / 5, magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         // Multiples of the step, each computed from its index (no accumulated rounding).
-        let first = Int(ceil(range.lowerBound / step - 1e-9)), last = Int(floor(range.upperBound / step + 1e-9))
+        let low = ceil(range.lowerBound / step - 1e-9), high = floor(range.upperBound / step + 1e-9)
+        guard abs(low) < 1e15, abs(high) < 1e15 else { return [range.lowerBound] }
+        let first = Int(low), last = Int(high)
         return first <= last ? (first...last).map { (Double($0) * step * 1e12).rounded() / 1e12 } : [range.lowerBound]
     }
 

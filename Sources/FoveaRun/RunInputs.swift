@@ -88,8 +88,10 @@ public enum ParticleTableLoading {
             table = try ParticleTable(starAt: paths.particles, stackPath: paths.stack, pixelSize: paths.pixelSize)
         }
         guard !table.particles.isEmpty else { throw RunInputError("\(paths.particles): the table holds no particles") }
-        for (index, particle) in table.particles.enumerated() where !(particle.pixelSize > 0) {
-            throw RunInputError("\(paths.particles), particle \(index + 1): no pixel size (give --pixel-size)")
+        for (index, particle) in table.particles.enumerated() where !(particle.pixelSize > 0 && particle.pixelSize.isFinite) {
+            throw RunInputError(particle.pixelSize == 0
+                ? "\(paths.particles), particle \(index + 1): no pixel size (give --pixel-size)"
+                : "\(paths.particles), particle \(index + 1): the pixel size \(particle.pixelSize) Å is not a positive number")
         }
         let first = table.particles[0]
         for (index, particle) in table.particles.enumerated()
@@ -115,6 +117,13 @@ public enum ParticleTableLoading {
         }
     }
 
+    /// Box N (pixels) of the table's images: from the table, else the first stack's MRC header.
+    public static func boxSize(of table: ParticleTable, tablePath: String) throws -> Int {
+        guard let first = table.particles.first else { throw RunInputError("\(tablePath): the table holds no particles") }
+        if first.imageSize > 0 { return first.imageSize }
+        return try MRCReader(path: ImagePathResolver.resolve(first.image.path, tablePath: tablePath)).header.nx
+    }
+
     /// True for RELION STAR tables (not cisTEM STAR, not .par): RELION's particles have white
     /// protein. Looks for `_cisTEM` columns in the first 256 KiB of the file.
     public static func isRelionFamily(_ path: String) -> Bool {
@@ -123,14 +132,5 @@ public enum ParticleTableLoading {
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 256 * 1024), as: UTF8.self)
         return !head.contains("_cisTEM")
-    }
-
-    /// Resolves an image path as RELION does (relative to the working folder), falling back to
-    /// the table's own folder, where Fovea's simulator puts its stacks.
-    public static func resolveImagePath(_ path: String, tablePath: String) -> String {
-        if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
-        let folder = (tablePath as NSString).deletingLastPathComponent
-        let beside = (folder.isEmpty ? "." : folder) + "/" + path
-        return FileManager.default.fileExists(atPath: beside) ? beside : path
     }
 }

@@ -47,7 +47,7 @@ public enum RunOutputs {
             for s in 0..<ops {
                 let row = p * ops + s
                 var copy = record
-                copy.image.path = ParticleTableLoading.resolveImagePath(record.image.path, tablePath: tablePath)
+                copy.image.path = ImagePathResolver.resolve(record.image.path, tablePath: tablePath)
                 copy.angles = s == 0 ? record.angles : record.angles.premultiplied(by: group.operators[s])
                 copy.classValues = (0..<k).map { c in
                     ClassValues(occupancy: Double(snapshot.occupancy[row, c]), logP: Double(snapshot.logP[row, c]),

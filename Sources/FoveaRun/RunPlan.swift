@@ -30,8 +30,7 @@ public enum RunPlan {
     /// Box N of the table's images (from the table, else the first stack's MRC header) and the likelihood box.
     static func boxes(of table: ParticleTable, tablePath: String, config: ClassificationConfig) throws -> (n: Int, nc: Int) {
         let first = table.particles[0]
-        let n = first.imageSize > 0 ? first.imageSize : try MRCReader(
-            path: ParticleTableLoading.resolveImagePath(first.image.path, tablePath: tablePath)).header.nx
+        let n = try ParticleTableLoading.boxSize(of: table, tablePath: tablePath)
         return (n, LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
                                                         classificationResolution: config.classificationResolution))
     }

@@ -9,7 +9,7 @@ public enum RunShard {
     /// The plan every rank computes identically from the table.
     public static func plan(for table: ParticleTable, tablePath: String, ranks: Int) -> ShardingPlan {
         let locations = table.particles.map {
-            StackLocation(file: ParticleTableLoading.resolveImagePath($0.image.path, tablePath: tablePath),
+            StackLocation(file: ImagePathResolver.resolve($0.image.path, tablePath: tablePath),
                           position: $0.image.index)
         }
         return ShardingPlan(locations: locations, rankCount: ranks)

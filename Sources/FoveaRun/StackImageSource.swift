@@ -27,7 +27,7 @@ public struct StackImageSource: ParticleImageSource {
     public init(_ indices: [Int], of table: ParticleTable, tablePath: String, box: Int, invertContrast: Bool) {
         entries = indices.map { index in
             let record = table.particles[index]
-            return Entry(path: ParticleTableLoading.resolveImagePath(record.image.path, tablePath: tablePath),
+            return Entry(path: ImagePathResolver.resolve(record.image.path, tablePath: tablePath),
                          position: record.image.index, particle: index, name: record.image.relionName,
                          tableBox: record.imageSize, tablePixelSize: record.pixelSize)
         }
@@ -68,8 +68,24 @@ public struct StackImageSource: ParticleImageSource {
         // value means the table and stack disagree.
         let header = image.pixelSize
         if header > 0 && abs(header - 1) > 1e-6 && abs(header - entry.tablePixelSize) > 0.01 * entry.tablePixelSize {
-            throw RunInputError("\(place): the stack header says \(header) Å/px but the table says \(entry.tablePixelSize) Å/px")
+            throw RunInputError("\(place): the stack header says \(header) Å/px but the table says \(entry.tablePixelSize) Å/px "
+                                + "(the table's, or --pixel-size for tables that give none)")
+        }
+        if let bad = image.pixels.firstIndex(where: { !$0.isFinite }) {
+            throw RunInputError("\(place): pixel \(bad % image.size), \(bad / image.size) of the image is \(image.pixels[bad])")
         }
         return invertContrast ? image.pixels.map { -$0 } : image.pixels
+    }
+
+    /// Reads every image, `chunk` at a time, with the checks of `images(_:)` (stack present,
+    /// square, the table's box and pixel size, finite values): `fovea inspect` checks a table's
+    /// images with this, so it refuses what a classification would.
+    public func checkAll(chunk: Int = 256) throws {
+        var start = 0
+        while start < count {
+            let end = min(count, start + max(1, chunk))
+            _ = try images(start..<end)
+            start = end
+        }
     }
 }

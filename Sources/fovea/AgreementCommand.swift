@@ -38,7 +38,7 @@ struct AgreementCommand: ParsableCommand {
                 print("  [\(a + 1)] " + agreement.pairwiseKappa[a].map { AnalysisOutput.format($0, digits: 3) }.joined(separator: "  ") + "  \(name)")
             }
             for (r, map) in agreement.mappingToFirst.enumerated() {
-                let text = map.keys.sorted().map { "\($0)→\(map[$0]!.map(String.init) ?? "none")" }.joined(separator: " ")
+                let text = map.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value.map(String.init) ?? "none")" }.joined(separator: " ")
                 print("classes of [\(r + 2)] on [1]: \(text)")
             }
             let stableRows = agreement.stable.indices.filter { agreement.stable[$0] }

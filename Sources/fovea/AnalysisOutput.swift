@@ -17,7 +17,7 @@ enum AnalysisOutput {
         try AtomicFileWriter.write(data + Data("\n".utf8), to: path)
     }
 
-    /// Runs `body`, turning `FormatError`s into user errors (message, exit status 1).
+    /// Runs `body`, turning `FormatError`s into user errors (message, exit code 2).
     static func reportingFormatErrors(_ body: () throws -> Void) throws {
         do { try body() } catch let error as FormatError { throw UserError(error.description) }
     }

@@ -4,16 +4,16 @@ import FoveaClassify
 /// The method's options of `fovea classify` (docs/classify.md gives each one's meaning and
 /// formula). Names match `ClassificationConfig.Option`, which error messages use.
 struct ClassificationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Number of classes K.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of classes K.", valueName: "K"))
     var classes: Int?
 
-    @Option(help: ArgumentHelp("Cycle limit (default 20; may change on --continue).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Cycle limit (default 20; may change on --continue).", valueName: "n"))
     var cycles: Int?
 
     @Option(help: ArgumentHelp("Focus mode: none, 2d, 3d or subtract (default none).", valueName: "mode"))
     var focus: String?
 
-    @Option(help: ArgumentHelp("Focus sphere x,y,z,r in Å (give --sphere-origin).", valueName: "x,y,z,r"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Focus sphere x,y,z,r in Å (give --sphere-origin).", valueName: "x,y,z,r"))
     var sphere: String?
 
     @Option(name: .customLong("sphere-origin"),
@@ -24,50 +24,66 @@ struct ClassificationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Focus region as a 3-D mask (MRC, same box and pixel as the particles).", valueName: "mrc"))
     var mask: String?
 
-    @Option(name: .customLong("focus-edge"), help: ArgumentHelp("Soft edge of the projected 2-D mask, Å (default 0 = hard, as cisTEM).", valueName: "Å"))
+    @Option(name: .customLong("focus-edge"), parsing: .unconditional, help: ArgumentHelp("Soft edge of the projected 2-D mask, Å (default 0 = hard, as cisTEM).", valueName: "Å"))
     var focusEdge: Double?
 
-    @Option(name: .customLong("outer-radius"), help: ArgumentHelp("Particle radius for the comparison and the background, Å.", valueName: "Å"))
+    @Option(name: .customLong("outer-radius"), parsing: .unconditional, help: ArgumentHelp("Particle radius for the comparison and the background, Å.", valueName: "Å"))
     var outerRadius: Double?
 
-    @Option(help: ArgumentHelp("Classification resolution: finest detail compared, Å (e.g. 8–20).", valueName: "Å"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Classification resolution: finest detail compared, Å (e.g. 8–20).", valueName: "Å"))
     var resolution: Double?
 
-    @Option(name: .customLong("reference-low"), help: ArgumentHelp("Coarsest detail used from the references, Å (default 300).", valueName: "Å"))
+    @Option(name: .customLong("reference-low"), parsing: .unconditional, help: ArgumentHelp("Coarsest detail used from the references, Å (default 300).", valueName: "Å"))
     var referenceLow: Double?
 
-    @Option(name: .customLong("reference-high"), help: ArgumentHelp("Finest detail used from the references, Å (default: --resolution).", valueName: "Å"))
+    @Option(name: .customLong("reference-high"), parsing: .unconditional, help: ArgumentHelp("Finest detail used from the references, Å (default: --resolution).", valueName: "Å"))
     var referenceHigh: Double?
 
-    @Option(help: ArgumentHelp("Molecular mass, kDa (default 1000; recorded with the run; the filter comes from the FSC).", valueName: "kDa"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Molecular mass, kDa (default 1000; recorded with the run; the filter comes from the FSC).", valueName: "kDa"))
     var mass: Double?
 
     @Option(help: ArgumentHelp("Pseudo-symmetry expansion: classify every copy under this point group (default C1 = none).", valueName: "group"))
     var expand: String?
 
-    @Option(help: ArgumentHelp("Seed of the random start (default 1).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random start (default 1).", valueName: "n"))
     var seed: UInt64?
 
-    @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Write checkpoint.h5 every n cycles (default 5; may change on --continue).", valueName: "n"))
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: ArgumentHelp("Write checkpoint.h5 every n cycles (default 5; may change on --continue).", valueName: "n"))
     var checkpointEvery: Int?
 
-    @Option(name: .customLong("stop-class-change"), help: ArgumentHelp("Converged when the class fractions move less than this many percentage points (default 0.1) …", valueName: "pp"))
+    @Option(name: .customLong("stop-class-change"), parsing: .unconditional, help: ArgumentHelp("Converged when the class fractions move less than this many percentage points (default 0.1) …", valueName: "pp"))
     var stopClassChange: Double?
 
-    @Option(name: .customLong("stop-changed-fraction"), help: ArgumentHelp("… and fewer than this fraction of particles change class (default 0.002).", valueName: "fraction"))
+    @Option(name: .customLong("stop-changed-fraction"), parsing: .unconditional, help: ArgumentHelp("… and fewer than this fraction of particles change class (default 0.002).", valueName: "fraction"))
     var stopChangedFraction: Double?
 
-    @Option(name: .customLong("min-cycles"), help: ArgumentHelp("Never stop for convergence before this cycle (default 5).", valueName: "n"))
+    @Option(name: .customLong("min-cycles"), parsing: .unconditional, help: ArgumentHelp("Never stop for convergence before this cycle (default 5).", valueName: "n"))
     var minCycles: Int?
 
-    @Option(name: .customLong("mask-edge"), help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
+    @Option(name: .customLong("mask-edge"), parsing: .unconditional, help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
     var maskEdge: Double?
 
-    @Option(name: .customLong("mask-outside-weight"), help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0).", valueName: "w"))
+    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0).", valueName: "w"))
     var maskOutsideWeight: Double?
 
-    @Option(name: .customLong("mask-lowpass"), help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
+    @Option(name: .customLong("mask-lowpass"), parsing: .unconditional, help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?
+
+    /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
+    func validate() throws {
+        if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
+        if let cycles { try OptionCheck.count(cycles, 1...100_000, "--cycles") }
+        if let checkpointEvery { try OptionCheck.count(checkpointEvery, 1...100_000, "--checkpoint-every") }
+        if let minCycles { try OptionCheck.count(minCycles, 1...100_000, "--min-cycles") }
+        let low = referenceLow ?? 300
+        if let resolution, referenceHigh == nil, resolution >= low {
+            throw ValidationError("--resolution \(resolution) Å must be finer (smaller) than --reference-low \(low) Å, "
+                                  + "the coarsest detail used from the references")
+        }
+        if let referenceHigh, referenceHigh >= low {
+            throw ValidationError("--reference-high \(referenceHigh) Å must be finer (smaller) than --reference-low \(low) Å")
+        }
+    }
 
     /// The configuration of a continued run whose stored configuration is `stored`: every option
     /// given on the command line replaces the stored value, the rest keep it. Throws naming every
@@ -105,17 +121,24 @@ struct ClassificationOptions: ParsableArguments {
             }
             mode = given
         }
+        if mode == .none {
+            for (option, given) in [("--sphere", sphere != nil), ("--mask", mask != nil)] where given {
+                throw ValidationError("\(option) is only used with --focus 2d, 3d or subtract; with --focus none "
+                                      + "(the default) the whole particle is compared: add --focus 2d or drop \(option)")
+            }
+        }
         var focusSphere = base?.sphere
         if let sphere {
-            let parts = sphere.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 4, parts.allSatisfy({ $0 != nil }) else {
+            let texts = sphere.split(separator: ",", omittingEmptySubsequences: false)
+            let parts = texts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 4, texts.count == 4 else {
                 throw ValidationError("--sphere must be four numbers x,y,z,r in Å (got '\(sphere)')")
             }
             guard let originText = sphereOrigin, let origin = CoordinateOrigin(rawValue: originText.lowercased()) else {
                 throw ValidationError("say where --sphere's x,y,z are measured from: --sphere-origin corner (voxel 0, "
                                       + "as cisTEM and Frealign) or --sphere-origin centre (the map centre)")
             }
-            focusSphere = FocusSphere(x: parts[0]!, y: parts[1]!, z: parts[2]!, radius: parts[3]!, origin: origin)
+            focusSphere = FocusSphere(x: parts[0], y: parts[1], z: parts[2], radius: parts[3], origin: origin)
         } else if let sphereOrigin, let stored = focusSphere {
             // Only the origin given on --continue: the stored sphere measured from it (refused when it differs).
             guard let origin = CoordinateOrigin(rawValue: sphereOrigin.lowercased()) else {

@@ -44,7 +44,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Image stack for cisTEM STAR files without stack names and for .par tables.", valueName: "mrcs"))
     var stack: String?
 
-    @Option(name: .customLong("pixel-size"), help: ArgumentHelp("Å/pixel, for tables that give none (.par, RELION 3.0).", valueName: "Å"))
+    @Option(name: .customLong("pixel-size"), parsing: .unconditional, help: ArgumentHelp("Å/pixel, for tables that give none (.par, RELION 3.0).", valueName: "Å"))
     var pixelSize: Double?
 
     @Option(name: .customLong("invert-contrast"),
@@ -95,6 +95,7 @@ struct ClassifyCommand: ParsableCommand {
                                   + "--checkpoint-every and --stream may change)")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
+        if let pixelSize { try OptionCheck.nonNegative(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
         if let invertContrast, !["auto", "yes", "no"].contains(invertContrast) {
             throw ValidationError("--invert-contrast must be auto, yes or no (got '\(invertContrast)')")
         }

@@ -58,7 +58,7 @@ struct CovarianceCommand: ParsableCommand {
     @Option(name: .customLong("scale-map"), help: "Map whose mass inside --scale-mask every class is scaled to (e.g. the full map).")
     var scaleMap: String?
 
-    @Option(help: "F-test level below which an ROI counts as varying across classes (needs the run's half maps).")
+    @Option(parsing: .unconditional, help: "F-test level below which an ROI counts as varying across classes, 0–1 (needs the run's half maps).")
     var noiseAlpha: Double = 0.01
 
     @Option(help: "Write the occupancies and R as CSV.")
@@ -82,11 +82,16 @@ struct CovarianceCommand: ParsableCommand {
     @Flag(help: "Particle mode: take the truth of the side opposite the one under the mask.")
     var opposite = false
 
-    @Option(help: "Particle mode: number of permutations.")
+    @Option(parsing: .unconditional, help: "Particle mode: number of permutations, 1–10,000,000.")
     var permutations: Int = 1000
 
-    @Option(help: "Particle mode: permutation seed.")
+    @Option(parsing: .unconditional, help: "Particle mode: permutation seed.")
     var seed: UInt64 = 1
+
+    func validate() throws {
+        try OptionCheck.within(noiseAlpha, 0...1, "--noise-alpha")
+        try OptionCheck.count(permutations, 1...10_000_000, "--permutations")
+    }
 
     func run() throws {
         try OutputChecks.refuseOverwritingInputs(json, option: "--json", inputs: full + [truth])

@@ -13,15 +13,15 @@ struct DatasetSelfTest: ParsableCommand {
             """
     )
 
-    @Option(help: "Number of particles.") var count = 600
-    @Option(help: "Signal-to-noise ratio (FoveaSimulate's definition).") var snr = 0.1
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Number of particles, 1–1,000,000.") var count = 600
+    @Option(parsing: .unconditional, help: "Signal-to-noise ratio (FoveaSimulate's definition).") var snr = 0.1
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Flag(help: "A C2 object whose two small regions vary independently.") var c2 = false
     @Option(help: "Output folder (created).") var output: String
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        guard snr > 0 else { throw ValidationError("--snr must be positive") }
+        try OptionCheck.count(count, 1...1_000_000, "--count")
+        try OptionCheck.positive(snr, "--snr", maximum: 1e6)
     }
 
     func run() throws {

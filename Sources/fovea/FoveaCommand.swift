@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FoveaCore
 
 /// `fovea`: the root command. Each subcommand is its own type in its own file.
@@ -32,4 +33,11 @@ struct FoveaCommand: ParsableCommand {
             SelfTestCommand.self,
         ]
     )
+
+    /// Parses and runs the command; errors exit through `CommandExit` (input errors: 2).
+    static func main() {
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { CommandExit.exit(Self.self, with: error) }
+        do { try command.run() } catch { CommandExit.exit(Self.self, with: error) }
+    }
 }

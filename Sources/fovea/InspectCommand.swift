@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaCore
 import FoveaIO
+import FoveaRun
 
 /// `fovea inspect`: read files strictly and summarise them — the quickest way to find out
 /// whether an input is what Fovea (and RELION/cisTEM) will think it is.
@@ -10,15 +11,17 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Check and summarise MRC/MRCS maps and stacks, STAR, cryoSPARC .cs and Frealign .par files.",
         discussion: """
-            Every file is read with the same strict readers `fovea classify` uses; the first problem
-            is reported with the file, line or image, and field, and the exit status is 1.
+            Every file is read and checked as `fovea classify` reads and checks it; the first problem
+            is reported with the file, line or image, and field, and the exit code is 2.
 
             MRC/MRCS: mode, size, pixel size (Å), min/max/mean/rms over all values.
             N@stack.mrcs: the same for image N (1-based, as RELION writes it).
-            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks;
-            with --check-images every referenced image is checked to exist in its stack.
+            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks; the
+            last image of every stack is read and checked (square, the table's box and pixel size,
+            finite values); with --check-images every image is. Image paths are found as classify
+            finds them: relative to the working folder (as RELION), then to the table's folder.
             .cs (cryoSPARC): the same summary; stacks are looked for from the .cs file's folder up.
-            .par (Frealign 16/17 columns): needs --stack and the optics options.
+            .par (Frealign 16/17 columns): needs --stack, --pixel-size and the optics options.
 
             Examples:
               fovea inspect run_data.star --check-images
@@ -30,23 +33,30 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "Files to check: .mrc/.mrcs/.map, N@stack.mrcs, .star, .cs, .par.")
     var files: [String]
 
-    @Flag(help: "For STAR/.par files, check that every referenced image exists in its stack.")
+    @Flag(help: "For STAR/.par files, read and check every referenced image (not only the last of each stack).")
     var checkImages = false
 
     @Option(help: "Image stack for .par files (and cisTEM STAR files without file names).")
     var stack: String?
 
-    @Option(help: "Pixel size in Å for .par files.")
-    var pixelSize: Double = 1
+    @Option(parsing: .unconditional, help: "Pixel size in Å for .par files (and tables that give none).")
+    var pixelSize: Double?
 
-    @Option(help: "Voltage in kV for .par files.")
+    @Option(parsing: .unconditional, help: "Voltage in kV for .par files.")
     var voltage: Double = 300
 
-    @Option(help: "Spherical aberration in mm for .par files.")
+    @Option(parsing: .unconditional, help: "Spherical aberration in mm for .par files.")
     var cs: Double = 2.7
 
-    @Option(help: "Amplitude contrast for .par files.")
+    @Option(parsing: .unconditional, help: "Amplitude contrast for .par files (fraction, 0–1).")
     var amplitudeContrast: Double = 0.07
+
+    func validate() throws {
+        if let pixelSize { try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
+        try OptionCheck.positive(voltage, "--voltage", maximum: 3000, unit: " kV")
+        try OptionCheck.nonNegative(cs, "--cs", maximum: 100, unit: " mm")
+        try OptionCheck.within(amplitudeContrast, 0...1, "--amplitude-contrast")
+    }
 
     func run() throws {
         for file in files {
@@ -62,8 +72,10 @@ struct InspectCommand: ParsableCommand {
         if file.contains("@"), let location = try? ImageLocation(relion: file, file: file, field: nil) {
             let reader = try MRCReader(path: location.path)
             let image = try reader.image(at: location.index)
+            let summary = ValueSummary(image.pixels)
             print("\(file): image \(location.index + 1) of \(reader.imageCount), \(image.size)×\(image.size) px, "
-                  + "\(format(reader.pixelSize)) Å/px, \(ValueSummary(image.pixels))")
+                  + "\(format(reader.pixelSize)) Å/px, \(summary)")
+            try summary.requireFinite(file)
             return
         }
         switch URL(fileURLWithPath: file).pathExtension.lowercased() {
@@ -74,23 +86,21 @@ struct InspectCommand: ParsableCommand {
             for index in 0..<h.nz { summary.add(try reader.sectionValues(at: index)) }
             print("\(file): MRC mode \(h.mode), \(h.nx)×\(h.ny)×\(h.nz), \(format(reader.pixelSize)) Å/px, "
                   + "\(h.isBigEndian ? "big" : "little")-endian, \(summary)")
-        case "star":
-            let table = try ParticleTable(starAt: file, stackPath: stack)
+            try summary.requireFinite(file)
+        case "star", "par":
+            // The table and its images are loaded and checked by classify's own functions.
+            let table = try ParticleTableLoading.load(RunInputPaths(
+                particles: file, stack: stack, pixelSize: pixelSize ?? 0, voltage: voltage, sphericalAberration: cs,
+                amplitudeContrast: amplitudeContrast))
             describe(table, file: file)
-            if checkImages { try checkImageLocations(table, file: file) }
+            try checkImages(of: table, file: file)
         case "cs":
             let table = try ParticleTable(cryoSPARCAt: file, requiringAlignments: false)
             describe(table, file: file)
             if try NumpyStructuredArray(contentsOf: file).field("alignments3D/pose") == nil {
                 print("  no 3-D alignments (alignments3D/pose): fovea classify needs the particles of a refinement job")
             }
-            if checkImages { try checkImageLocations(table, file: file) }
-        case "par":
-            guard let stack else { throw UserError("\(file): a .par file names no images; give --stack <particles.mrcs>.") }
-            let table = try ParticleTable(frealignParAt: file, stackPath: stack, pixelSize: pixelSize, voltage: voltage,
-                                          sphericalAberration: cs, amplitudeContrast: amplitudeContrast)
-            describe(table, file: file)
-            if checkImages { try checkImageLocations(table, file: file) }
+            try checkImages(of: table, file: file)
         default:
             throw UserError("\(file): unknown file type; expected .mrc, .mrcs, .map, .star, .cs, .par or N@stack.mrcs.")
         }
@@ -107,23 +117,23 @@ struct InspectCommand: ParsableCommand {
         if let notice = table.unmodelledOpticsNotice(file: file) { print("  " + notice) }
     }
 
-    private func checkImageLocations(_ table: ParticleTable, file: String) throws {
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        var readers: [String: MRCReader] = [:]
-        for (row, particle) in table.particles.enumerated() {
-            let path = particle.image.path.hasPrefix("/") || FileManager.default.fileExists(atPath: particle.image.path)
-                ? particle.image.path : folder + "/" + particle.image.path
-            let reader: MRCReader
-            if let cached = readers[path] { reader = cached } else {
-                reader = try MRCReader(path: path)
-                readers[path] = reader
+    /// Reads the last image of every stack (all images with --check-images) through classify's
+    /// `StackImageSource`, which checks each one as a classification would.
+    private func checkImages(of table: ParticleTable, file: String) throws {
+        let box = try ParticleTableLoading.boxSize(of: table, tablePath: file)
+        var indices = Array(table.particles.indices)
+        if !checkImages {
+            var last: [String: Int] = [:]
+            for (row, particle) in table.particles.enumerated()
+            where last[particle.image.path].map({ table.particles[$0].image.index < particle.image.index }) ?? true {
+                last[particle.image.path] = row
             }
-            if particle.image.index >= reader.imageCount {
-                throw UserError("\(file), particle \(row + 1): image \(particle.image.relionName) is beyond the "
-                                + "\(reader.imageCount) images of \(path).")
-            }
+            indices = last.values.sorted()
         }
-        print("  all \(table.count) images found in \(readers.count) stack(s)")
+        try StackImageSource(indices, of: table, tablePath: file, box: box, invertContrast: false).checkAll()
+        let stacks = Set(table.particles.map(\.image.path)).count
+        print(checkImages ? "  all \(table.count) images read and checked in \(stacks) stack(s)"
+              : "  the last image of each of \(stacks) stack(s) read and checked (--check-images reads every image)")
     }
 
     private func format(_ value: Double) -> String { String(format: "%.4g", value) }
@@ -150,6 +160,13 @@ struct ValueSummary: CustomStringConvertible {
         }
     }
 
+    /// Throws when a value was NaN or infinite: classify refuses such images and maps.
+    func requireFinite(_ file: String) throws {
+        if nonFinite > 0 {
+            throw UserError("\(file): \(nonFinite) NaN or infinite values; fovea classify refuses such images and maps")
+        }
+    }
+
     var description: String {
         guard count > 0 else { return "no finite values" }
         let mean = sum / Double(count)
@@ -158,10 +175,4 @@ struct ValueSummary: CustomStringConvertible {
         if nonFinite > 0 { text += " (\(nonFinite) NaN or infinite values!)" }
         return text
     }
-}
-
-/// An error for the user: printed as is, exit status 1.
-struct UserError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
 }

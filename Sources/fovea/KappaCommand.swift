@@ -40,8 +40,12 @@ struct KappaCommand: ParsableCommand {
     @Option(help: "Truth column to score instead of the humanoid's sides, once per expansion operator (e.g. foveaSmall).")
     var column: [String] = []
 
-    @Option(help: "Exit with status 1 when kappa is below this (for scripts).")
+    @Option(parsing: .unconditional, help: "Exit with status 1 when kappa is below this, −1 to 1 (for scripts).")
     var minimum: Double?
+
+    func validate() throws {
+        if let minimum { try OptionCheck.within(minimum, -1...1, "--minimum") }
+    }
 
     func run() throws {
         try OutputChecks.refuseOverwritingInputs(json, option: "--json", inputs: [truth])

@@ -28,7 +28,7 @@ struct MaskCommand: ParsableCommand {
                   --dilate 6 --soft-edge 8 --out focus.mrc
             """)
 
-    @Option(help: ArgumentHelp("Sphere centre and radius, Å.", valueName: "x,y,z,r"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sphere centre and radius, Å.", valueName: "x,y,z,r"))
     var sphere: String?
 
     @Option(name: [.customLong("origin"), .customLong("sphere-origin")],
@@ -38,22 +38,22 @@ struct MaskCommand: ParsableCommand {
     @Option(name: .customLong("from-map"), help: ArgumentHelp("Map whose region above --threshold becomes the mask.", valueName: "map.mrc"))
     var fromMap: String?
 
-    @Option(help: "Density threshold for --from-map.")
+    @Option(parsing: .unconditional, help: "Density threshold for --from-map.")
     var threshold: Float?
 
-    @Option(help: ArgumentHelp("Grow the --from-map/--from-mask region by this distance, Å.", valueName: "Å"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Grow the --from-map/--from-mask region by this distance, Å (at most the box edge).", valueName: "Å"))
     var dilate: Double = 0
 
     @Option(name: .customLong("from-mask"), help: ArgumentHelp("An existing mask (region = values ≥ 0.5).", valueName: "mask.mrc"))
     var fromMask: String?
 
-    @Option(name: .customLong("soft-edge"), help: ArgumentHelp("Cosine edge width, Å (sphere: centred on r; regions: outward).", valueName: "Å"))
+    @Option(name: .customLong("soft-edge"), parsing: .unconditional, help: ArgumentHelp("Cosine edge width, Å (sphere: centred on r; regions: outward).", valueName: "Å"))
     var softEdge: Double = 0
 
-    @Option(help: "Box edge, voxels (for --sphere without --like).")
+    @Option(parsing: .unconditional, help: "Box edge, voxels, even, 8–2048 (for --sphere without --like).")
     var box: Int?
 
-    @Option(name: .customLong("pixel-size"), help: "Pixel size, Å (for --sphere without --like).")
+    @Option(name: .customLong("pixel-size"), parsing: .unconditional, help: "Pixel size, Å (for --sphere without --like).")
     var pixelSize: Double?
 
     @Option(help: ArgumentHelp("Take box and pixel size from this map (and draw it under the mask in previews).", valueName: "map.mrc"))
@@ -68,7 +68,7 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Particle STAR or cryoSPARC .cs whose first images get the projected outline in the previews.", valueName: "particles.star"))
     var particles: String?
 
-    @Option(name: .customLong("preview-particles"), help: "How many particles to draw (spread over the table).")
+    @Option(name: .customLong("preview-particles"), parsing: .unconditional, help: "How many particles to draw (spread over the table), 0–1000.")
     var previewParticles: Int = 4
 
     func validate() throws {
@@ -81,7 +81,12 @@ struct MaskCommand: ParsableCommand {
         if sphere != nil, like == nil, box == nil || pixelSize == nil {
             throw ValidationError("--sphere needs the grid: --box and --pixel-size, or --like map.mrc")
         }
-        guard softEdge >= 0, dilate >= 0 else { throw ValidationError("--soft-edge and --dilate must not be negative") }
+        try OptionCheck.nonNegative(softEdge, "--soft-edge", unit: " Å")
+        try OptionCheck.nonNegative(dilate, "--dilate", unit: " Å")
+        if let threshold { try OptionCheck.finite(Double(threshold), "--threshold") }
+        if let box { try OptionCheck.box(box, "--box", bytesPerVoxel: Self.bytesPerVoxel) }
+        if let pixelSize { try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
+        try OptionCheck.count(previewParticles, 0...1000, "--preview-particles")
         if sphere != nil { _ = try parsedSphere() }
         if particles != nil && preview == nil { throw ValidationError("--particles is drawn in the previews: give --preview DIR") }
     }
@@ -90,10 +95,11 @@ struct MaskCommand: ParsableCommand {
 
     func parsedSphere() throws -> SphereMask {
         let values = (sphere ?? "").split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == 4, values.allSatisfy({ $0 != nil }), let r = values[3], r > 0 else {
-            throw ValidationError("--sphere must be x,y,z,r in Å with r > 0 (got '\(sphere ?? "")')")
+        let numbers = values.compactMap { $0 }
+        guard numbers.count == 4, values.count == 4, numbers.allSatisfy(\.isFinite), numbers[3] > 0 else {
+            throw ValidationError("--sphere must be four finite numbers x,y,z,r in Å with r > 0 (got '\(sphere ?? "")')")
         }
-        return SphereMask(centre: SIMD3(values[0]!, values[1]!, values[2]!), radius: r, origin: maskOrigin)
+        return SphereMask(centre: SIMD3(numbers[0], numbers[1], numbers[2]), radius: numbers[3], origin: maskOrigin)
     }
 
     func run() throws {
@@ -107,12 +113,16 @@ struct MaskCommand: ParsableCommand {
         } else if let fromMap {
             let map = try MRCReader(path: fromMap).volume()
             try checkGrid(of: map, file: fromMap, like: likeMap)
-            mask = try FocusMaskBuilder.region(of: map, threshold: threshold!, dilation: dilate, softEdge: softEdge)
+            try checkGrowth(within: map, file: fromMap)
+            mask = try FocusMaskBuilder.region(of: map, threshold: threshold ?? 0, dilation: dilate, softEdge: softEdge)
             underlay = underlay ?? map
-        } else {
-            let source = try MRCReader(path: fromMask!).volume()
-            try checkGrid(of: source, file: fromMask!, like: likeMap)
+        } else if let fromMask {
+            let source = try MRCReader(path: fromMask).volume()
+            try checkGrid(of: source, file: fromMask, like: likeMap)
+            try checkGrowth(within: source, file: fromMask)
             mask = try FocusMaskBuilder.fromMask(source, dilation: dilate, softEdge: softEdge)
+        } else {
+            throw ValidationError("give exactly one of --sphere, --from-map, --from-mask")
         }
         try MRCWriter.write(mask, to: out)
         let summary = try MaskRegionSummary(mask: mask)
@@ -120,21 +130,37 @@ struct MaskCommand: ParsableCommand {
         if let preview { try writePreviews(mask: mask, underlay: underlay, folder: preview) }
     }
 
+    /// Bytes per voxel that making a mask holds at once (the source map, the region, the distances
+    /// in Float64 and the mask), for the memory check of --box.
+    static let bytesPerVoxel = 24.0
+
+    /// --dilate and --soft-edge grow a region within the box: neither may exceed the box edge (Å).
+    func checkGrowth(within map: Volume, file: String) throws {
+        let edge = Double(map.size) * map.pixelSize
+        for (option, value) in [("--dilate", dilate), ("--soft-edge", softEdge)] where value > edge {
+            throw ValidationError(String(format: "%@ %g Å is more than the edge of %@'s box (%d voxels × %g Å = %g Å)",
+                                         option, value, file, map.size, map.pixelSize, edge))
+        }
+    }
+
     /// Box and pixel size from --box/--pixel-size and/or --like (which must agree).
     func resolvedGrid(_ likeMap: Volume?) throws -> (box: Int, pixelSize: Double) {
-        guard let likeMap else { return (box!, pixelSize!) }
+        guard let likeMap, let like else {
+            guard let box, let pixelSize else { throw ValidationError("--sphere needs --box and --pixel-size, or --like map.mrc") }
+            return (box, pixelSize)
+        }
         if let box, box != likeMap.size {
-            throw UserError("--box \(box) differs from \(like!) (\(likeMap.size) voxels); drop --box or fix it")
+            throw UserError("--box \(box) differs from \(like) (\(likeMap.size) voxels); drop --box or fix it")
         }
         if let pixelSize, abs(pixelSize - likeMap.pixelSize) > 1e-3 * pixelSize {
-            throw UserError("--pixel-size \(pixelSize) differs from \(like!) (\(likeMap.pixelSize) Å); drop --pixel-size or fix it")
+            throw UserError("--pixel-size \(pixelSize) differs from \(like) (\(likeMap.pixelSize) Å); drop --pixel-size or fix it")
         }
         return (likeMap.size, likeMap.pixelSize)
     }
 
     /// The source map must match --like and --box/--pixel-size when given.
     func checkGrid(of map: Volume, file: String, like likeMap: Volume?) throws {
-        let reference = try likeMap.map { ($0.size, $0.pixelSize, like!) }
+        let reference = likeMap.map { ($0.size, $0.pixelSize, like ?? "--like") }
             ?? box.map { ($0, pixelSize ?? map.pixelSize, "--box/--pixel-size") }
         guard let (size, pixel, name) = reference else { return }
         if size != map.size || abs(pixel - map.pixelSize) > 1e-3 * pixel {
@@ -178,10 +204,7 @@ struct MaskCommand: ParsableCommand {
         guard table.count > 0 else { return [] }
         let count = min(previewParticles, table.count)
         let rows = (0..<count).map { $0 * table.count / count }
-        let starFolder = URL(fileURLWithPath: star).deletingLastPathComponent().path
-        let first = table.particles[rows[0]].image.path
-        let base = !first.hasPrefix("/") && FileManager.default.fileExists(atPath: starFolder + "/" + first) ? starFolder : nil
-        let images = try MRCReader.readImages(at: rows.map { table.particles[$0].image }, relativeTo: base)
+        let images = try MRCReader.readImages(at: rows.map { ImagePathResolver.resolve(table.particles[$0].image, tablePath: star) })
         let sphereMask = sphere != nil ? try parsedSphere() : nil
         var names: [String] = []
         for (k, row) in rows.enumerated() {

@@ -63,7 +63,11 @@ struct ReportCommand: ParsableCommand {
             return path
         }
         if (scaleMask == nil) != (scaleMap == nil) { throw ValidationError("give --scale-mask and --scale-map together") }
-        let volumes = try MatchedVolumes.load(rois.map(\.1) + fullPaths + [scaleMask, scaleMap].compactMap { $0 })
+        // Loaded together with a class volume of the run (when there is one yet), so that every map shares its grid.
+        let classMap = (try? MatchedVolumes.classPaths(inRun: runFolder))?.first
+        let loaded = try MatchedVolumes.load((classMap.map { [$0] } ?? []) + rois.map(\.1) + fullPaths
+                                             + [scaleMask, scaleMap].compactMap { $0 })
+        let volumes = Array(loaded.dropFirst(classMap == nil ? 0 : 1))
         let r = rois.count
         return ReportRegions(names: rois.map(\.0), masks: Array(volumes[0..<r]), full: Array(volumes[r..<(2 * r)]),
                              scaleMask: scaleMask == nil ? nil : volumes[2 * r], scaleMap: scaleMap == nil ? nil : volumes[2 * r + 1])

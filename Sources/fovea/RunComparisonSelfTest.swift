@@ -22,7 +22,9 @@ struct RunComparisonSelfTest: ParsableCommand {
 
     @Argument(help: "First run folder.") var first: String
     @Argument(help: "Second run folder.") var second: String
-    @Option(help: "Largest relative difference allowed between class volumes.") var tolerance = 1e-4
+    @Option(parsing: .unconditional, help: "Largest relative difference allowed between class volumes.") var tolerance = 1e-4
+
+    func validate() throws { try OptionCheck.nonNegative(tolerance, "--tolerance") }
 
     func run() throws {
         let a = try RunState.read(from: RunFolder(first).state), b = try RunState.read(from: RunFolder(second).state)

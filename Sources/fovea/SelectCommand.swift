@@ -30,7 +30,7 @@ struct SelectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Classes to keep, 1-based, comma-separated.", valueName: "k[,k…]"))
     var classes: String
 
-    @Option(name: .customLong("min-occupancy"),
+    @Option(name: .customLong("min-occupancy"), parsing: .unconditional,
             help: ArgumentHelp("Keep rows whose occupancy summed over --classes is at least this (percent).", valueName: "P"))
     var minOccupancy: Double?
 
@@ -48,9 +48,7 @@ struct SelectCommand: ParsableCommand {
             throw ValidationError("--format must be relion, cistem or par (got '\(format)')")
         }
         _ = try classNumbers()
-        if let minOccupancy, !(0...100).contains(minOccupancy) {
-            throw ValidationError("--min-occupancy is a percentage, 0…100 (got \(minOccupancy))")
-        }
+        if let minOccupancy { try OptionCheck.within(minOccupancy, 0...100, "--min-occupancy") }
     }
 
     func classNumbers() throws -> Set<Int> {

@@ -32,7 +32,7 @@ struct CollectivesSelfTest: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Largest MPI message in bytes (default: $FOVEA_MPI_MAX_MESSAGE_BYTES, else 256 MiB).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Largest MPI message in bytes (default: $FOVEA_MPI_MAX_MESSAGE_BYTES, else 256 MiB).",
                                valueName: "bytes"))
     var maxMessageBytes: Int?
 
@@ -41,7 +41,7 @@ struct CollectivesSelfTest: ParsableCommand {
 
     func validate() throws {
         if let maxMessageBytes, maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be positive.") }
-        if elements.contains(where: { $0 < 0 }) { throw ValidationError("--elements must not be negative.") }
+        for count in elements { try OptionCheck.count(count, 0...100_000_000, "--elements") }
     }
 
     func run() throws {
@@ -82,8 +82,10 @@ struct AbortSelfTest: ParsableCommand {
         abstract: "One rank aborts the job while the others wait in a barrier."
     )
 
-    @Option(help: "The rank that aborts.") var rank = 0
-    @Option(help: "The exit code passed to MPI_Abort.") var exitCode: Int32 = 3
+    @Option(parsing: .unconditional, help: "The rank that aborts.") var rank = 0
+    @Option(parsing: .unconditional, help: "The exit code passed to MPI_Abort, 1–255.") var exitCode: Int32 = 3
+
+    func validate() throws { try OptionCheck.count(Int(exitCode), 1...255, "--exit-code") }
 
     func run() throws {
         MPIEnvironment.initialize()

@@ -36,10 +36,10 @@ struct SimulateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Box edge in voxels.")
+    @Option(parsing: .unconditional, help: "Box edge in voxels.")
     var box: Int = 80
 
-    @Option(name: .customLong("pixel-size"), help: "Pixel size in Å.")
+    @Option(name: .customLong("pixel-size"), parsing: .unconditional, help: "Pixel size in Å.")
     var pixelSize: Double = 5.24
 
     @Option(help: "Scenario whose state maps to write: 1, 2, 3, or all (the 28 maps).")
@@ -48,65 +48,85 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Output folder (created if missing).")
     var output: String
 
-    @Option(name: .customLong("focus-margin"), help: "Å the focus and leg masks reach beyond the shapes.")
+    @Option(name: .customLong("focus-margin"), parsing: .unconditional, help: "Å the focus and leg masks reach beyond the shapes.")
     var focusMargin: Double = 10
 
-    @Option(name: .customLong("roi-margin"), help: "Å the hand and foot masks reach beyond the shapes.")
+    @Option(name: .customLong("roi-margin"), parsing: .unconditional, help: "Å the hand and foot masks reach beyond the shapes.")
     var roiMargin: Double = 5
 
-    @Option(name: .customLong("soft-edge"), help: "Width in pixels of the soft masks' cosine edge.")
+    @Option(name: .customLong("soft-edge"), parsing: .unconditional, help: "Width in pixels of the soft masks' cosine edge.")
     var softEdge: Double = 3
 
-    @Option(help: "Number of particles to simulate (needs --scenario 1, 2 or 3).")
+    @Option(parsing: .unconditional, help: "Number of particles to simulate (needs --scenario 1, 2 or 3).")
     var particles: Int?
 
-    @Option(help: "Signal-to-noise ratio of the particles (e.g. 0.1, 0.05, 0.025, 0.013, 0.006).")
+    @Option(parsing: .unconditional, help: "Signal-to-noise ratio of the particles (e.g. 0.1, 0.05, 0.025, 0.013, 0.006).")
     var snr: Double = 0.05
 
-    @Option(help: "Random seed of the particles.")
+    @Option(parsing: .unconditional, help: "Random seed of the particles.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("shift-range"), help: "Largest particle shift in x and y, Å.")
+    @Option(name: .customLong("shift-range"), parsing: .unconditional, help: "Largest particle shift in x and y, Å.")
     var shiftRange: Double = 7.86
 
-    @Option(name: .customLong("defocus-min"), help: "Smallest defocus, Å (underfocus positive).")
+    @Option(name: .customLong("defocus-min"), parsing: .unconditional, help: "Smallest defocus, Å (underfocus positive).")
     var defocusMin: Double = 8000
 
-    @Option(name: .customLong("defocus-max"), help: "Largest defocus, Å.")
+    @Option(name: .customLong("defocus-max"), parsing: .unconditional, help: "Largest defocus, Å.")
     var defocusMax: Double = 25000
 
-    @Option(help: "Envelope B-factor, Å².")
+    @Option(parsing: .unconditional, help: "Envelope B-factor, Å².")
     var bfactor: Double = 50
 
-    @Option(name: .customLong("structural-fraction"), help: "Fraction of the noise added before the CTF (structural noise).")
+    @Option(name: .customLong("structural-fraction"), parsing: .unconditional, help: "Fraction of the noise added before the CTF (structural noise).")
     var structuralFraction: Double = 0.5
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    /// Bytes per voxel the map export holds at once (maps of the components and states, masks).
+    static let bytesPerVoxel = 64.0
+
     func validate() throws {
-        guard box >= 8 else { throw ValidationError("--box must be at least 8 voxels (got \(box))") }
-        guard pixelSize > 0 else { throw ValidationError("--pixel-size must be positive (got \(pixelSize))") }
+        try OptionCheck.box(box, "--box", bytesPerVoxel: Self.bytesPerVoxel)
+        try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å")
         _ = try scenarios()
-        guard focusMargin >= 0, roiMargin >= 0, softEdge >= 0 else {
-            throw ValidationError("--focus-margin, --roi-margin and --soft-edge must not be negative")
+        let boxEdge = Double(box) * pixelSize
+        try OptionCheck.nonNegative(focusMargin, "--focus-margin", maximum: boxEdge, unit: " Å")
+        try OptionCheck.nonNegative(roiMargin, "--roi-margin", maximum: boxEdge, unit: " Å")
+        try OptionCheck.nonNegative(softEdge, "--soft-edge", maximum: Double(box), unit: " pixels")
+        try OptionCheck.positive(snr, "--snr", maximum: 1e6)
+        try OptionCheck.nonNegative(shiftRange, "--shift-range", maximum: boxEdge / 2, unit: " Å")
+        try OptionCheck.positive(defocusMin, "--defocus-min", maximum: 1e6, unit: " Å")
+        try OptionCheck.positive(defocusMax, "--defocus-max", maximum: 1e6, unit: " Å")
+        guard defocusMax > defocusMin else {
+            throw ValidationError("--defocus-max must be larger than --defocus-min, got \(defocusMax) and \(defocusMin)")
         }
+        try OptionCheck.nonNegative(bfactor, "--bfactor", maximum: 10_000, unit: " Å²")
+        try OptionCheck.within(structuralFraction, 0...1, "--structural-fraction")
         if let particles {
-            guard particles >= 1 else { throw ValidationError("--particles must be at least 1 (got \(particles))") }
+            try OptionCheck.count(particles, 1...100_000_000, "--particles")
             guard Int(scenario) != nil else { throw ValidationError("--particles needs --scenario 1, 2 or 3") }
-            guard snr > 0, snr.isFinite else { throw ValidationError("--snr must be positive (got \(snr))") }
-            guard defocusMin > 0, defocusMax > defocusMin else {
-                throw ValidationError("need 0 < --defocus-min < --defocus-max (got \(defocusMin), \(defocusMax))")
-            }
-            guard (0...1).contains(structuralFraction) else { throw ValidationError("--structural-fraction must be in 0…1") }
-            guard shiftRange >= 0, bfactor >= 0 else { throw ValidationError("--shift-range and --bfactor must not be negative") }
+            try requireDiskSpace(particles: particles)
         }
         let halfBox = Double(box / 2 - 1) * pixelSize
         guard halfBox >= 161 else {
             throw ValidationError("""
-                the humanoid spans z = ±136 Å plus a 25 Å soft edge: box \(box) × pixel \(pixelSize) Å \
+                the humanoid spans z = ±136 Å plus a 25 Å soft edge: --box \(box) × --pixel-size \(pixelSize) Å \
                 leaves only ±\(Int(halfBox)) Å around the centre; use (box/2 − 1) × pixel ≥ 161 Å \
                 (e.g. box 64 at 5.24 Å)
                 """)
+        }
+    }
+
+    /// The particle stack (N² Float32 per particle) must fit on the output's disk.
+    func requireDiskSpace(particles: Int) throws {
+        let bytes = Double(particles) * Double(box * box) * 4
+        var folder = URL(fileURLWithPath: output).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder.deleteLastPathComponent() }
+        let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder.path)[.systemFreeSize] as? NSNumber)?.doubleValue
+        if let free, bytes > free {
+            throw ValidationError(String(format: "--particles %d of %d² pixels need about %.0f MiB but the disk of %@ has %.0f MiB free",
+                                         particles, box, bytes / 1_048_576, folder.path, free / 1_048_576))
         }
     }
 
@@ -140,7 +160,11 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func writeParticles(count: Int, grid: HumanoidGrid) throws {
-        var settings = HumanoidParticleDataset.Settings(scenario: HumanoidScenario(rawValue: Int(scenario)!)!, count: count,
+        let chosen = try scenarios()
+        guard chosen.count == 1, let particleScenario = chosen.first else {
+            throw ValidationError("--particles needs --scenario 1, 2 or 3")
+        }
+        var settings = HumanoidParticleDataset.Settings(scenario: particleScenario, count: count,
                                                         snr: snr, seed: seed)
         settings.grid = grid
         settings.shiftRange = shiftRange

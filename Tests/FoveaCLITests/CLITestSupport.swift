@@ -17,10 +17,15 @@ struct FoveaProcess {
     struct Result {
         let status: Int32
         let output: String
+        /// Ended by a signal (a trap, an abort), not by exit.
+        var signalled = false
+        /// Killed after the time limit of `run(_:in:environment:timeLimit:)`.
+        var timedOut = false
     }
 
     /// Runs `fovea arguments…` in `folder`; standard output and error together.
-    static func run(_ arguments: [String], in folder: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in folder: String? = nil, environment extra: [String: String] = [:],
+                    timeLimit: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -34,9 +39,19 @@ struct FoveaProcess {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        let killer = timeLimit.map { limit in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + limit)
+            timer.setEventHandler { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            timer.resume()
+            return timer
+        }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        killer?.cancel()
+        let signalled = process.terminationReason == .uncaughtSignal
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), signalled: signalled,
+                      timedOut: signalled && process.terminationStatus == SIGKILL)
     }
 
     static func temporaryFolder(_ name: String) -> String {

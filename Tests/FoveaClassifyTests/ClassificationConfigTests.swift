@@ -69,7 +69,7 @@ private func failingOption(_ build: () throws -> ClassificationConfig) -> String
 
     @Test func pointGroupOrders() throws {
         let expected = ["C1": 1, "c3": 3, "D2": 4, "D7": 14, "T": 12, "O": 24, "i": 60]
-        for (name, order) in expected { #expect(try PointGroupName.operatorCount(of: name) == order) }
+        for (name, order) in expected { #expect(try makeConfig(expansionGroup: name).operatorCount == order) }
     }
 
     @Test func codableRoundTripIsExact() throws {

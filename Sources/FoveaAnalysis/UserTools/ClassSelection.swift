@@ -83,27 +83,32 @@ public enum ExpansionCollapse {
     /// rlnFoveaOccupancy*) are dropped; the particle's other columns come from its first row.
     public static func collapse(_ rows: RunParticleRows, group: PointGroup?) throws -> ParticleTable {
         let operatorCount = max(group?.order ?? 0, rows.operatorCount)
+        // One class column per operator: no group has more than 2 × 99 operators (D99).
+        let largestOrder = 2 * PointGroupSymbol.maximumFold
+        if operatorCount > largestOrder, let row = rows.operatorIndex.firstIndex(where: { $0 > largestOrder }) {
+            throw FormatError(file: rows.file, location: "particle \(row + 1)", field: FoveaRunColumn.operatorIndex,
+                              "operator \(rows.operatorIndex[row]) but no point group has more than \(largestOrder) operators")
+        }
         let identity = rows.identityRows
-        var firstRow: [Int: Int] = [:]
-        var classes: [Int: [Int]] = [:]
+        // Per particle: its first row and the class of each of its copies.
+        var particles: [Int: (firstRow: Int, classes: [Int])] = [:]
         for row in 0..<rows.count {
             let p = rows.particleIndex[row]
-            if firstRow[p] == nil { firstRow[p] = row }
-            classes[p, default: [Int](repeating: 0, count: operatorCount)][rows.operatorIndex[row] - 1] = rows.classNumber[row]
+            particles[p, default: (row, [Int](repeating: 0, count: operatorCount))].classes[rows.operatorIndex[row] - 1] = rows.classNumber[row]
         }
-        let order = firstRow.keys.sorted()
+        let order = particles.sorted { $0.key < $1.key }
         var table = rows.table.removingColumns { name in
             name == FoveaRunColumn.classNumber || name == FoveaRunColumn.maxProbability
                 || name == FoveaRunColumn.operatorIndex || name.hasPrefix(FoveaRunColumn.occupancyPrefix)
         }
         let source = table.particles
-        table.particles = try order.map { p in
-            let row = identity[p] ?? firstRow[p]!
+        table.particles = try order.map { p, entry in
+            let row = identity[p] ?? entry.firstRow
             var particle = source[row]
             particle.angles = try rows.inputAngles(ofRow: row, group: group, identityRows: identity)
             return particle
         }
         let names = (1...operatorCount).map { FoveaRunColumn.classOfOperatorPrefix + String($0) }
-        return table.appendingColumns(names) { i in classes[order[i]]!.map(String.init) }
+        return table.appendingColumns(names) { i in order[i].value.classes.map(String.init) }
     }
 }

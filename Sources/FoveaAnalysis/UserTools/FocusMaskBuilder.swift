@@ -30,7 +30,7 @@ public enum FocusMaskBuilder {
             let origin = sphere.origin == .mapCorner ? "the map corner" : "the map centre"
             throw FocusMaskError("""
                 the sphere (centre \(formatAngstrom(sphere.centre[axis])) Å in \(name) from \(origin), radius \(sphere.radius) Å\
-                \(softEdge > 0 ? " + half the \(softEdge) Å soft edge" : "")) reaches outside the \(boxSize)-voxel box \
+                \(softEdge > 0 ? " + half of --soft-edge \(softEdge) Å" : "")) reaches outside the \(boxSize)-voxel box \
                 (\(name) from \(formatAngstrom(low * pixelSize)) to \(formatAngstrom(high * pixelSize)) Å around the centre); \
                 check --origin (corner or centre), or use a smaller radius
                 """)
@@ -77,32 +77,61 @@ public enum FocusMaskBuilder {
     }
 
     /// Per voxel, the distance in pixels from its centre to the nearest region voxel centre
-    /// (0 inside), exact up to `reachPixels`; +∞ beyond. Each boundary voxel of the region
-    /// (one with an outside 6-neighbour) stamps the ball of radius `reachPixels` around it.
+    /// (0 inside), exact up to `reachPixels`; +∞ beyond (and everywhere for an empty region).
+    /// An exact Euclidean distance transform (separable lower envelopes of parabolas, one pass per
+    /// axis): time proportional to the voxel count, whatever the reach.
     public static func distanceToRegion(_ region: [Bool], size n: Int, reachPixels: Double) -> [Double] {
-        var distance = region.map { $0 ? 0.0 : Double.infinity }
-        let reach = Int(reachPixels.rounded(.up))
-        guard reach > 0 else { return distance }
+        var squared = region.map { $0 ? 0.0 : Double.infinity }
+        guard reachPixels > 0, n > 0 else { return squared }
+        var line = [Double](repeating: 0, count: n)
+        var envelope = LowerEnvelope(capacity: n)
+        for stride in [1, n, n * n] {
+            for start in 0..<(n * n * n) where (start / stride) % n == 0 {
+                for k in 0..<n { line[k] = squared[start + k * stride] }
+                envelope.transform(&line)
+                for k in 0..<n { squared[start + k * stride] = line[k] }
+            }
+        }
         let limit = reachPixels * reachPixels + 1e-9
-        for z in 0..<n { for y in 0..<n { for x in 0..<n where region[x + n * (y + n * z)] {
-            func outside(_ a: Int, _ b: Int, _ c: Int) -> Bool {
-                a < 0 || b < 0 || c < 0 || a >= n || b >= n || c >= n || !region[a + n * (b + n * c)]
+        return squared.map { $0 <= limit ? $0.squareRoot() : .infinity }
+    }
+}
+
+/// The 1-D squared distance transform d(q) = min over p of (q − p)² + f(p), by the lower envelope
+/// of the parabolas of the finite f(p) (Felzenszwalb and Huttenlocher's algorithm); exact for the
+/// integer sums of squares it is used with.
+private struct LowerEnvelope {
+    private var apex: [Int]
+    private var bound: [Double]
+
+    init(capacity: Int) {
+        apex = [Int](repeating: 0, count: capacity)
+        bound = [Double](repeating: 0, count: capacity + 1)
+    }
+
+    mutating func transform(_ f: inout [Double]) {
+        var k = -1
+        for q in f.indices where f[q].isFinite {
+            let height = f[q] + Double(q * q)
+            var s = -Double.infinity
+            while k >= 0 {
+                let p = apex[k]
+                s = (height - (f[p] + Double(p * p))) / Double(2 * (q - p))
+                if s > bound[k] { break }
+                k -= 1
             }
-            let boundary = outside(x - 1, y, z) || outside(x + 1, y, z) || outside(x, y - 1, z)
-                || outside(x, y + 1, z) || outside(x, y, z - 1) || outside(x, y, z + 1)
-            guard boundary else { continue }
-            for dz in -reach...reach where z + dz >= 0 && z + dz < n {
-                for dy in -reach...reach where y + dy >= 0 && y + dy < n {
-                    for dx in -reach...reach where x + dx >= 0 && x + dx < n {
-                        let d2 = Double(dx * dx + dy * dy + dz * dz)
-                        guard d2 <= limit else { continue }
-                        let i = (x + dx) + n * ((y + dy) + n * (z + dz))
-                        let d = d2.squareRoot()
-                        if d < distance[i] { distance[i] = d }
-                    }
-                }
-            }
-        } } }
-        return distance
+            k += 1
+            apex[k] = q
+            bound[k] = k == 0 ? -.infinity : s
+            bound[k + 1] = .infinity
+        }
+        guard k >= 0 else { return }
+        let heights = apex[0...k].map { f[$0] }
+        var j = 0
+        for q in f.indices {
+            while bound[j + 1] < Double(q) { j += 1 }
+            let offset = q - apex[j]
+            f[q] = Double(offset * offset) + heights[j]
+        }
     }
 }

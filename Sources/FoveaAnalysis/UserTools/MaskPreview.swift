@@ -71,8 +71,11 @@ public enum MaskPreview {
     public static func particleFootprint(mask: Volume, view: RotationMatrix, shiftX: Double, shiftY: Double) -> Image2D {
         let footprint = mask.projectedFootprint(along: view, threshold: 0.5)
         let n = mask.size
-        let dx = Int((shiftX / mask.pixelSize).rounded()), dy = Int((shiftY / mask.pixelSize).rounded())
         var moved = Image2D(size: n, pixelSize: mask.pixelSize)
+        // A shift of a box or more (or not finite) moves the footprint out of the image.
+        let shift = SIMD2(shiftX, shiftY) / mask.pixelSize
+        guard shift.x.isFinite, shift.y.isFinite, abs(shift.x) < Double(n), abs(shift.y) < Double(n) else { return moved }
+        let dx = Int(shift.x.rounded()), dy = Int(shift.y.rounded())
         for j in 0..<n { for i in 0..<n where footprint[i, j] > 0 {
             let x = i + dx, y = j + dy
             if x >= 0, y >= 0, x < n, y < n { moved[x, y] = 1 }
