@@ -154,3 +154,34 @@ check "SIGTERM to mpirun (1 s window): the job ends within seconds, --continue g
     ndl_sigterm_to_mpirun 1
 check "SIGTERM to mpirun with odls_base_sigkill_timeout 5: checkpoint first, --continue gives the uninterrupted run" \
     ndl_sigterm_to_mpirun 5
+
+# FOVEA_MEMORY_LIMIT_MB is honoured: with a limit at the dry run's estimate (in memory, then
+# streamed) the process's real peak (/usr/bin/time's maximum resident set) stays within it; below
+# both estimates the run refuses (exit 2) before reading images; an invalid value is an error.
+ndl_memory_budget_honoured() {
+    local data="$CHECK_TMP/ndl-memory-data" out="$CHECK_TMP/ndl-memory.txt" line resident streamed peak
+    [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed"; return 1; }
+    "$FOVEA" simulate --scenario 1 --particles 300 --box 64 --pixel-size 6.55 --seed 2 --output "$data" >/dev/null || return 1
+    local options=(-i "$data/particles.star" --classes 2 --focus 2d --sphere 78.6,9.8,58.9,61.5 --sphere-origin centre
+                   --resolution 20 --outer-radius 190 --threads 1 --cycles 3)
+    "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-plan" --dry-run >"$out" 2>&1 || { cat "$out"; return 1; }
+    line=$(grep "^rank 0:" "$out"); echo "$line"
+    resident=$(echo "$line" | sed -E 's/.*about ([0-9]+) MiB \(.*/\1/')
+    streamed=$(echo "$line" | sed -E 's/.*\(([0-9]+) MiB if streamed.*/\1/')
+    for limit in "$((resident + 1)):memory" "$((streamed + 1)):streaming"; do
+        local mib="${limit%:*}" run="$CHECK_TMP/ndl-memory-${limit#*:}"
+        FOVEA_MEMORY_LIMIT_MB="$mib" /usr/bin/time -v "$FOVEA" classify "${options[@]}" -o "$run" >"$out" 2>&1 ||
+            { cat "$out"; return 1; }
+        peak=$(( $(grep "Maximum resident set size" "$out" | awk '{print $NF}') / 1024 ))
+        echo "limit $mib MiB (${limit#*:}): peak $peak MiB; $(grep -c "streaming its" "$out") streaming line(s)"
+        [ "$peak" -le "$mib" ] || { echo "the peak exceeds the limit"; return 1; }
+        if [ "${limit#*:}" = streaming ]; then grep -q "streaming its 300 particles" "$out" || return 1; fi
+    done
+    FOVEA_MEMORY_LIMIT_MB=$((streamed - 2)) "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-short" >"$out" 2>&1
+    local code=$?; cat "$out"
+    [ $code -eq 2 ] && grep -q "this rank needs about" "$out" && [ ! -e "$CHECK_TMP/ndl-memory-short" ] || return 1
+    FOVEA_MEMORY_LIMIT_MB=abc "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-abc" >"$out" 2>&1
+    code=$?; cat "$out"; [ $code -eq 2 ] && grep -q "FOVEA_MEMORY_LIMIT_MB='abc' is not a positive number" "$out"
+}
+check "memory: FOVEA_MEMORY_LIMIT_MB at the estimate -> real peak within it (memory and streamed); below -> exit 2" \
+    ndl_memory_budget_honoured
