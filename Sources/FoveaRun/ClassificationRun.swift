@@ -206,8 +206,11 @@ public final class ClassificationRun {
         let boxes = try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config)
         let pixel = table.particles[mine[0]].pixelSize
         let available = MemoryBudget.perRankHere()
-        let inMemory = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config)
-        let streamed = RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config, streaming: true)
+        // The budget covers the whole process: what it holds already plus what the run will add.
+        let held = MemoryBudget.residentBytesHere() ?? 0
+        let inMemory = held + RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config)
+        let streamed = held + RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config,
+                                                     streaming: true)
         // Neither estimate fits: stop here with the estimate and a rank count (nothing read yet).
         guard let storage = MemoryBudget.storage(inMemory: inMemory, streamed: streamed, available: available,
                                                  forced: request.streaming) else {

@@ -39,6 +39,16 @@ public enum MemoryBudget {
         return node / Double(ranksOnNode(environment: environment))
     }
 
+    /// What this process holds already (bytes resident: program, libraries, MPI's buffers, the
+    /// particle table), from `/proc/self/status` (VmRSS); nil where that file does not exist. Added
+    /// to every estimate, so that the budget is compared with the whole process's peak.
+    public static func residentBytesHere() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kB = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return nil }
+        return kB * 1024
+    }
+
     /// Ranks sharing this node.
     static func ranksOnNode(environment: [String: String]) -> Int {
         if let local = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 0 { return local }

@@ -38,9 +38,15 @@ public final class RunFolderLock {
             return Owner(pid: pid, host: host, started: fields["started"] ?? "?")
         }
 
-        /// Whether the process is known to be gone: same host and no such pid.
+        /// Whether the process is known to be gone: same host and no such pid, or only its
+        /// zombie (killed, not yet reaped: e.g. a rank just after mpirun exited).
         var isDeadHere: Bool {
-            host == ProcessInfo.processInfo.hostName && kill(pid, 0) != 0 && errno == ESRCH
+            guard host == ProcessInfo.processInfo.hostName else { return false }
+            if kill(pid, 0) != 0 { return errno == ESRCH }
+            // /proc/PID/stat: "pid (name) state …"; the name may hold spaces and parentheses.
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
         }
 
         public var description: String { "pid \(pid) on \(host), started \(started)" }

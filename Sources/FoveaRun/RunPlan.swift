@@ -57,12 +57,16 @@ public enum RunPlan {
                      + "likelihood box \(nc) px, focus \(config.focus.rawValue)",
                      "ranks \(ranks) × threads \(config.threads)"]
         if table.count < ranks { lines.append("error: more ranks than particles") }
+        // What this process holds before reading images (every rank holds about as much).
+        let held = MemoryBudget.residentBytesHere() ?? 0
         for rank in 0..<ranks {
             let count = plan.ranges[rank].count
-            let bytes = estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config)
-            let streamed = estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config, streaming: true)
-            lines.append(String(format: "rank %d: %d particles, about %.0f MiB (%.0f MiB if streamed from disk)", rank, count,
-                                bytes / 1_048_576, streamed / 1_048_576))
+            let bytes = held + estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config)
+            let streamed = held + estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config,
+                                                 streaming: true)
+            lines.append(String(format: "rank %d: %d particles, about %.0f MiB (%.0f MiB if streamed from disk), "
+                                + "of which %.0f MiB the program holds before reading images", rank, count,
+                                bytes / 1_048_576, streamed / 1_048_576, held / 1_048_576))
         }
         return lines.joined(separator: "\n")
     }

@@ -79,8 +79,8 @@ struct ClassifyCommand: ParsableCommand {
     @OptionGroup var method: ClassificationOptions
     @OptionGroup var threadOptions: ThreadOptions
 
-    /// Which options go together; checked in `execute`, so that a mistake exits 2 like every input error.
-    func checkCombination() throws {
+    /// Which options go together (a usage error: exit 64, before MPI starts).
+    func validate() throws {
         if continueRun == nil && particles == nil {
             throw ValidationError("give --particles (a STAR or .par table), or --continue <run folder> to resume a run")
         }
@@ -164,7 +164,6 @@ struct ClassifyCommand: ParsableCommand {
     }
 
     func makeRequest() throws -> RunRequest {
-        try checkCombination()
         let threads = threadOptions.resolvedThreads
         if let folder = continueRun {
             let stored = try RunState.read(from: RunFolder(folder).checkpoint)

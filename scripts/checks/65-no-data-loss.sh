@@ -106,28 +106,36 @@ ndl_kill_during_write() {
     ndl_reference && "$FOVEA" selftest compare "$CHECK_TMP/ndl-reference" "$run" --tolerance 1e-4
 }
 
-# SIGTERM to mpirun itself (OpenMPI 4): mpirun forwards SIGTERM to the ranks after
-# odls_base_sigkill_timeout seconds (default 1) and SIGKILLs them the same time later. With the
-# default the job ends within a few seconds, exit 1, the last periodic checkpoint intact;
-# with a timeout longer than a cycle the ranks write a checkpoint first. Either way --continue
-# gives the uninterrupted run (docs/hpc.md).
+# SIGTERM to mpirun itself (OpenMPI 4): mpirun sends SIGTERM to the ranks after
+# odls_base_sigkill_timeout seconds (default 1) and SIGKILL the same time later, then exits 1.
+# A rank whose cycle ends within that window writes a checkpoint and exits; otherwise it is
+# killed and the run continues from its last periodic checkpoint. Either way --continue (once
+# the ranks are gone) gives the uninterrupted run (docs/hpc.md).
 ndl_sigterm_to_mpirun() {
-    local timeout="$1" run="$CHECK_TMP/ndl-mpirun-term-$1" out="$CHECK_TMP/ndl-mpirun-$1.txt"
-    local options=(--cycles 10 --min-cycles 10 --checkpoint-every 2)
+    local grace="$1" run="$CHECK_TMP/ndl-mpirun-term-$1" out="$CHECK_TMP/ndl-mpirun-$1.txt"
+    local options=(--cycles 14 --min-cycles 14 --checkpoint-every 2)
     [ -f "$CHECK_TMP/ndl-mpirun-reference/run.h5" ] ||
         classify_on 2 "$CHECK_TMP/ndl-mpirun-reference" "$SIGNAL_DATA" "${options[@]}" >/dev/null || return 1
-    "${MPIRUN[@]}" --mca odls_base_sigkill_timeout "$timeout" -np 2 "$FOVEA" classify -i "$SIGNAL_DATA/particles.star" \
+    "${MPIRUN[@]}" --mca odls_base_sigkill_timeout "$grace" -np 2 "$FOVEA" classify -i "$SIGNAL_DATA/particles.star" \
         --classes 2 --focus 2d --sphere 42,0,0,32 --sphere-origin centre --resolution 10 --outer-radius 90 --threads 1 \
         -o "$run" "${options[@]}" >"$out" 2>&1 & local launcher=$!
     wait_for_cycle "$run" 3 || { kill "$launcher"; return 1; }
     local start=$SECONDS
     kill -TERM "$launcher"
     wait "$launcher"; local code=$?
-    local took=$((SECONDS - start))
-    grep -v "^cycle" "$out"; echo "mpirun exited $code after $took s; $(wc -l < "$run/progress.jsonl") cycles logged"
-    [ "$code" -ne 0 ] && [ "$took" -le $((2 * timeout + 60)) ] || return 1
-    if [ "$timeout" -gt 1 ]; then
-        grep -q "SIGTERM received: stopped after cycle" "$out" && grep -q '"outcome" : "checkpointed after cycle' "$run/run.json" || return 1
+    local took=$((SECONDS - start)) cycles; cycles=$(wc -l < "$run/progress.jsonl")
+    grep -v "^cycle" "$out"; echo "mpirun exited $code after $took s; $cycles cycles logged"
+    [ "$code" -ne 0 ] && [ "$took" -le $((2 * grace + 10)) ] && [ "$cycles" -lt 14 ] || return 1
+    # mpirun may return while its killed ranks are still being reaped.
+    local deadline=$((SECONDS + 30))
+    while pgrep -f "^$FOVEA classify -i $SIGNAL_DATA/particles.star.*-o $run" >/dev/null; do
+        [ $SECONDS -lt $deadline ] || { echo "ranks still running 30 s after mpirun ended"; return 1; }
+        sleep 0.2
+    done
+    if [ "$grace" -gt 1 ]; then
+        # A window longer than a cycle: the ranks stop after their cycle with a checkpoint.
+        grep -q "SIGTERM received: stopped after cycle" "$out" && grep -q '"outcome" : "checkpointed after cycle' "$run/run.json" ||
+            return 1
     fi
     "${MPIRUN[@]}" -np 2 "$FOVEA" classify --continue "$run" --threads 1 >"$out" 2>&1 || { cat "$out"; return 1; }
     "$FOVEA" selftest compare "$CHECK_TMP/ndl-mpirun-reference" "$run" --tolerance 1e-4
@@ -142,6 +150,38 @@ for written in checkpoint.h5:3 class_002_half2.mrc:1 particles.star:1 class_002_
     check "no data loss: SIGKILL while writing ${written%:*} -> checkpoint intact, --continue gives the same run" \
         ndl_kill_during_write "${written%:*}" "${written#*:}"
 done
-check "SIGTERM to mpirun (default 1 s grace): job ends, --continue gives the uninterrupted run" ndl_sigterm_to_mpirun 1
-check "SIGTERM to mpirun with odls_base_sigkill_timeout 60: checkpoint first, --continue gives the uninterrupted run" \
-    ndl_sigterm_to_mpirun 60
+check "SIGTERM to mpirun (1 s window): the job ends within seconds, --continue gives the uninterrupted run" \
+    ndl_sigterm_to_mpirun 1
+check "SIGTERM to mpirun with odls_base_sigkill_timeout 5: checkpoint first, --continue gives the uninterrupted run" \
+    ndl_sigterm_to_mpirun 5
+
+# FOVEA_MEMORY_LIMIT_MB is honoured: with a limit at the dry run's estimate (in memory, then
+# streamed) the process's real peak (/usr/bin/time's maximum resident set) stays within it; below
+# both estimates the run refuses (exit 2) before reading images; an invalid value is an error.
+ndl_memory_budget_honoured() {
+    local data="$CHECK_TMP/ndl-memory-data" out="$CHECK_TMP/ndl-memory.txt" line resident streamed peak
+    [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed"; return 1; }
+    "$FOVEA" simulate --scenario 1 --particles 300 --box 64 --pixel-size 6.55 --seed 2 --output "$data" >/dev/null || return 1
+    local options=(-i "$data/particles.star" --classes 2 --focus 2d --sphere 78.6,9.8,58.9,61.5 --sphere-origin centre
+                   --resolution 20 --outer-radius 190 --threads 1 --cycles 3)
+    "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-plan" --dry-run >"$out" 2>&1 || { cat "$out"; return 1; }
+    line=$(grep "^rank 0:" "$out"); echo "$line"
+    resident=$(echo "$line" | sed -E 's/.*about ([0-9]+) MiB \(.*/\1/')
+    streamed=$(echo "$line" | sed -E 's/.*\(([0-9]+) MiB if streamed.*/\1/')
+    for limit in "$((resident + 1)):memory" "$((streamed + 1)):streaming"; do
+        local mib="${limit%:*}" run="$CHECK_TMP/ndl-memory-${limit#*:}"
+        FOVEA_MEMORY_LIMIT_MB="$mib" /usr/bin/time -v "$FOVEA" classify "${options[@]}" -o "$run" >"$out" 2>&1 ||
+            { cat "$out"; return 1; }
+        peak=$(( $(grep "Maximum resident set size" "$out" | awk '{print $NF}') / 1024 ))
+        echo "limit $mib MiB (${limit#*:}): peak $peak MiB; $(grep -c "streaming its" "$out") streaming line(s)"
+        [ "$peak" -le "$mib" ] || { echo "the peak exceeds the limit"; return 1; }
+        if [ "${limit#*:}" = streaming ]; then grep -q "streaming its 300 particles" "$out" || return 1; fi
+    done
+    FOVEA_MEMORY_LIMIT_MB=$((streamed - 2)) "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-short" >"$out" 2>&1
+    local code=$?; cat "$out"
+    [ $code -eq 2 ] && grep -q "this rank needs about" "$out" && [ ! -e "$CHECK_TMP/ndl-memory-short" ] || return 1
+    FOVEA_MEMORY_LIMIT_MB=abc "$FOVEA" classify "${options[@]}" -o "$CHECK_TMP/ndl-memory-abc" >"$out" 2>&1
+    code=$?; cat "$out"; [ $code -eq 2 ] && grep -q "FOVEA_MEMORY_LIMIT_MB='abc' is not a positive number" "$out"
+}
+check "memory: FOVEA_MEMORY_LIMIT_MB at the estimate -> real peak within it (memory and streamed); below -> exit 2" \
+    ndl_memory_budget_honoured
