@@ -28,6 +28,7 @@ public struct ClassMatching: Sendable, Equatable {
         } else {
             rule = .majority
             mapping = table.counts.map { row in
+                guard !row.isEmpty else { return nil }  // no states at all
                 var best = 0
                 for c in row.indices where row[c] > row[best] { best = c }
                 return best

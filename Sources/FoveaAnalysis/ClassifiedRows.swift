@@ -43,6 +43,9 @@ public struct ClassifiedRows: Sendable {
         let loop = block.table!
         let columns = StarColumnReader(file: file, blockName: block.name, loop: loop)
         let classColumn = try columns.require("rlnClassNumber")
+        guard !loop.rows.isEmpty else {
+            throw FormatError(file: file, location: "data_\(block.name)", field: "rlnClassNumber", "the table holds no rows")
+        }
         var notes: [String] = []
         let particleColumn = columns.optional("rlnFoveaParticleIndex")
         let operatorColumn = columns.optional("rlnFoveaOperatorIndex")

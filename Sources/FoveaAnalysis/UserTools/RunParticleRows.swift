@@ -52,6 +52,9 @@ public struct RunParticleRows: Sendable {
             throw FormatError(file: file, location: "data_particles", field: FoveaRunColumn.classNumber,
                               "required column is missing: is this the particles.star of a `fovea classify` run folder?")
         }
+        guard !table.particles.isEmpty else {
+            throw FormatError(file: file, location: "data_particles", field: FoveaRunColumn.classNumber, "the table holds no rows")
+        }
         let particleColumn = column(FoveaRunColumn.particleIndex)
         let operatorColumn = column(FoveaRunColumn.operatorIndex)
         var occupancyColumns: [Int] = []
