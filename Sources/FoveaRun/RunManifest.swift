@@ -29,7 +29,8 @@ public enum RunManifest {
 
     public static func writeEnd(to path: String, outcome: String) throws {
         var object = (try? existing(path)) ?? [:]
-        var sessions = object["sessions"] as? [[String: Any]] ?? [[:]]
+        var sessions = object["sessions"] as? [[String: Any]] ?? []
+        if sessions.isEmpty { sessions = [[:]] }   // an edited file without sessions must not trap
         sessions[sessions.count - 1]["ended"] = ISO8601DateFormatter().string(from: Date())
         sessions[sessions.count - 1]["outcome"] = outcome
         object["sessions"] = sessions
