@@ -62,6 +62,12 @@ let package = Package(
                            "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: sharedSwiftSettings),
+        // The readers' fuzz harness: seeded mutations and each reader run as the program runs it
+        // (Tests/FoveaFuzzingTests; libFuzzer through FoveaFuzz and scripts/fuzz.sh).
+        .target(name: "FoveaFuzzing", dependencies: ["FoveaIO", "FoveaRun", "FoveaAnalysis", "FoveaClassify", "FoveaCore"],
+                swiftSettings: sharedSwiftSettings),
+        // libFuzzer entry point; a stub unless built by scripts/fuzz.sh (-DFOVEA_FUZZ); not a product.
+        .executableTarget(name: "FoveaFuzz", dependencies: ["FoveaFuzzing"], swiftSettings: sharedSwiftSettings),
         // Kernel benchmark (benchmarks/core-kernels/run.sh); not a product.
         .executableTarget(name: "fovea-bench-kernels", dependencies: ["FoveaCore"],
                           path: "benchmarks/core-kernels", exclude: ["run.sh"],
@@ -86,6 +92,8 @@ let package = Package(
         .testTarget(name: "FoveaReportTests",
                     dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
                     swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaFuzzingTests", dependencies: ["FoveaFuzzing", "FoveaIO", "FoveaRun", "FoveaAnalysis", "FoveaCore"],
+                    resources: [.copy("Regressions")], swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaCLITests", dependencies: ["FoveaCore"],
                     swiftSettings: sharedSwiftSettings),
     ]

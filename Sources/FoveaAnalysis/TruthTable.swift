@@ -99,6 +99,23 @@ public struct TruthTable: Sendable {
 
     public var particleCount: Int { rowOfParticle.count }
 
+    /// Checks that this truth describes the run's particles: exactly one row for each particle
+    /// 1…`particleCount`, so a truth file of another dataset is refused before any work instead of
+    /// scoring the wrong particles.
+    /// - Throws: `FormatError` naming the truth file and what does not match.
+    public func requireParticles(count particleCount: Int, of table: String) throws {
+        guard self.particleCount == particleCount else {
+            throw FormatError(file: file, location: "data_truth", field: "foveaParticleIndex",
+                              "the truth has \(self.particleCount) particles but \(table) has \(particleCount): "
+                              + "the truth file belongs to another dataset")
+        }
+        if let stray = rowOfParticle.keys.first(where: { $0 > particleCount }) {
+            throw FormatError(file: file, location: "data_truth", field: "foveaParticleIndex",
+                              "particle \(stray) is beyond the \(particleCount) particles of \(table): "
+                              + "the truth file belongs to another dataset")
+        }
+    }
+
     /// The physical side a copy sees under the focus mask: operator 1 sees `maskSide`, operator 2
     /// the other side (run-folder contract, "Expanded copies and sides").
     public static func side(ofOperator op: Int, maskSide: PhysicalSide) -> PhysicalSide? {

@@ -37,15 +37,30 @@ extension ParticleTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError(file: path, "cannot read the file (missing or unreadable)")
         }
+        let optics: [(String, Double, PhysicalRange)] = [
+            ("pixel size", pixelSize, .pixelSize), ("voltage", voltage, .voltage),
+            ("spherical aberration", sphericalAberration, .sphericalAberration),
+            ("amplitude contrast", amplitudeContrast, .amplitudeContrast),
+        ]
+        for (name, value, range) in optics where !range.contains(value) {
+            throw FormatError(file: path, field: name, range.complaint(about: value) + " (a .par file takes its optics from the options)")
+        }
         var particles: [ParticleRecord] = []
         var layout: FrealignParLayout?
         var lineNumber = 0
-        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark
+        for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(raw)
-            while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
-            if line.isEmpty || line.first == "C" || line.first == "c" { continue }
+            var line = raw
+            while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line = line.dropLast() }
+            if line.isEmpty || line.first == UInt8(ascii: "C") || line.first == UInt8(ascii: "c") { continue }
             let location = "line \(lineNumber)"
+            if let bad = line.firstIndex(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+                throw FormatError(file: path, location: location,
+                                  "control character 0x\(String(line[bad], radix: 16, uppercase: true)) at byte "
+                                  + "\(bad - line.startIndex + 1) of the line; a .par file is plain text (binary or damaged file?)")
+            }
             let (values, lineLayout) = try Self.parFields(line, file: path, location: location)
             if let layout, layout != lineLayout {
                 throw FormatError(file: path, location: location,
@@ -54,10 +69,13 @@ extension ParticleTable {
             }
             layout = lineLayout
             let names = lineLayout.fields.map(\.name)
-            func number(_ name: String) throws -> Double {
+            func number(_ name: String, in range: PhysicalRange? = nil) throws -> Double {
                 let text = values[names.firstIndex(of: name)!]
                 guard let v = Double(text), v.isFinite else {
                     throw FormatError(file: path, location: location, field: name, "'\(text)' is not a number")
+                }
+                if let range, !range.contains(v) {
+                    throw FormatError(file: path, location: location, field: name, range.complaint(about: v))
                 }
                 return v
             }
@@ -79,9 +97,10 @@ extension ParticleTable {
                 angles: EulerAngles(phi: angles.phi, theta: angles.theta, psi: angles.psi),
                 shiftX: ParticleTableConventions.shift(fromCisTEM: try number("SHX")),
                 shiftY: ParticleTableConventions.shift(fromCisTEM: try number("SHY")),
-                defocusU: try number("DF1"), defocusV: try number("DF2"), astigmatismAngle: try number("ANGAST"),
+                defocusU: try number("DF1", in: .defocus), defocusV: try number("DF2", in: .defocus),
+                astigmatismAngle: try number("ANGAST", in: .angle),
                 phaseShift: lineLayout == .frealignX17
-                    ? ParticleTableConventions.phaseShift(fromCisTEMDegrees: try number("PSHIFT")) : 0,
+                    ? ParticleTableConventions.phaseShift(fromCisTEMDegrees: try number("PSHIFT", in: .angle)) : 0,
                 voltage: voltage, sphericalAberration: sphericalAberration, amplitudeContrast: amplitudeContrast,
                 pixelSize: pixelSize, isActive: ParticleTableConventions.isActive(cisTEMActivity: film),
                 classValues: [ClassValues(occupancy: try number("OCC"), logP: Double(try integer("LogP")),
@@ -93,18 +112,22 @@ extension ParticleTable {
     }
 
     /// The field texts of one data line and its layout.
-    private static func parFields(_ line: Substring, file: String, location: String) throws -> ([String], FrealignParLayout) {
-        for layout in [FrealignParLayout.frealign16, .frealignX17] where line.utf8.count == layout.lineLength {
+    private static func parFields(_ line: ArraySlice<UInt8>, file: String, location: String) throws -> ([String], FrealignParLayout) {
+        func text(_ bytes: ArraySlice<UInt8>) -> String {
+            String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        // Fixed-width fields are cut on bytes: the Fortran formats count bytes, and a damaged line
+        // of multi-byte characters must not be cut inside a character count it does not have.
+        for layout in [FrealignParLayout.frealign16, .frealignX17] where line.count == layout.lineLength {
             var fields: [String] = []
             var start = line.startIndex
             for field in layout.fields {
-                let end = line.index(start, offsetBy: field.width)
-                fields.append(line[start..<end].trimmingCharacters(in: .whitespaces))
-                start = end
+                fields.append(text(line[start..<(start + field.width)]))
+                start += field.width
             }
             return (fields, layout)
         }
-        let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let tokens = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map { String(decoding: $0, as: UTF8.self) }
         switch tokens.count {
         case 16: return (tokens, .frealign16)
         case 17: return (tokens, .frealignX17)
@@ -141,6 +164,11 @@ extension ParticleTable {
                               mag, film, p.defocusU, p.defocusV, p.astigmatismAngle)
             if layout == .frealignX17 {
                 line += String(format: "%8.2f", ParticleTableConventions.cisTEMPhaseShiftDegrees(fromPhaseShift: p.phaseShift))
+            }
+            // LogP is an integer field of 10 characters: a value beyond Int cannot fit it either.
+            guard abs(v.logP) < 1e15 else {
+                throw FormatError(file: path, location: "particle \(i + 1)", field: "LogP",
+                                  "LogP \(v.logP) does not fit the fixed-width .par field")
             }
             line += String(format: "%8.2f%10d%11.4f%8.2f%8.2f", v.occupancy, Int(v.logP.rounded()), v.sigma, v.score, v.scoreChange)
             guard line.utf8.count == layout.lineLength else {

@@ -132,6 +132,10 @@ extension HDF5Object {
         let space = try errors.checkID(H5Aget_space(attribute), at: path, field: name, "cannot read the attribute's shape")
         defer { H5Sclose(space) }
         guard let shape = hdf5Shape(ofSpace: space) else { throw fail("cannot read the attribute's shape", field: name) }
-        return try body(attribute, type, space, shape.reduce(1, *))
+        // A fixed-length string of n bytes is one element of n bytes; numbers are at most 8.
+        let elementSize = max(8, Int(clamping: H5Tget_size(type)))
+        let count = try HDF5ReadPlan.checkedCount(shape, elementSize: elementSize, object: object, errors: errors,
+                                                  at: path, field: name)
+        return try body(attribute, type, space, count)
     }
 }

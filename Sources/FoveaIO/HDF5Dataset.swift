@@ -37,7 +37,10 @@ public final class HDF5Dataset: HDF5Object {
     /// `values.count` is k times the size of one row.
     public func writeRows<T: HDF5Scalar>(_ values: [T], startingAt row: Int) throws {
         try HDF5Lock.run {
-            let rowSize = try shapeUnlocked().dropFirst().reduce(1, *)
+            let shape = try shapeUnlocked()
+            guard let rowSize = HDF5ReadPlan.elementCount(Array(shape.dropFirst())) else {
+                throw fail("dimensions \(shape) are too large")
+            }
             guard rowSize > 0, values.count % rowSize == 0 else {
                 throw fail("\(values.count) values are not a whole number of rows of \(rowSize) elements")
             }
@@ -51,7 +54,8 @@ public final class HDF5Dataset: HDF5Object {
     /// Reads the whole dataset (row-major) as `T`.
     public func read<T: HDF5Scalar>(as type: T.Type = T.self) throws -> [T] {
         try HDF5Lock.run {
-            let count = try shapeUnlocked().reduce(1, *)
+            let count = try HDF5ReadPlan.checkedCount(try shapeUnlocked(), elementSize: MemoryLayout<T>.stride,
+                                                      object: try liveID(), errors: errors, at: path)
             return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 try transfer(T.self, rows: nil, count: count, isWrite: false, UnsafeMutableRawPointer(buffer.baseAddress))
                 initialized = count
@@ -70,7 +74,12 @@ public final class HDF5Dataset: HDF5Object {
     /// `rows.count` times the size of one row elements.
     public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, as type: T.Type = T.self) throws -> [T] {
         try HDF5Lock.run {
-            let count = rows.count * (try shapeUnlocked().dropFirst().reduce(1, *))
+            let shape = try shapeUnlocked()
+            guard let rowCount = shape.first, rows.lowerBound >= 0, rows.upperBound <= rowCount else {
+                throw fail("rows \(rows.lowerBound)..<\(rows.upperBound) are outside the dataset's \(shape.first ?? 0) rows")
+            }
+            let count = try HDF5ReadPlan.checkedCount([rows.count] + shape.dropFirst(), elementSize: MemoryLayout<T>.stride,
+                                                      object: try liveID(), errors: errors, at: path)
             return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 try transfer(T.self, rows: rows, count: count, isWrite: false, UnsafeMutableRawPointer(buffer.baseAddress))
                 initialized = count
@@ -84,7 +93,8 @@ public final class HDF5Dataset: HDF5Object {
     public func writeStrings(_ strings: [String]) throws {
         try HDF5Lock.run {
             let datasetID = try liveID()
-            let count = try shapeUnlocked().reduce(1, *)
+            let shape = try shapeUnlocked()
+            guard let count = HDF5ReadPlan.elementCount(shape) else { throw fail("dimensions \(shape) are too large") }
             guard strings.count == count else {
                 throw fail("\(strings.count) strings given for a dataset of \(count) elements")
             }
@@ -108,7 +118,9 @@ public final class HDF5Dataset: HDF5Object {
             defer { H5Tclose(fileType) }
             let space = try errors.checkID(H5Dget_space(datasetID), at: path, "cannot read the dataspace")
             defer { H5Sclose(space) }
-            let count = try shapeUnlocked().reduce(1, *)
+            let elementSize = max(MemoryLayout<UnsafeRawPointer>.stride, Int(clamping: H5Tget_size(fileType)))
+            let count = try HDF5ReadPlan.checkedCount(try shapeUnlocked(), elementSize: elementSize,
+                                                      object: datasetID, errors: errors, at: path)
             return try HDF5StringCodec.decode(count: count, fileType: fileType, space: space, errors: errors, path: path) { memoryType, bytes in
                 H5Dread(datasetID, memoryType, fovea_h5s_all(), fovea_h5s_all(), hid_t(H5P_DEFAULT), bytes)
             }
@@ -137,7 +149,7 @@ public final class HDF5Dataset: HDF5Object {
         let fileSpace = try errors.checkID(H5Dget_space(datasetID), at: path, "cannot read the dataspace")
         defer { H5Sclose(fileSpace) }
         var memorySpace = fovea_h5s_all()
-        var expected = shape.reduce(1, *)
+        guard var expected = HDF5ReadPlan.elementCount(shape) else { throw fail("dimensions \(shape) are too large") }
         if let rows {
             guard let rowCount = shape.first else { throw fail("is a scalar; it has no rows") }
             guard rows.lowerBound >= 0, rows.upperBound <= rowCount else {
@@ -150,7 +162,10 @@ public final class HDF5Dataset: HDF5Object {
             try errors.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, extent, nil),
                              at: path, "cannot select rows \(rows)")
             memorySpace = H5Screate_simple(Int32(extent.count), extent, nil)
-            expected = rows.count * shape.dropFirst().reduce(1, *)
+            guard let rowsCount = HDF5ReadPlan.elementCount([rows.count] + shape.dropFirst()) else {
+                throw fail("dimensions \(shape) are too large")
+            }
+            expected = rowsCount
         }
         defer { if rows != nil { H5Sclose(memorySpace) } }
         guard count == expected else {

@@ -3,9 +3,10 @@ import Foundation
 
 /// An HDF5 file, which is also its root group "/".
 ///
-/// New files are only ever written through `HDF5File.write(to:_:)`, which fills a temporary file
-/// and renames it over `path` when the body returns, so readers never see a partial file and a
-/// failed write leaves an earlier file intact. Existing files are opened with `init(openingAt:mode:)`
+/// New files are only ever written through `HDF5File.write(to:_:)`, which fills a temporary file,
+/// stamps its checksum (`HDF5Checksum`, verified on read-only opens) and renames it over `path`
+/// when the body returns, so readers never see a partial file and a failed write leaves an
+/// earlier file intact. Existing files are opened with `init(openingAt:mode:)`
 /// or read in a scope with `HDF5File.read(_:_:)`.
 ///
 /// Closing the file (explicitly, or when the last reference goes) also closes every group and
@@ -24,8 +25,12 @@ public final class HDF5File: HDF5Group {
         let id = try HDF5Lock.run { () throws -> hid_t in
             let access = Self.strongCloseAccessList()
             defer { H5Pclose(access) }
+            // Room before the superblock for the checksum stamped when the file is complete.
+            let creation = H5Pcreate(fovea_h5p_file_create())
+            defer { H5Pclose(creation) }
+            H5Pset_userblock(creation, hsize_t(HDF5Checksum.userBlockBytes))
             let id = try errors.checkID(
-                H5Fcreate(diskPath, fovea_h5f_acc_excl(), hid_t(H5P_DEFAULT), access),
+                H5Fcreate(diskPath, fovea_h5f_acc_excl(), creation, access),
                 at: nil, "cannot create the HDF5 file (check the folder exists and is writable)")
             fovea_h5f_set_close_on_exec(id)
             return id
@@ -40,6 +45,8 @@ public final class HDF5File: HDF5Group {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw FormatError(file: path, "no such file")
             }
+            // A damaged file is refused here, before HDF5's parser (which can hang on some) sees it.
+            if mode == .readOnly { try HDF5Checksum.verify(path) } else { HDF5Checksum.withdrawStamp(path) }
             let access = Self.strongCloseAccessList()
             defer { H5Pclose(access) }
             // Readers take no lock: files are replaced by rename, so a reader always sees a
@@ -73,6 +80,7 @@ public final class HDF5File: HDF5Group {
                 throw error is FormatError ? FileWriteError.diagnosed(path: path) ?? error : error
             }
             do { try file.closeChecked() } catch { throw FileWriteError.diagnosed(path: path) ?? error }
+            try HDF5Checksum.stamp(temporary, file: path)
         }
     }
 

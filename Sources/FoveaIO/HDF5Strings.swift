@@ -40,7 +40,12 @@ enum HDF5StringCodec {
         if let fixedLength {
             let memoryType = H5Tcopy(fileType)
             defer { H5Tclose(memoryType) }
-            var bytes = [UInt8](repeating: 0, count: count * fixedLength)
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: fixedLength)
+            // The callers checked count × fixedLength against the file's size (HDF5ReadPlan).
+            guard !overflow else {
+                throw errors.error(at: path, field: field, "\(count) strings of \(fixedLength) bytes are too large (damaged file?)")
+            }
+            var bytes = [UInt8](repeating: 0, count: byteCount)
             try errors.check(bytes.withUnsafeMutableBytes { read(memoryType, $0.baseAddress) }, at: path, field: field, "cannot read the strings")
             let spacePadded = H5Tget_strpad(fileType) == H5T_STR_SPACEPAD
             return (0..<count).map { index in

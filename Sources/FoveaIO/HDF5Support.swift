@@ -148,13 +148,69 @@ func hdf5MakeDataspace(shape: [Int]) -> hid_t {
     return H5Screate_simple(Int32(dims.count), dims, nil)
 }
 
-/// The shape of a dataspace ([] for a scalar), or nil on failure.
+/// The shape of a dataspace ([] for a scalar), or nil on failure or when a dimension does not
+/// fit in an `Int` (a damaged file).
 func hdf5Shape(ofSpace space: hid_t) -> [Int]? {
     let rank = H5Sget_simple_extent_ndims(space)
-    if rank < 0 { return nil }
+    if rank < 0 || rank > 32 { return nil }
     var dims = [hsize_t](repeating: 0, count: Int(rank))
     if rank > 0 && H5Sget_simple_extent_dims(space, &dims, nil) < 0 { return nil }
-    return dims.map { Int($0) }
+    var shape: [Int] = []
+    for dim in dims {
+        guard let value = Int(exactly: dim) else { return nil }
+        shape.append(value)
+    }
+    return shape
+}
+
+/// What a read may allocate: the elements of a shape, checked against overflow and against the
+/// size of the file, so a damaged dimension gives an error instead of a trap or a huge allocation.
+enum HDF5ReadPlan {
+    /// Largest ratio of the bytes a read decodes to the bytes of the whole file. Fovea writes
+    /// its datasets uncompressed (ratio ≤ 1); the margin leaves room for compressed files and
+    /// variable-length strings (a pointer per string).
+    static let maximumExpansion = 64
+    /// Reads up to this many bytes are allowed whatever the file's size.
+    static let smallReadBytes = 1 << 20
+
+    /// Elements of `shape` (1 for a scalar), or nil when the product overflows.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dim in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow, dim >= 0 else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// The number of elements of `shape` when `elementSize`-byte elements of that many fit what
+    /// the file `object` lives in can hold; else throws naming the object.
+    static func checkedCount(_ shape: [Int], elementSize: Int, object: hid_t, errors: HDF5ErrorContext,
+                             at objectPath: String, field: String? = nil) throws -> Int {
+        guard let count = elementCount(shape) else {
+            throw FormatError(file: errors.file, location: "object \(objectPath)", field: field,
+                              "dimensions \(shape) are too large (damaged file?)")
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: max(1, elementSize))
+        guard !overflow, bytes <= allowance(object) else {
+            throw FormatError(file: errors.file, location: "object \(objectPath)", field: field,
+                              "dimensions \(shape) need more bytes than the file can hold (damaged file?)")
+        }
+        return count
+    }
+
+    /// Bytes a read from the file holding `object` may allocate.
+    static func allowance(_ object: hid_t) -> Int {
+        let file = H5Iget_file_id(object)
+        guard file >= 0 else { return smallReadBytes }
+        defer { H5Fclose(file) }
+        var size: hsize_t = 0
+        guard H5Fget_filesize(file, &size) >= 0 else { return smallReadBytes }
+        let fileBytes = Int(clamping: size)
+        return max(smallReadBytes, fileBytes.multipliedReportingOverflow(by: maximumExpansion).overflow
+                   ? Int.max : fileBytes * maximumExpansion)
+    }
 }
 
 /// A string datatype: variable length when `fixedLength` is nil, else that many bytes padded with

@@ -75,11 +75,38 @@ public struct MRCHeader: Sendable, Equatable {
     /// Offset of the first data byte.
     public var dataOffset: Int { Self.byteCount + extendedHeaderBytes }
 
-    /// Bytes of one section (one image of a stack).
+    /// Bytes of one section (one image of a stack). Unchecked: call only after
+    /// `checkedFileSize(file:)` has accepted the header (every reader does, on opening).
     public var sectionBytes: Int { nx * ny * mode.bytesPerValue }
 
-    /// Total size the file must have to hold all sections.
+    /// Total size the file must have to hold all sections (unchecked, see `sectionBytes`).
     public var expectedFileSize: Int { dataOffset + sectionBytes * nz }
+
+    /// The size in bytes the file must have for header, extended header and nx·ny·nz values,
+    /// computed with overflow checks, so a header read from a file (nx = ny = nz = 2³¹−1) gives
+    /// an error instead of a trap. Once a file of at least this size is open, `sectionBytes` and
+    /// `expectedFileSize` cannot overflow.
+    /// - Throws: `FormatError` naming the field whose product does not fit in 63 bits.
+    public func checkedFileSize(file: String) throws -> Int {
+        try Self.requirePositive(nx: nx, ny: ny, nz: nz, file: file)
+        guard extendedHeaderBytes >= 0 else {
+            throw FormatError(file: file, location: "header word 23", field: "nsymbt",
+                              "negative extended-header size \(extendedHeaderBytes)")
+        }
+        func tooLarge(_ field: String) -> FormatError {
+            FormatError(file: file, location: "header", field: field,
+                        "\(nx)×\(ny)×\(nz) values of \(mode.bytesPerValue) bytes after \(extendedHeaderBytes) "
+                        + "extended-header bytes is too large to be a real file (damaged header?)")
+        }
+        let (row, o1) = nx.multipliedReportingOverflow(by: mode.bytesPerValue)
+        let (section, o2) = row.multipliedReportingOverflow(by: ny)
+        guard !o1, !o2 else { throw tooLarge("ny") }
+        let (data, o3) = section.multipliedReportingOverflow(by: nz)
+        guard !o3 else { throw tooLarge("nz") }
+        let (total, o4) = data.addingReportingOverflow(dataOffset)
+        guard !o4 else { throw tooLarge("nsymbt") }
+        return total
+    }
 
     // MARK: Decoding
 
@@ -102,10 +129,7 @@ public struct MRCHeader: Sendable, Equatable {
         }
         let reader = WordReader(bytes: bytes, bigEndian: bigEndian)
         let nx = Int(reader.int32(0)), ny = Int(reader.int32(1)), nz = Int(reader.int32(2))
-        for (word, (value, name)) in [(nx, "nx"), (ny, "ny"), (nz, "nz")].enumerated() where value <= 0 {
-            throw FormatError(file: file, location: "header word \(word)", field: name,
-                              "dimension \(value) is not positive (not an MRC file?)")
-        }
+        try requirePositive(nx: nx, ny: ny, nz: nz, file: file)
         let modeValue = reader.int32(3)
         guard let mode = MRCMode(rawValue: modeValue) else {
             throw FormatError(file: file, location: "header word 3", field: "mode",
@@ -130,6 +154,14 @@ public struct MRCHeader: Sendable, Equatable {
             ispg: Int(reader.int32(22)), extendedHeaderBytes: nsymbt,
             origin: SIMD3(reader.float(49), reader.float(50), reader.float(51)),
             isBigEndian: bigEndian, labels: labels)
+    }
+
+    /// Throws unless every dimension is at least 1.
+    private static func requirePositive(nx: Int, ny: Int, nz: Int, file: String) throws {
+        for (word, (value, name)) in [(nx, "nx"), (ny, "ny"), (nz, "nz")].enumerated() where value <= 0 {
+            throw FormatError(file: file, location: "header word \(word)", field: name,
+                              "dimension \(value) is not positive (not an MRC file?)")
+        }
     }
 
     /// Whether dimensions and mode read in this byte order look like a real MRC header.

@@ -12,6 +12,8 @@ public final class MRCReader {
     /// The path as given.
     public let path: String
     public let header: MRCHeader
+    /// Length of the file in bytes when it was opened (at least `header.expectedFileSize`).
+    public let fileSize: Int
     private let descriptor: Int32
 
     /// Opens `path` and validates its header.
@@ -32,13 +34,17 @@ public final class MRCReader {
                 throw FormatError(file: path, "cannot stat: \(String(cString: strerror(errno)))")
             }
             let size = Int(info.st_size)
-            if size < header.expectedFileSize {
+            // Checked before anything is allocated: every later size fits in this file's length.
+            let needed = try header.checkedFileSize(file: path)
+            if size < needed {
+                let field = size < header.dataOffset ? "nsymbt" : "nz"
                 throw FormatError(
-                    file: path, location: "data", field: "nz",
+                    file: path, location: "data", field: field,
                     "file is truncated: \(size) bytes, but the header (\(header.nx)×\(header.ny)×\(header.nz), "
                     + "mode \(header.mode.rawValue), \(header.extendedHeaderBytes) extended-header bytes) "
-                    + "needs \(header.expectedFileSize)")
+                    + "needs \(needed)")
             }
+            fileSize = size
         } catch {
             close(descriptor)
             throw error

@@ -25,21 +25,32 @@ private struct RelionOptics {
     var voltage: Double, cs: Double, amplitudeContrast: Double, pixelSize: Double, imageSize: Int
     var extras: [StarPair]
 
+    /// Largest rlnImageSize accepted (pixels along an edge).
+    static let largestImageSize = 65_536
+
     /// Reads row `row`; pixel size from rlnImagePixelSize, else rlnDetectorPixelSize/rlnMagnification,
     /// else `fallbackPixelSize`.
     init(_ columns: StarColumnReader, row: Int, fallbackPixelSize: Double, keepExtras: Bool) throws {
-        voltage = try columns.double(try columns.require("rlnVoltage"), row)
-        cs = try columns.double(try columns.require("rlnSphericalAberration"), row)
-        amplitudeContrast = try columns.double(try columns.require("rlnAmplitudeContrast"), row)
+        voltage = try columns.double(try columns.require("rlnVoltage"), row, in: .voltage)
+        cs = try columns.double(try columns.require("rlnSphericalAberration"), row, in: .sphericalAberration)
+        amplitudeContrast = try columns.double(try columns.require("rlnAmplitudeContrast"), row, in: .amplitudeContrast)
         if let k = columns.optional("rlnImagePixelSize") {
-            pixelSize = try columns.double(k, row)
+            pixelSize = try columns.double(k, row, in: .pixelSize)
         } else if let d = columns.optional("rlnDetectorPixelSize"), let m = columns.optional("rlnMagnification") {
-            pixelSize = ParticleTableConventions.pixelSize(detectorPixelSizeMicrons: try columns.double(d, row),
-                                                           magnification: try columns.double(m, row))
+            pixelSize = ParticleTableConventions.pixelSize(
+                detectorPixelSizeMicrons: try columns.double(d, row, in: .detectorPixelSize),
+                magnification: try columns.double(m, row, in: .magnification))
+            guard PhysicalRange.pixelSize.contains(pixelSize) else {
+                throw columns.error(m, row, PhysicalRange.pixelSize.complaint(about: pixelSize)
+                                    + " (rlnDetectorPixelSize × 10⁴ / rlnMagnification)")
+            }
         } else {
             pixelSize = fallbackPixelSize
         }
         imageSize = try columns.int(columns.optional("rlnImageSize"), row, default: 0)
+        if let k = columns.optional("rlnImageSize"), !(1...RelionOptics.largestImageSize).contains(imageSize) {
+            throw columns.error(k, row, "image size \(imageSize) pixels is not between 1 and \(RelionOptics.largestImageSize)")
+        }
         extras = keepExtras
             ? columns.loop.columns.indices.filter { !relionOpticsColumns.contains(columns.loop.columns[$0]) }
                 .map { StarPair(key: columns.loop.columns[$0], value: columns.text($0, row)) }
@@ -78,8 +89,14 @@ extension ParticleTable {
         if let opticsBlock {
             let optics = try StarColumnReader(file: file, block: opticsBlock)
             let groupColumn = try optics.require("rlnOpticsGroup")
+            var rowOfGroup: [Int: Int] = [:]
             for row in 0..<optics.rowCount {
                 let group = try optics.int(groupColumn, row)
+                if let earlier = rowOfGroup[group] {
+                    throw optics.error(groupColumn, row, "optics group \(group) is given twice in data_optics "
+                                       + "(also at \(optics.loop.location(ofRow: earlier)))")
+                }
+                rowOfGroup[group] = row
                 opticsByGroup[group] = try RelionOptics(optics, row: row, fallbackPixelSize: fallbackPixelSize, keepExtras: true)
             }
         }
@@ -125,9 +142,9 @@ extension ParticleTable {
                 image: try ImageLocation(relion: columns.text(name, row), file: file, location: columns.loop.location(ofRow: row)),
                 angles: EulerAngles(phi: angles.phi, theta: angles.theta, psi: angles.psi),
                 shiftX: try shift(originX), shiftY: try shift(originY),
-                defocusU: try columns.double(defocusU, row), defocusV: try columns.double(defocusV, row),
-                astigmatismAngle: try columns.double(defocusAngle, row, default: 0),
-                phaseShift: try columns.double(phaseShift, row, default: 0),
+                defocusU: try columns.double(defocusU, row, in: .defocus), defocusV: try columns.double(defocusV, row, in: .defocus),
+                astigmatismAngle: try columns.double(defocusAngle, row, default: 0, in: .angle),
+                phaseShift: try columns.double(phaseShift, row, default: 0, in: .angle),
                 voltage: optics.voltage, sphericalAberration: optics.cs, amplitudeContrast: optics.amplitudeContrast,
                 pixelSize: optics.pixelSize, imageSize: optics.imageSize, opticsGroup: opticsGroup,
                 halfSet: try columns.halfSet(subset, row),

@@ -6,9 +6,10 @@ import Foundation
 /// (anything after the name, such as RELION's `#3`, is ignored) are followed by rows of values;
 /// `_key value` outside a table is a pair. Values are separated by white space and may be quoted
 /// with '…' or "…" (a quote closes only when followed by white space or the end of the line, as in
-/// CIF). `#` outside quotes starts a comment. Strict: a row with the wrong number of values, a key
-/// without a value, text outside any block, or CIF `;` text fields throw `FormatError` with the
-/// line number.
+/// CIF). `#` outside quotes starts a comment. A leading UTF-8 byte-order mark is skipped. Strict:
+/// a row with the wrong number of values, a key without a value, text outside any block, CIF `;`
+/// text fields, a block, column or key given twice, and control characters (NUL …) throw
+/// `FormatError` with the line number.
 public enum StarParser {
     /// Parses the file at `path`.
     public static func parse(contentsOf path: String) throws -> StarDocument {
@@ -29,7 +30,11 @@ public enum StarParser {
         var inLoopHeader = false
         var inLoopBody = false
         var lineNumber = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        /// Line of the `data_` statement of each block name seen, to refuse a repeated block.
+        var blockLines: [String: Int] = [:]
+        // A UTF-8 byte-order mark (written by some Windows editors) is not content.
+        let text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             let tokens = try tokenize(line, file: file, line: lineNumber)
             guard let first = tokens.first else { continue }
@@ -38,7 +43,14 @@ public enum StarParser {
                 throw FormatError(file: file, location: where_, "multi-line ';' text fields are not supported")
             }
             if !first.quoted && first.text.hasPrefix("data_") {
-                document.blocks.append(StarBlock(name: String(first.text.dropFirst(5)), line: lineNumber))
+                let name = String(first.text.dropFirst(5))
+                if let earlier = blockLines[name] {
+                    throw FormatError(file: file, location: where_, field: "data_\(name)",
+                                      "block data_\(name) appears a second time (first at line \(earlier)); "
+                                      + "a STAR file holds each block once")
+                }
+                blockLines[name] = lineNumber
+                document.blocks.append(StarBlock(name: name, line: lineNumber))
                 inLoopHeader = false; inLoopBody = false
                 continue
             }
@@ -54,7 +66,12 @@ public enum StarParser {
             if !first.quoted && first.text.hasPrefix("_") {
                 let name = String(first.text.dropFirst())
                 if inLoopHeader {
-                    document.blocks[b].loops[document.blocks[b].loops.count - 1].columns.append(name)
+                    let l = document.blocks[b].loops.count - 1
+                    if let earlier = document.blocks[b].loops[l].columns.firstIndex(of: name) {
+                        throw FormatError(file: file, location: where_, field: name,
+                                          "column _\(name) is declared twice in this loop_ (also column \(earlier + 1))")
+                    }
+                    document.blocks[b].loops[l].columns.append(name)
                     continue
                 }
                 inLoopBody = false
@@ -64,6 +81,10 @@ public enum StarParser {
                 guard tokens.count == 2 else {
                     throw FormatError(file: file, location: where_, field: name,
                                       "key has \(tokens.count - 1) values; quote values that contain spaces")
+                }
+                if document.blocks[b].value(forKey: name) != nil {
+                    throw FormatError(file: file, location: where_, field: name,
+                                      "key _\(name) appears twice in data_\(document.blocks[b].name)")
                 }
                 document.blocks[b].pairs.append(StarPair(key: name, value: tokens[1].text))
                 continue
@@ -102,6 +123,14 @@ public enum StarParser {
         var tokens: [Token] = []
         let bytes = line
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C }
+        // A control character (NUL and the like) is never text: the file is binary or damaged,
+        // and a NUL inside a number would otherwise end the number early ("1.5\05" read as 1.5).
+        if let bad = bytes.firstIndex(where: { ($0 < 0x20 && !isSpace($0)) || $0 == 0x7F }) {
+            let name = bytes[bad] == 0 ? "NUL byte" : "control character"
+            throw FormatError(file: file, location: "line \(number)",
+                              "\(name) 0x\(String(bytes[bad], radix: 16, uppercase: true)) at byte \(bad - bytes.startIndex + 1) "
+                              + "of the line; a STAR file is plain text (binary or damaged file?)")
+        }
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]

@@ -1,11 +1,14 @@
 import Foundation
 
 /// Writes a `StarDocument` as text in RELION's layout (blank lines around blocks, `_column #n`
-/// headers, right-aligned columns), which RELION, cisTEM and `StarParser` read back.
+/// headers, columns right-aligned up to `maximumAlignedWidth`), which RELION, cisTEM and `StarParser` read back.
 ///
 /// Values that would not survive white-space splitting (empty, containing spaces, starting with
 /// `#`, `_`, a quote or `;`, or looking like `data_`/`loop_`) are quoted.
 public enum StarWriter {
+    /// Widest value (UTF-8 bytes) a loop column is padded to; longer values stand unaligned.
+    static let maximumAlignedWidth = 128
+
     /// The file text; `comment` lines (without `#`) go at the top.
     public static func text(of document: StarDocument, comment: [String] = []) -> String {
         String(decoding: bytes(of: document, comment: comment), as: UTF8.self)
@@ -32,12 +35,18 @@ public enum StarWriter {
                 put("loop_ \n")
                 for (k, column) in loop.columns.enumerated() { put("_\(column) #\(k + 1) \n") }
                 let cells = loop.rows.map { $0.map(quoted) }
+                // Columns align to their widest value up to `maximumAlignedWidth`; a longer value is
+                // written unpadded, so one huge value cannot pad every other row to its width.
                 var widths = [Int](repeating: 0, count: loop.columns.count)
-                for row in cells { for (k, v) in row.enumerated() { widths[k] = max(widths[k], v.utf8.count) } }
+                for row in cells {
+                    for (k, v) in row.enumerated() where v.utf8.count <= maximumAlignedWidth {
+                        widths[k] = max(widths[k], v.utf8.count)
+                    }
+                }
                 out.reserveCapacity(out.count + cells.count * (widths.reduce(0, +) + 2 * widths.count + 2))
                 for row in cells {
                     for (k, v) in row.enumerated() {
-                        spaces(widths[k] - v.utf8.count + (k == 0 ? 0 : 2))
+                        spaces(max(0, widths[k] - v.utf8.count) + (k == 0 ? 0 : 2))
                         put(v)
                     }
                     put(" \n")

@@ -74,6 +74,9 @@ public final class ClassificationRun {
         let setup = try makeEngine(try agreeing { try self.loadInputs(folder: folder) })
         let engine = setup.engine
         let config = engine.config
+        // A truth of another dataset is refused before the run folder is touched.
+        var truth = try request.truth.map { try TruthTable(path: $0) }
+        try truth?.requireParticles(count: setup.table.count, of: setup.inputs.particles)
         if communicator.isRoot {
             try RunManifest.writeStart(to: folder.manifest, request: request, config: config, ranks: communicator.size,
                                        particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
@@ -84,7 +87,6 @@ public final class ClassificationRun {
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
         var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
-        var truth = try request.truth.map { try TruthTable(path: $0) }
         while reason == nil {
             let report = try engine.runCycle()
             var kappa: Double?

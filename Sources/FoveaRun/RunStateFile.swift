@@ -84,6 +84,17 @@ public struct RunState: Sendable {
         }
     }
 
+    /// The product of `factors`, or nil when it overflows.
+    static func checkedProduct(_ factors: [Int]) -> Int? {
+        var product = 1
+        for factor in factors {
+            let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            product = next
+        }
+        return product
+    }
+
     /// Reads a state file, checking its format version and shapes.
     public static func read(from path: String) throws -> RunState {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -94,15 +105,29 @@ public struct RunState: Sendable {
             guard version <= Int64(formatVersion) else {
                 throw RunInputError("\(path): state format \(version) is newer than this program reads (\(formatVersion))")
             }
-            let decoder = JSONDecoder()
-            let config = try decoder.decode(ClassificationConfig.self, from: Data(try file.stringAttribute("config").utf8))
-            let inputs = try decoder.decode(RunInputPaths.self, from: Data(try file.stringAttribute("inputs").utf8))
-            let history = try decoder.decode([CycleReport].self, from: Data(try file.stringAttribute("history").utf8))
+            /// Decodes a JSON attribute; a damaged one is named with the file.
+            func decoded<T: Decodable>(_ type: T.Type, attribute: String) throws -> T {
+                let text = try file.stringAttribute(attribute)
+                do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+                    throw RunInputError("\(path): attribute \(attribute) is not the JSON this version writes "
+                                        + "(damaged or foreign file): \(error)")
+                }
+            }
+            let config = try decoded(ClassificationConfig.self, attribute: "config")
+            let inputs = try decoded(RunInputPaths.self, attribute: "inputs")
+            let history = try decoded([CycleReport].self, attribute: "history")
             let particleCount = Int(try file.attribute("particle_count", as: Int64.self))
             let n = Int(try file.attribute("box_size", as: Int64.self))
             let pixelSize: Double = try file.attribute("pixel_size")
             let cycle = Int(try file.attribute("cycle", as: Int64.self))
-            let k = config.classCount, rowCount = particleCount * config.operatorCount
+            let k = config.classCount
+            // Counts from a damaged file must not trap or size the arrays below: checked here.
+            guard particleCount >= 0, k >= 1, config.operatorCount >= 1, n >= 1, cycle >= 0,
+                  let rowCount = Self.checkedProduct([particleCount, config.operatorCount]),
+                  Self.checkedProduct([rowCount, k]) != nil, Self.checkedProduct([k, n, n, n]) != nil else {
+                throw RunInputError("\(path): particle_count \(particleCount), operator_count \(config.operatorCount), "
+                                    + "classes \(k), box_size \(n) or cycle \(cycle) is out of range (damaged or foreign file)")
+            }
             let occupancy: [Float] = try file.readDataset("rows/occupancy")
             let logP: [Float] = try file.readDataset("rows/logp")
             let best: [Int32] = try file.readDataset("rows/best_class")
@@ -112,6 +137,9 @@ public struct RunState: Sendable {
             guard occupancy.count == rowCount * k, logP.count == rowCount * k, best.count == rowCount,
                   voxels.count == k * n * n * n, fsc.count == k * shells else {
                 throw RunInputError("\(path): datasets do not match \(rowCount) rows × \(k) classes at box \(n) (truncated or foreign file)")
+            }
+            if let bad = best.first(where: { $0 < 0 || Int($0) > k }) {
+                throw RunInputError("\(path): rows/best_class holds \(bad), not a class 1…\(k) (damaged file)")
             }
             let volumes = (0..<k).map { c in
                 Volume(size: n, pixelSize: pixelSize, voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
