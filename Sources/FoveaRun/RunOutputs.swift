@@ -17,6 +17,9 @@ public struct RunFolder: Sendable {
     public func halfMap(_ k: Int, half: Int) -> String { path + String(format: "/class_%03d_half%d.mrc", k + 1, half) }
     public func cisTEMTable(_ k: Int) -> String { path + String(format: "/class_%03d_cistem.star", k + 1) }
     public func frealignTable(_ k: Int) -> String { path + String(format: "/class_%03d.par", k + 1) }
+    /// Class k's `.par` for the particles of stack `stack` (0-based, in sorted path order) of a
+    /// run with several stacks: a `.par` names no stack, so each holds one.
+    public func frealignTable(_ k: Int, stack: Int) -> String { path + String(format: "/class_%03d_stack%03d.par", k + 1, stack + 1) }
 }
 
 /// Writes the final outputs of a run (rank 0 only). Every file goes through a temporary name.
@@ -75,9 +78,17 @@ public enum RunOutputs {
         }
         let classified = try classifiedTable(table, tablePath: tablePath, state: state)
         try classified.writeRelionStar(to: folder.particles, version: .relion31)
+        let whiteProtein = state.inputs.resolvedInvertContrast
+        let contrast = ParticleTableConventions.imageContrastComment(whiteProtein: whiteProtein)
+        let stacks = Dictionary(grouping: classified.particles, by: \.image.path).sorted { $0.key < $1.key }
         for k in 0..<state.config.classCount {
-            try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true)
-            try classified.writeFrealignPar(to: folder.frealignTable(k), layout: .frealignX17, classIndex: k)
+            try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true, whiteProtein: whiteProtein)
+            for (j, stack) in stacks.enumerated() {
+                var part = classified
+                part.particles = stack.value
+                try part.writeFrealignPar(to: stacks.count == 1 ? folder.frealignTable(k) : folder.frealignTable(k, stack: j),
+                                          layout: .frealignX17, classIndex: k, comments: ["stack: " + stack.key, contrast])
+            }
         }
         try state.write(to: folder.state)
     }

@@ -78,7 +78,13 @@ struct SelectCommand: ParsableCommand {
         case "cistem":
             try result.table.removingColumns { _ in true }.writeCisTEMStar(to: out, writeStackNames: true)
         case "par":
-            try result.table.writeFrealignPar(to: out, layout: .frealignX17)
+            let stacks = Set(result.table.particles.map(\.image.path))
+            guard stacks.count <= 1 else {
+                throw UserError("\(out): the selection's images are in \(stacks.count) stacks, and a .par file names no stack, "
+                                + "so it would lose which stack each image is in; write --format cistem (it names each image's "
+                                + "stack) or relion instead")
+            }
+            try result.table.writeFrealignPar(to: out, layout: .frealignX17, comments: stacks.map { "stack: " + $0 })
         default:
             try result.table.writeRelionStar(to: out)
         }
@@ -91,7 +97,7 @@ struct SelectCommand: ParsableCommand {
                     + "(reconstructs the selected unit under the focus region; --original-view for one row per particle)")
         }
         if format == "par", let stack = result.table.particles.first?.image.path {
-            print("note: a .par file names no stack; the images are in \(stack)")
+            print("note: a .par file names no stack; the images are in \(stack) (also in its first C line)")
         }
     }
 }
