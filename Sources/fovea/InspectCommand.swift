@@ -10,12 +10,12 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Check and summarise MRC/MRCS maps and stacks, STAR, cryoSPARC .cs and Frealign .par files.",
         discussion: """
-            Every file is read with the same strict readers `fovea classify` uses; the first problem
+            Every file is read with the same strict readers `fovea classify` uses; the first problem \
             is reported with the file, line or image, and field, and the exit status is 1.
 
             MRC/MRCS: mode, size, pixel size (Å), min/max/mean/rms over all values.
             N@stack.mrcs: the same for image N (1-based, as RELION writes it).
-            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks;
+            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks; \
             with --check-images every referenced image is checked to exist in its stack.
             .cs (cryoSPARC): the same summary; stacks are looked for from the .cs file's folder up.
             .par (Frealign 16/17 columns): needs --stack and the optics options.
