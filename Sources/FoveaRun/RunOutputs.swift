@@ -50,6 +50,7 @@ public enum RunOutputs {
             for s in 0..<ops {
                 let row = p * ops + s
                 var copy = record
+                copy.halfSet = RunShard.halfSet(of: record, index: p).rawValue
                 copy.image.path = ParticleTableLoading.resolveImagePath(record.image.path, tablePath: tablePath)
                 copy.angles = s == 0 ? record.angles : record.angles.premultiplied(by: group.operators[s])
                 copy.classValues = (0..<k).map { c in
