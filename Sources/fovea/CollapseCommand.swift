@@ -27,7 +27,7 @@ struct CollapseCommand: ParsableCommand {
 
     @OptionGroup var source: RunRowsOptions
 
-    @Option(help: ArgumentHelp("Output RELION STAR.", valueName: "collapsed.star"))
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: ArgumentHelp("Output RELION STAR.", valueName: "collapsed.star"))
     var out: String
 
     func run() throws {

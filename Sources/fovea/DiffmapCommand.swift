@@ -37,7 +37,7 @@ struct DiffmapCommand: ParsableCommand {
     @Flag(help: "Signed differences V_k − V_l (k < l) instead of |V_k − V_l|.")
     var signed = false
 
-    @Option(help: "Output MRC path.")
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: "Output MRC path.")
     var out: String
 
     func run() throws {

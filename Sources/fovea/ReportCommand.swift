@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     )
 
     @Argument(help: "Run folder of fovea classify.") var runFolder: String
-    @Option(name: [.customLong("output"), .customShort("o")], help: "Where to write the HTML (default <run>/report.html).")
+    @Option(name: [.customLong("output"), .customShort("o"), .customLong("o")], help: "Where to write the HTML (default <run>/report.html).")
     var output: String?
 
     @Option(help: "Region of interest as name=mask.mrc (repeatable) for the covariance heat map.")

@@ -47,7 +47,7 @@ struct SelectCommand: ParsableCommand {
     @Flag(name: .customLong("keep-expanded"), help: .hidden)
     var keepExpanded = false
 
-    @Option(help: ArgumentHelp("Output file.", valueName: "sel.star"))
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: ArgumentHelp("Output file.", valueName: "sel.star"))
     var out: String
 
     func validate() throws {

@@ -48,7 +48,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Scenario whose state maps to write: 1, 2, 3, or all (the 28 maps).")
     var scenario: String = "all"
 
-    @Option(help: "Output folder (created if missing).")
+    @Option(name: [.customLong("output"), .customLong("o")], help: "Output folder (created if missing).")
     var output: String
 
     @Option(name: .customLong("focus-margin"), help: "Å the focus and leg masks reach beyond the shapes.")

@@ -56,6 +56,13 @@ import Testing
         try text.write(toFile: dir + "/in.star", atomically: true, encoding: .utf8)
         let expand = try fovea(["expand", "--i", "in.star", "--group", "C2", "--out", "expanded.star"], in: dir)
         #expect(expand.status == 0, "\(expand.output)")
+        // One name per concept: --particles/--output, with RELION's --i/--o (and the older --out) accepted.
+        let named = try fovea(["expand", "--particles", "in.star", "--group", "C2", "--output", "named.star"], in: dir)
+        let relion = try fovea(["expand", "--i", "in.star", "--group", "C2", "--o", "relion.star"], in: dir)
+        #expect(named.status == 0 && relion.status == 0, "\(named.output) \(relion.output)")
+        let expandedRows = try rows(dir + "/expanded.star")
+        #expect(try rows(dir + "/named.star") == expandedRows)
+        #expect(try rows(dir + "/relion.star") == expandedRows)
         let expanded = try rows(dir + "/expanded.star")
         #expect(expanded.count == 6)
         // C2: rot + 180°
