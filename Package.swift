@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore", "FoveaIO"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaRunTests",
-                    dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],
+                    dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "FoveaAnalysis"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaReportTests",
                     dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],

@@ -84,9 +84,13 @@ extension ParticleTable {
     /// Writes class `classIndex` of the table as a cisTEM STAR file (atomically). Particles with
     /// no values for that class get `ClassValues()`. `_cisTEMStackFilename` is written when the
     /// particles come from more than one stack or `writeStackNames` is set.
-    public func writeCisTEMStar(to path: String, classIndex: Int = 0, writeStackNames: Bool = false) throws {
+    /// `whiteProtein`: the images' contrast, written as a comment line that cisTEM skips and Fovea
+    /// reads back (`ParticleTableConventions.imageContrastComment`); nil writes none.
+    public func writeCisTEMStar(to path: String, classIndex: Int = 0, writeStackNames: Bool = false,
+                                whiteProtein: Bool? = nil) throws {
         try StarWriter.write(cisTEMDocument(classIndex: classIndex, writeStackNames: writeStackNames), to: path,
-                             comment: ["Written by Fovea (cisTEM STAR layout; phase shift in degrees)"])
+                             comment: ["Written by Fovea (cisTEM STAR layout; phase shift in degrees)"]
+                                + (whiteProtein.map { [ParticleTableConventions.imageContrastComment(whiteProtein: $0)] } ?? []))
     }
 
     /// The cisTEM STAR document of class `classIndex` (block `data_`, as cisTEM writes it).

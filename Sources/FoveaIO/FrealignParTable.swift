@@ -142,11 +142,12 @@ extension ParticleTable {
     /// line. Values are rounded to the Fortran formats (angles and shifts to 0.01, defocus to 0.1,
     /// LogP to an integer). Column 8 is the kept Frealign film number, or 1 / −1 for active /
     /// inactive particles; MAG is the kept value or 0.
-    public func writeFrealignPar(to path: String, layout: FrealignParLayout, classIndex: Int = 0) throws {
+    /// - Parameter comments: extra `C` lines written first (e.g. the stack and the image contrast).
+    public func writeFrealignPar(to path: String, layout: FrealignParLayout, classIndex: Int = 0, comments: [String] = []) throws {
         let header = layout == .frealignX17
             ? "C           PSI   THETA     PHI       SHX       SHY     MAG  INCLUDE   DF1      DF2  ANGAST  PSHIFT     OCC      LogP      SIGMA   SCORE  CHANGE"
             : "C           PSI   THETA     PHI       SHX       SHY     MAG  FILM      DF1      DF2  ANGAST     OCC      LogP      SIGMA   SCORE  CHANGE"
-        var text = header + "\n"
+        var text = comments.map { "C " + $0 + "\n" }.joined() + header + "\n"
         let magColumn = extraColumns.firstIndex(of: Self.parMagnificationColumn)
         let filmColumn = extraColumns.firstIndex(of: Self.parFilmColumn)
         for (i, p) in particles.enumerated() {

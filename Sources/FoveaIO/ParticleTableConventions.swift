@@ -59,6 +59,30 @@ public enum ParticleTableConventions {
         (psi, theta, phi)
     }
 
+    // MARK: Image contrast written into cisTEM STAR and .par files
+
+    /// cisTEM STAR and Frealign `.par` have no field for the images' contrast (both programs
+    /// expect dark protein). Fovea writes one comment line naming it, which cisTEM and Frealign
+    /// skip and Fovea's readers honour: `# fovea_image_contrast: white` (STAR) or
+    /// `C fovea_image_contrast: white` (.par).
+    public static let imageContrastKey = "fovea_image_contrast:"
+
+    /// The comment text (without `#` or `C`) for images with white (`true`) or dark protein.
+    public static func imageContrastComment(whiteProtein: Bool) -> String {
+        imageContrastKey + (whiteProtein
+            ? " white (RELION's contrast: invert the images for cisTEM/Frealign; Fovea reads them so)"
+            : " dark (cisTEM's and Frealign's contrast)")
+    }
+
+    /// The contrast a file's head declares: true white, false dark, nil not declared.
+    public static func declaredWhiteProtein(inHead text: String) -> Bool? {
+        guard let range = text.range(of: imageContrastKey) else { return nil }
+        let rest = text[range.upperBound...].drop { $0 == " " }
+        if rest.hasPrefix("white") { return true }
+        if rest.hasPrefix("dark") { return false }
+        return nil
+    }
+
     // MARK: cryoSPARC .cs (the conventions pyem's csparc2star publishes)
 
     /// `alignments3D/pose`, a rotation vector (axis × angle, radians) → Fovea's view matrix M:

@@ -197,6 +197,9 @@ public final class ClassificationRun {
         }
         let table = try ParticleTableLoading.load(inputs)
         if communicator.isRoot, let notice = table.unmodelledOpticsNotice(file: inputs.particles) { say(notice) }
+        if communicator.isRoot, !request.continuing, let notice = RunShard.halfSetNotice(for: table, tablePath: inputs.particles) {
+            say(notice)
+        }
         if let resumeState, resumeState.particleCount != table.count {
             throw RunInputError("\(inputs.particles) now has \(table.count) particles; the checkpoint was made with \(resumeState.particleCount)")
         }

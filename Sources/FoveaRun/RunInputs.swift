@@ -33,10 +33,12 @@ public struct RunInputPaths: Sendable, Equatable, Codable {
         self.references = references; self.mask = mask; self.invertContrast = invertContrast
     }
 
-    /// Whether images are negated on reading: the explicit choice, else true for RELION tables
-    /// and for cryoSPARC files whose `blob/sign` is +1.
+    /// Whether images are negated on reading: the explicit choice, else the contrast the file
+    /// declares (Fovea's cisTEM STAR and .par outputs), else true for RELION tables and for
+    /// cryoSPARC files whose `blob/sign` is +1.
     public var resolvedInvertContrast: Bool {
         if let invertContrast { return invertContrast }
+        if let declared = ParticleTableLoading.declaredWhiteProtein(particles) { return declared }
         if ParticleTableLoading.isCryoSPARC(particles) {
             return (try? CryoSparcParticles.invertContrast(csFile: particles)) ?? false
         }
@@ -122,6 +124,15 @@ public enum ParticleTableLoading {
         guard let first = table.particles.first else { throw RunInputError("\(tablePath): the table holds no particles") }
         if first.imageSize > 0 { return first.imageSize }
         return try MRCReader(path: ImagePathResolver.resolve(first.image.path, tablePath: tablePath)).header.nx
+    }
+
+    /// The image contrast a cisTEM STAR or `.par` file written by Fovea declares in its first
+    /// lines (`ParticleTableConventions.imageContrastKey`), nil when none (or a `.cs` file).
+    public static func declaredWhiteProtein(_ path: String) -> Bool? {
+        guard !isCryoSPARC(path), let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
+        return ParticleTableConventions.declaredWhiteProtein(inHead: head)
     }
 
     /// True for RELION STAR tables (not cisTEM STAR, not .par): RELION's particles have white

@@ -17,6 +17,9 @@ public struct RunFolder: Sendable {
     public func halfMap(_ k: Int, half: Int) -> String { path + String(format: "/class_%03d_half%d.mrc", k + 1, half) }
     public func cisTEMTable(_ k: Int) -> String { path + String(format: "/class_%03d_cistem.star", k + 1) }
     public func frealignTable(_ k: Int) -> String { path + String(format: "/class_%03d.par", k + 1) }
+    /// Class k's `.par` for the particles of stack `stack` (0-based, in sorted path order) of a
+    /// run with several stacks: a `.par` names no stack, so each holds one.
+    public func frealignTable(_ k: Int, stack: Int) -> String { path + String(format: "/class_%03d_stack%03d.par", k + 1, stack + 1) }
 }
 
 /// Writes the final outputs of a run (rank 0 only). Every file goes through a temporary name.
@@ -42,11 +45,13 @@ public enum RunOutputs {
         var out = ParticleTable(particles: [], extraColumns: kept.map(\.element) + added, opticsExtras: table.opticsExtras)
         out.particles.reserveCapacity(state.particleCount * ops)
         let best = snapshot.bestClass ?? snapshot.occupancy.argmaxPerRow()
+        let halfSets = RunShard.halfSets(of: table, seed: state.config.seed)
         for p in 0..<state.particleCount {
             let record = table.particles[p]
             for s in 0..<ops {
                 let row = p * ops + s
                 var copy = record
+                copy.halfSet = halfSets.halfSets[p].rawValue
                 copy.image.path = ImagePathResolver.resolve(record.image.path, tablePath: tablePath)
                 copy.angles = s == 0 ? record.angles : record.angles.premultiplied(by: group.operators[s])
                 copy.classValues = (0..<k).map { c in
@@ -75,10 +80,18 @@ public enum RunOutputs {
         }
         let classified = try classifiedTable(table, tablePath: tablePath, state: state)
         try classified.writeRelionStar(to: folder.particles, version: .relion31)
+        let whiteProtein = state.inputs.resolvedInvertContrast
+        let contrast = ParticleTableConventions.imageContrastComment(whiteProtein: whiteProtein)
+        let stacks = Dictionary(grouping: classified.particles, by: \.image.path).sorted { $0.key < $1.key }
         let parTable = ParFieldLimits.fitted(classified)
         for k in 0..<state.config.classCount {
-            try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true)
-            try parTable.writeFrealignPar(to: folder.frealignTable(k), layout: .frealignX17, classIndex: k)
+            try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true, whiteProtein: whiteProtein)
+            for (j, stack) in stacks.enumerated() {
+                var part = parTable
+                part.particles = stack.value
+                try part.writeFrealignPar(to: stacks.count == 1 ? folder.frealignTable(k) : folder.frealignTable(k, stack: j),
+                                          layout: .frealignX17, classIndex: k, comments: ["stack: " + stack.key, contrast])
+            }
         }
         try state.write(to: folder.state)
     }

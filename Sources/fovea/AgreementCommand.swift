@@ -9,9 +9,9 @@ struct AgreementCommand: ParsableCommand {
         commandName: "agreement",
         abstract: "Pairwise kappa between replicate runs after class matching; stable and unstable rows.",
         discussion: """
-            Rows are paired by (rlnFoveaParticleIndex, rlnFoveaOperatorIndex). For each pair of runs
-            the classes of one are matched to the other's (Hungarian, maximum agreement) and Cohen's
-            kappa of the matched table is reported. A row is stable when every run, mapped onto the
+            Rows are paired by (rlnFoveaParticleIndex, rlnFoveaOperatorIndex). For each pair of runs \
+            the classes of one are matched to the other's (Hungarian, maximum agreement) and Cohen's \
+            kappa of the matched table is reported. A row is stable when every run, mapped onto the \
             first run's classes, gives it the first run's class.
 
             Example:

@@ -11,28 +11,30 @@ struct ClassifyCommand: ParsableCommand {
         commandName: "classify",
         abstract: "Focused 3-D classification of aligned particles (run under mpirun/srun for several ranks).",
         discussion: """
-            Classifies particles with fixed angles, shifts and CTF into K classes, comparing each
+            Classifies particles with fixed angles, shifts and CTF into K classes, comparing each \
             particle with each class only inside the focus region (docs/classify.md):
               --focus none      whole particle within --outer-radius
-              --focus 2d        the 3-D region (--sphere or --mask) projected along each view,
-                                applied to particle and reference (cisTEM/Frealign "focused")
+              --focus 2d        the 3-D region (--sphere or --mask) projected along
+                                each view, applied to particle and reference
+                                (cisTEM/Frealign "focused")
               --focus 3d        class volumes masked in 3-D before projection
               --focus subtract  density outside the region subtracted from each particle
-            With --expand G every particle is classified once per operator of G (pseudo-symmetry
+            With --expand G every particle is classified once per operator of G (pseudo-symmetry \
             expansion); class volumes are then C1.
 
-            The run folder gets class_NNN.mrc (+ half maps), particles.star (RELION 3.1, with
-            rlnClassNumber and every class's occupancy), cisTEM .star and Frealign .par per class,
-            run.h5 (everything), run.json, progress.jsonl, and checkpoint.h5 every
-            --checkpoint-every cycles. SIGTERM or SIGUSR1 stops after the current cycle with a
+            The run folder gets class_NNN.mrc (+ half maps), particles.star (RELION 3.1, with \
+            rlnClassNumber and every class's occupancy), cisTEM .star and Frealign .par per class, \
+            run.h5 (everything), run.json, progress.jsonl, and checkpoint.h5 every \
+            --checkpoint-every cycles. SIGTERM or SIGUSR1 stops after the current cycle with a \
             checkpoint and exit code 75; --continue RUN resumes on any number of ranks.
             Exit codes: 0 finished, 1 failed during the run (disk, MPI), 2 bad input (nothing
             written), 75 checkpointed by a signal.
 
             Examples:
-              mpirun -np 4 fovea classify --particles run_data.star --classes 4 --focus 2d \\
-                  --sphere 210,180,230,30 --sphere-origin corner --resolution 10 --outer-radius 120 \\
-                  --expand C2 --cycles 30 --output focus_run
+              mpirun -np 4 fovea classify --particles run_data.star --classes 4 \\
+                  --focus 2d --sphere 210,180,230,30 --sphere-origin corner \\
+                  --resolution 10 --outer-radius 120 --expand C2 --cycles 30 \\
+                  --output focus_run
               mpirun -np 8 fovea classify --continue focus_run --cycles 50
             """
     )

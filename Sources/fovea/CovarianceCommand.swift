@@ -11,26 +11,29 @@ struct CovarianceCommand: ParsableCommand {
         commandName: "covariance",
         abstract: "ROI occupancy covariance across classes (Figure 3), or a per-particle independence test.",
         discussion: """
-            Volume mode (--roi given): occupancy of ROI i in class k = Σ mask_i·V_k / Σ mask_i·F_i,
+            Volume mode (--roi given): occupancy of ROI i in class k = Σ mask_i·V_k / Σ mask_i·F_i, \
             F_i the full-occupancy map (--full name=map.mrc for ROI `name`, else --reference-map).
-            C_ij = covariance across classes (equal weights unless --weighted: class fractions from
-            the run STAR); R_ij = C_ij/√(C_ii C_jj). With --classes RUN, each ROI's occupancy noise
-            is measured from the class half maps (σ² = Σ_k (o¹−o²)²/4K) and an F test (K−1, K degrees
-            of freedom) says whether the ROI varies across classes beyond it; "R, noise-gated" keeps
-            R only between ROIs that do (a region that does not vary has no measurable covariance:
-            its R is the correlation of noise, uniform on [−1, 1] for 4 classes). Writes --csv and
+            C_ij = covariance across classes (equal weights unless --weighted: class fractions from \
+            the run STAR); R_ij = C_ij/√(C_ii C_jj). With --classes RUN, each ROI's occupancy noise \
+            is measured from the class half maps (σ² = Σ_k (o¹−o²)²/4K) and an F test (K−1, K degrees \
+            of freedom) says whether the ROI varies across classes beyond it; "R, noise-gated" keeps \
+            R only between ROIs that do (a region that does not vary has no measurable covariance: \
+            its R is the correlation of noise, uniform on [−1, 1] for 4 classes). Writes --csv and \
             --json when given.
 
-            Particle mode (--rows given): cross-tabulates the classes of two runs (--rows twice), or
-            one run against a truth column (--rows RUN --truth truth.star --state foot [--opposite]);
-            prints the table, χ² with its p-value (χ² distribution), a seeded permutation p-value
+            Particle mode (--rows given): cross-tabulates the classes of two runs (--rows twice), or \
+            one run against a truth column (--rows RUN --truth truth.star --state foot [--opposite]); \
+            prints the table, χ² with its p-value (χ² distribution), a seeded permutation p-value \
             and Cramér's V.
 
             Examples:
-              fovea covariance --classes run1 --roi hand=masks/near_hand.mrc --roi nearfoot=masks/near_foot.mrc \\
-                  --roi farfoot=masks/far_foot.mrc --reference-map maps/full.mrc --csv R.csv \\
-                  --scale-mask maps/mask_leg_A.mrc --scale-map maps/state_H01_A0h1f1_B0h1f1.mrc
-              fovea covariance --rows run1 --truth sim/truth.star --state foot --permutations 2000
+              fovea covariance --classes run1 --roi hand=masks/near_hand.mrc \\
+                  --roi nearfoot=masks/near_foot.mrc --roi farfoot=masks/far_foot.mrc \\
+                  --reference-map maps/full.mrc --csv R.csv \\
+                  --scale-mask maps/mask_leg_A.mrc \\
+                  --scale-map maps/state_H01_A0h1f1_B0h1f1.mrc
+              fovea covariance --rows run1 --truth sim/truth.star --state foot \\
+                  --permutations 2000
             """
     )
 

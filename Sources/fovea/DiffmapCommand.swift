@@ -10,10 +10,10 @@ struct DiffmapCommand: ParsableCommand {
         commandName: "diffmap",
         abstract: "Merge all pairwise class difference maps into one (voxel-wise maximum, Figure 4).",
         discussion: """
-            Each class is first scaled to the mean mass Σ mask·V_k of the classes (whole box without
-            --mask; --no-scale skips this). Then merged(v) = max(0, max over pairs k<l of d_kl(v)),
-            d_kl = |V_k − V_l| (default) or V_k − V_l with --signed (the preprint merges each
-            difference map into a zero volume by keeping the larger value; with both orders of each
+            Each class is first scaled to the mean mass Σ mask·V_k of the classes (whole box without \
+            --mask; --no-scale skips this). Then merged(v) = max(0, max over pairs k<l of d_kl(v)), \
+            d_kl = |V_k − V_l| (default) or V_k − V_l with --signed (the preprint merges each \
+            difference map into a zero volume by keeping the larger value; with both orders of each \
             pair that is |V_k − V_l|). Written atomically as MRC (float32).
 
             Examples:
@@ -37,7 +37,7 @@ struct DiffmapCommand: ParsableCommand {
     @Flag(help: "Signed differences V_k − V_l (k < l) instead of |V_k − V_l|.")
     var signed = false
 
-    @Option(help: "Output MRC path.")
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: "Output MRC path.")
     var out: String
 
     func run() throws {

@@ -17,16 +17,16 @@ struct ExpandCommand: ParsableCommand {
             virtually; use this command to feed the expansion to other programs.
 
             Example:
-              fovea expand --i run_data.star --group C2 --out expanded.star
+              fovea expand --particles run_data.star --group C2 --output expanded.star
             """)
 
-    @Option(name: .customLong("i"), help: ArgumentHelp("Input RELION STAR (3.0 or 3.1) or cryoSPARC .cs.", valueName: "particles.star"))
+    @Option(name: [.customLong("particles"), .customLong("i")], help: ArgumentHelp("Input RELION STAR (3.0 or 3.1) or cryoSPARC .cs.", valueName: "particles.star"))
     var input: String
 
     @Option(help: ArgumentHelp("Point group: Cn, Dn, T, O, I (RELION axes).", valueName: "G"))
     var group: String
 
-    @Option(help: ArgumentHelp("Output STAR (RELION 3.1).", valueName: "expanded.star"))
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: ArgumentHelp("Output STAR (RELION 3.1).", valueName: "expanded.star"))
     var out: String
 
     func run() throws {

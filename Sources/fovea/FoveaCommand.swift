@@ -9,7 +9,7 @@ struct FoveaCommand: ParsableCommand {
         commandName: "fovea",
         abstract: "Focused 3-D classification of cryo-EM particles with fixed alignments.",
         discussion: """
-            Run under mpirun or srun to spread particles over ranks; every command also runs as a
+            Run under mpirun or srun to spread particles over ranks; every command also runs as a \
             plain process. Documentation: docs/ in the source tree.
 
             Example:

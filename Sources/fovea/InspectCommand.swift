@@ -11,14 +11,14 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Check and summarise MRC/MRCS maps and stacks, STAR, cryoSPARC .cs and Frealign .par files.",
         discussion: """
-            Every file is read and checked as `fovea classify` reads and checks it; the first problem
+            Every file is read and checked as `fovea classify` reads and checks it; the first problem \
             is reported with the file, line or image, and field, and the exit code is 2.
 
             MRC/MRCS: mode, size, pixel size (Å), min/max/mean/rms over all values.
             N@stack.mrcs: the same for image N (1-based, as RELION writes it).
-            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks; the
-            last image of every stack is read and checked (square, the table's box and pixel size,
-            finite values); with --check-images every image is. Image paths are found as classify
+            STAR (RELION 3.0/3.1 or cisTEM): particle count, optics groups, pixel size, stacks; the \
+            last image of every stack is read and checked (square, the table's box and pixel size, \
+            finite values); with --check-images every image is. Image paths are found as classify \
             finds them: relative to the working folder (as RELION), then to the table's folder.
             .cs (cryoSPARC): the same summary; stacks are looked for from the .cs file's folder up.
             .par (Frealign 16/17 columns): needs --stack, --pixel-size and the optics options.

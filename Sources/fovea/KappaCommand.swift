@@ -9,16 +9,17 @@ struct KappaCommand: ParsableCommand {
         commandName: "kappa",
         abstract: "Score a run against truth.star: TP/FP/TN/FN, accuracy, sensitivity, specificity, kappa, Youden's J.",
         discussion: """
-            Each run row (particle p, operator op) is scored with its highest-occupancy class
-            (rlnClassNumber) against the truth of the side under the focus mask for that copy:
-            op 1 → the mask side, op 2 → the other side. Classes are matched to states for maximum
+            Each run row (particle p, operator op) is scored with its highest-occupancy class \
+            (rlnClassNumber) against the truth of the side under the focus mask for that copy: \
+            op 1 → the mask side, op 2 → the other side. Classes are matched to states for maximum \
             agreement (Hungarian) when classes ≤ states, else each class goes to its majority state.
             TP/FP/TN/FN are the preprint's (Methods): one-versus-rest counts of every state summed.
             Formulas: docs/validation.md.
 
             Example:
               fovea kappa --run run1 --truth sim/truth.star --state arm --json kappa.json
-              fovea kappa --run run --truth data/truth.star --column foveaSmall --minimum 0.9
+              fovea kappa --run run --truth data/truth.star --column foveaSmall \\
+                  --minimum 0.9
             """
     )
 

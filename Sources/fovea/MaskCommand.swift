@@ -59,7 +59,7 @@ struct MaskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Take box and pixel size from this map (and draw it under the mask in previews).", valueName: "map.mrc"))
     var like: String?
 
-    @Option(help: ArgumentHelp("Output mask (MRC).", valueName: "mask.mrc"))
+    @Option(name: [.customLong("output"), .customLong("out"), .customLong("o")], help: ArgumentHelp("Output mask (MRC).", valueName: "mask.mrc"))
     var out: String
 
     @Option(help: ArgumentHelp("Folder for PNG previews.", valueName: "DIR"))

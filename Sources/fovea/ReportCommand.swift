@@ -9,26 +9,29 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report of a run folder (plots, class maps, focus region).",
         discussion: """
-            The report shows class fractions (soft and hard), the % of particles that changed class
-            and the mean LogP per cycle, FSC curves and resolution per class, central sections and a
-            projection of every class volume, the merged difference map, and the focus sphere
-            projected on sample particles. `fovea classify` refreshes <run>/report.html after every
+            The report shows class fractions (soft and hard), the % of particles that changed class \
+            and the mean LogP per cycle, FSC curves and resolution per class, central sections and a \
+            projection of every class volume, the merged difference map, and the focus sphere \
+            projected on sample particles. `fovea classify` refreshes <run>/report.html after every \
             checkpoint and at the end; this command rewrites it at any time, also during a run.
             Open it in any browser; it needs no network.
 
-            With --roi (and --full) it adds the occupancy of each region in each class and their
+            With --roi (and --full) it adds the occupancy of each region in each class and their \
             normalised covariance as a heat map (the preprint's Figure 3; docs/validation.md).
 
             Examples:
               fovea report focus_run && xdg-open focus_run/report.html
-              fovea report run --roi hand=maps/mask_near_hand_A.mrc --full hand=maps/component_hand_A_lowered.mrc \\
-                  --roi foot=maps/mask_near_foot_A.mrc --full foot=maps/component_foot_A.mrc \\
-                  --scale-mask maps/mask_leg_A.mrc --scale-map maps/state_H01_A0h1f1_B0h1f1.mrc
+              fovea report run --roi hand=maps/mask_near_hand_A.mrc \\
+                  --full hand=maps/component_hand_A_lowered.mrc \\
+                  --roi foot=maps/mask_near_foot_A.mrc \\
+                  --full foot=maps/component_foot_A.mrc \\
+                  --scale-mask maps/mask_leg_A.mrc \\
+                  --scale-map maps/state_H01_A0h1f1_B0h1f1.mrc
             """
     )
 
     @Argument(help: "Run folder of fovea classify.") var runFolder: String
-    @Option(name: [.customLong("output"), .customShort("o")], help: "Where to write the HTML (default <run>/report.html).")
+    @Option(name: [.customLong("output"), .customShort("o"), .customLong("o")], help: "Where to write the HTML (default <run>/report.html).")
     var output: String?
 
     @Option(help: "Region of interest as name=mask.mrc (repeatable) for the covariance heat map.")

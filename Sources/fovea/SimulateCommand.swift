@@ -12,27 +12,30 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write the humanoid phantom's maps and masks, and with --particles a particle dataset.",
         discussion: """
-            The humanoid (docs/humanoid.md): legs, body, neck and head two-fold symmetric about z;
-            per side (A = +x, B = -x) an arm in one of two conformations, a hand and a foot that
+            The humanoid (docs/humanoid.md): legs, body, neck and head two-fold symmetric about z; \
+            per side (A = +x, B = -x) an arm in one of two conformations, a hand and a foot that \
             may be absent. Writes into the output folder:
               component_*.mrc   the 11 component maps (core, 4 arms, 4 hands, 2 feet)
               state_H##_*.mrc   the full map of every state of the chosen scenarios
-                                (28 for all three: 4 in scenario 1, 16 in 2, 16 in 3, shared ones once)
-              mask_*.mrc        binary region masks: arm+hand focus region and leg of side A,
-                                near hand, near foot (side A), far foot (side B)
+                                (28 for all three: 4 in scenario 1, 16 in 2,
+                                16 in 3, shared ones once)
+              mask_*.mrc        binary region masks: arm+hand focus region,
+                                leg of side A, near hand, near foot (side A),
+                                far foot (side B)
               softmask_*.mrc    the same with a cosine edge
               manifest.json, manifest.tsv   what each file is; the focus sphere
             All maps are mode-2 MRC, pixel size in the header.
 
-            With --particles N (and --scenario 1, 2 or 3) the maps and masks go to <output>/maps/
-            and the folder gets particles.mrcs + particles.star (RELION 3.1, white protein as
-            RELION's particles), truth.star (the state of every particle and side) and
+            With --particles N (and --scenario 1, 2 or 3) the maps and masks go to <output>/maps/ \
+            and the folder gets particles.mrcs + particles.star (RELION 3.1, white protein as \
+            RELION's particles), truth.star (the state of every particle and side) and \
             simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md.
 
             Example:
               fovea simulate --output humanoid
               fovea simulate --box 64 --pixel-size 6.55 --scenario 3 --output humanoid-s3
-              fovea simulate --scenario 1 --particles 10000 --snr 0.05 --seed 1 --output s1-snr005
+              fovea simulate --scenario 1 --particles 10000 --snr 0.05 --seed 1 \\
+                  --output s1-snr005
             """
     )
 
@@ -45,7 +48,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Scenario whose state maps to write: 1, 2, 3, or all (the 28 maps).")
     var scenario: String = "all"
 
-    @Option(help: "Output folder (created if missing).")
+    @Option(name: [.customLong("output"), .customLong("o")], help: "Output folder (created if missing).")
     var output: String
 
     @Option(name: .customLong("focus-margin"), parsing: .unconditional, help: "Å the focus and leg masks reach beyond the shapes.")

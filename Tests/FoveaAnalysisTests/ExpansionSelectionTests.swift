@@ -60,7 +60,7 @@ import Testing
             let collapsed = try ExpansionCollapse.collapse(input, group: groupGiven)
             #expect(collapsed.count == 6)
             #expect(collapsed.extraColumns.suffix(3) == ["rlnFoveaClassOp1", "rlnFoveaClassOp2", "rlnFoveaClassOp3"])
-            #expect(!collapsed.extraColumns.contains("rlnClassNumber") && !collapsed.extraColumns.contains("rlnFoveaOccupancy1"))
+            #expect(collapsed.extraColumns.filter { $0 == "rlnClassNumber" }.count == 1 && !collapsed.extraColumns.contains("rlnFoveaOccupancy1"))
             for (i, particle) in collapsed.particles.enumerated() {
                 let original = table.particles[i].angles
                 #expect(abs(particle.angles.phi - original.phi) < 1e-4 && abs(particle.angles.theta - original.theta) < 1e-4
@@ -68,9 +68,32 @@ import Testing
                 #expect(particle.image == table.particles[i].image)
                 let expectedClasses = (1...3).map { s in groupGiven != nil && s == 1 ? "0" : String(1 + (i + 1 + s) % 2) }
                 #expect(Array(particle.extraValues.suffix(3)) == expectedClasses)
+                // Complete combinations (1,2,1) and (2,1,2) are codes 1 and 2; a missing copy is 0.
+                let code = collapsed.extraValue("rlnClassNumber", particle: i)
+                #expect(code == (groupGiven != nil ? "0" : i % 2 == 0 ? "1" : "2"))
             }
         }
         #expect(throws: FormatError.self) { try ExpansionCollapse.collapse(withoutIdentity, group: nil) }
+    }
+
+    /// Seeded random class combinations: codes are 1…(distinct combinations) in lexicographic
+    /// order, equal combinations share a code, the legend counts them, missing copies give 0.
+    @Test func combinationCodesNumberTheCombinationsPresent() {
+        var rng = SeededRandom(seed: 1616)
+        for _ in 0..<50 {
+            let copies = 1 + Int(rng.uniform() * 5), classes = 1 + Int(rng.uniform() * 4)
+            let particles = (0..<(1 + Int(rng.uniform() * 60))).map { _ in
+                (0..<copies).map { _ in rng.uniform() < 0.05 ? 0 : 1 + Int(rng.uniform() * Double(classes)) }
+            }
+            let (codes, legend) = ClassCombination.encode(particles)
+            #expect(codes.count == particles.count)
+            #expect(legend.entries.map(\.code) == legend.entries.indices.map { $0 + 1 })
+            for (a, b) in zip(legend.entries, legend.entries.dropFirst()) { #expect(a.classes.lexicographicallyPrecedes(b.classes)) }
+            for (particle, code) in zip(particles, codes) {
+                if particle.contains(0) { #expect(code == 0) } else { #expect(legend.entries[code - 1].classes == particle) }
+            }
+            #expect(legend.entries.map(\.count).reduce(0, +) + legend.incomplete == particles.count)
+        }
     }
 
     @Test func selectByClassOrOccupancyWritesInputOrExpandedViews() throws {

@@ -56,6 +56,13 @@ import Testing
         try text.write(toFile: dir + "/in.star", atomically: true, encoding: .utf8)
         let expand = try fovea(["expand", "--i", "in.star", "--group", "C2", "--out", "expanded.star"], in: dir)
         #expect(expand.status == 0, "\(expand.output)")
+        // One name per concept: --particles/--output, with RELION's --i/--o (and the older --out) accepted.
+        let named = try fovea(["expand", "--particles", "in.star", "--group", "C2", "--output", "named.star"], in: dir)
+        let relion = try fovea(["expand", "--i", "in.star", "--group", "C2", "--o", "relion.star"], in: dir)
+        #expect(named.status == 0 && relion.status == 0, "\(named.output) \(relion.output)")
+        let expandedRows = try rows(dir + "/expanded.star")
+        #expect(try rows(dir + "/named.star") == expandedRows)
+        #expect(try rows(dir + "/relion.star") == expandedRows)
         let expanded = try rows(dir + "/expanded.star")
         #expect(expanded.count == 6)
         // C2: rot + 180°
@@ -78,22 +85,31 @@ import Testing
         try run.write(toFile: dir + "/run/particles.star", atomically: true, encoding: .utf8)
         try #"{"command_line": ["fovea", "classify", "--expand", "C2"]}"#.write(toFile: dir + "/run/run.json", atomically: true, encoding: .utf8)
 
-        let select = try fovea(["select", "--run", "run", "--classes", "2", "--out", "sel.star"], in: dir)
+        let select = try fovea(["select", "--run", "run", "--classes", "2", "--original-view", "--out", "sel.star"], in: dir)
         #expect(select.status == 0, "\(select.output)")
+        #expect(select.output.contains("once with its input view"))
         let selected = try rows(dir + "/sel.star")
         #expect(selected.count == 3)  // every particle has one copy in class 2; input angles back
         for (row, a) in zip(selected, input) {
             #expect(abs(Double(row[1])! - Double(a.0)!) < 1e-6 && abs(Double(row[2])! - Double(a.1)!) < 1e-6
                     && abs(Double(row[3])! - Double(a.2)!) < 1e-6, "\(row)")
         }
-        let expandedSelect = try fovea(["select", "--run", "run", "--classes", "2", "--keep-expanded", "--out", "selx.star"], in: dir)
+        // By default the kept copies, each with its own view (the old --keep-expanded, still accepted).
+        let expandedSelect = try fovea(["select", "--run", "run", "--classes", "2", "--out", "selx.star"], in: dir)
         #expect(expandedSelect.status == 0)
+        #expect(expandedSelect.output.contains("each kept copy with its own view"))
         #expect(try rows(dir + "/selx.star").map { $0[12] } == ["2", "1", "2"])  // operator of each kept copy
+        let oldFlag = try fovea(["select", "--run", "run", "--classes", "2", "--keep-expanded", "--out", "selx2.star"], in: dir)
+        let oldRows = try rows(dir + "/selx2.star"), newRows = try rows(dir + "/selx.star")
+        #expect(oldFlag.status == 0 && oldRows == newRows)
 
         let collapse = try fovea(["collapse", "--run", "run", "--out", "collapsed.star"], in: dir)
         #expect(collapse.status == 0, "\(collapse.output)")
         let collapsed = try rows(dir + "/collapsed.star")
-        #expect(collapsed.map { Array($0.suffix(2)) } == [["1", "2"], ["2", "1"], ["1", "2"]])
+        #expect(collapsed.map { Array($0.suffix(3)) } == [["1", "1", "2"], ["2", "2", "1"], ["1", "1", "2"]])
+        #expect(collapse.output.contains("rlnClassNumber 2: copy 1 in class 2, copy 2 in class 1 (1 particle)"))
+        #expect(try String(contentsOfFile: dir + "/collapsed_legend.tsv", encoding: .utf8)
+                == "rlnClassNumber\tclass_of_copy_1\tclass_of_copy_2\tparticles\n1\t1\t2\t2\n2\t2\t1\t1\n")
         #expect(collapsed.map { $0[1] } == input.map(\.0))
 
         let bad = try fovea(["select", "--run", "run", "--classes", "7", "--out", "x.star"], in: dir)

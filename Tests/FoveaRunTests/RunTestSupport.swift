@@ -1,5 +1,6 @@
 import Foundation
 import FoveaClassify
+import FoveaCore
 import FoveaDistributed
 import FoveaRun
 import FoveaSimulate
@@ -38,4 +39,13 @@ func runJob(_ request: RunRequest) throws -> (RunOutcome, [String]) {
     var lines: [String] = []
     let outcome = try ClassificationRun(request: request, communicator: SerialCommunicator()) { lines.append($0) }.execute()
     return (outcome, lines)
+}
+
+/// Pearson correlation of two maps over all voxels.
+func mapCorrelation(_ a: Volume, _ b: Volume) -> Double {
+    let x = a.voxels.map(Double.init), y = b.voxels.map(Double.init)
+    let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    for (u, v) in zip(x, y) { sxy += (u - mx) * (v - my); sxx += (u - mx) * (u - mx); syy += (v - my) * (v - my) }
+    return sxy / (sxx * syy).squareRoot()
 }

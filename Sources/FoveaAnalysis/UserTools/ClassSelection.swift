@@ -76,12 +76,19 @@ public enum ClassSelection {
 
 /// `fovea collapse`: a symmetry-expanded run back to one row per particle.
 public enum ExpansionCollapse {
-    /// One row per particle (increasing rlnFoveaParticleIndex) with its input angles and, per
-    /// operator s = 1…n (n = the group's order, else the highest operator index), the column
+    /// One row per particle (increasing rlnFoveaParticleIndex) with its input angles, an integer
+    /// `rlnClassNumber` coding the combination of its copies' classes (`ClassCombination`), and per
+    /// operator s = 1…n (n = the group's order, else the highest operator index) the column
     /// `rlnFoveaClassOp<s>` = that copy's class (0 when the run has no such row). The per-row
-    /// columns (rlnClassNumber, rlnMaxValueProbDistribution, rlnFoveaOperatorIndex,
+    /// columns (the copies' rlnClassNumber, rlnMaxValueProbDistribution, rlnFoveaOperatorIndex,
     /// rlnFoveaOccupancy*) are dropped; the particle's other columns come from its first row.
     public static func collapse(_ rows: RunParticleRows, group: PointGroup?) throws -> ParticleTable {
+        try collapseWithLegend(rows, group: group).table
+    }
+
+    /// `collapse`, with the legend of the rlnClassNumber codes.
+    public static func collapseWithLegend(_ rows: RunParticleRows, group: PointGroup?) throws
+        -> (table: ParticleTable, legend: ClassCombinationLegend) {
         let operatorCount = max(group?.order ?? 0, rows.operatorCount)
         // One class column per operator: no group has more than 2 × 99 operators (D99).
         let largestOrder = 2 * PointGroupSymbol.maximumFold
@@ -109,6 +116,10 @@ public enum ExpansionCollapse {
             return particle
         }
         let names = (1...operatorCount).map { FoveaRunColumn.classOfOperatorPrefix + String($0) }
-        return table.appendingColumns(names) { i in order[i].value.classes.map(String.init) }
+        let (codes, legend) = ClassCombination.encode(order.map { $0.value.classes })
+        let collapsed = table.appendingColumns([FoveaRunColumn.classNumber] + names) { i in
+            [String(codes[i])] + order[i].value.classes.map(String.init)
+        }
+        return (collapsed, legend)
     }
 }
