@@ -50,14 +50,6 @@ public enum RunShard {
             + "alternately by input order (1, 2, 1, …); particles.star writes them as rlnRandomSubset"
     }
 
-    /// A line for the user when some particles have no half set in the table, nil otherwise.
-    public static func halfSetNotice(for table: ParticleTable, tablePath: String) -> String? {
-        let missing = table.particles.filter { $0.halfSet != 1 && $0.halfSet != 2 }.count
-        guard missing > 0 else { return nil }
-        return "\(tablePath): \(missing) of \(table.count) particles have no half set (rlnRandomSubset): assigned "
-            + "alternately by input order (1, 2, 1, …); particles.star writes them as rlnRandomSubset"
-    }
-
     /// Reads a map (reference or mask) and checks it against the particles' box and pixel size.
     public static func loadVolume(_ path: String, role: String, box: Int, pixelSize: Double) throws -> Volume {
         guard FileManager.default.fileExists(atPath: path) else { throw RunInputError("\(path): no such file (the \(role))") }
