@@ -82,8 +82,8 @@ public enum RunOutputs {
         try classified.writeRelionStar(to: folder.particles, version: .relion31)
         let whiteProtein = state.inputs.resolvedInvertContrast
         let contrast = ParticleTableConventions.imageContrastComment(whiteProtein: whiteProtein)
-        let stacks = Dictionary(grouping: classified.particles, by: \.image.path).sorted { $0.key < $1.key }
         let parTable = ParFieldLimits.fitted(classified)
+        let stacks = Dictionary(grouping: parTable.particles, by: \.image.path).sorted { $0.key < $1.key }
         for k in 0..<state.config.classCount {
             try classified.writeCisTEMStar(to: folder.cisTEMTable(k), classIndex: k, writeStackNames: true, whiteProtein: whiteProtein)
             for (j, stack) in stacks.enumerated() {

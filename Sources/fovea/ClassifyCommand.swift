@@ -26,8 +26,8 @@ struct ClassifyCommand: ParsableCommand {
             rlnClassNumber and every class's occupancy), cisTEM .star and Frealign .par per class, \
             run.h5 (everything), run.json, progress.jsonl, and checkpoint.h5 every \
             --checkpoint-every cycles. SIGTERM or SIGUSR1 stops after the current cycle with a \
-            checkpoint and exit code 75; --continue RUN resumes on any number of ranks.
-            Exit codes: 0 finished, 1 failed during the run (disk, MPI), 2 bad input (nothing
+            checkpoint and exit code 75; --continue RUN resumes on any number of ranks. \
+            Exit codes: 0 finished, 1 failed during the run (disk, MPI), 2 bad input (nothing \
             written), 75 checkpointed by a signal.
 
             Examples:
@@ -97,7 +97,7 @@ struct ClassifyCommand: ParsableCommand {
                                   + "--checkpoint-every and --stream may change)")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
-        if let pixelSize { try OptionCheck.nonNegative(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
+        if let pixelSize, pixelSize != 0 { try OptionCheck.pixelSize(pixelSize, "--pixel-size") }
         if let invertContrast, !["auto", "yes", "no"].contains(invertContrast) {
             throw ValidationError("--invert-contrast must be auto, yes or no (got '\(invertContrast)')")
         }

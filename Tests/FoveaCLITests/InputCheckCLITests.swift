@@ -55,7 +55,7 @@ func writeTestMRC(_ path: String, nx: Int, ny: Int, nz: Int, pixel: Float, value
         // (table, inspect's options, classify's options or nil when classify finds another problem first, message)
         let cases: [(table: String, inspectExtra: [String], classifyExtra: [String]?, message: String)] = [
             ("empty/particles.star", [], [], "the table holds no particles"),
-            ("negative-pixel/particles.star", [], [], "the pixel size -6.55 Å is not a positive number"),
+            ("negative-pixel/particles.star", [], [], "pixel size -6.55 Å is outside the physical range"),
             ("non-square/particles.star", [], [], "Fovea needs square images"),
             ("other-box/particles.star", [], [], "the image is 40 px but the table says 48 px"),
             ("nan/particles.star", [], nil, "particle 40 (000040@\(folder)/nan.mrcs): pixel 1, 0 of the image is inf"),
