@@ -34,9 +34,10 @@ public enum AtomicFileWriter {
             guard descriptor >= 0 else { throw FileWriteError(path: path, errno: errno, action: "cannot write") }
             defer { close(descriptor) }
             try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                guard let base = buffer.baseAddress else { return }
                 var offset = 0
                 while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
                         throw FileWriteError(path: path, errno: errno, action: "cannot write")

@@ -209,7 +209,11 @@ public final class ClassificationRun {
         let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
         let mine = plan.particles(forRank: communicator.rank)
         let boxes = try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config)
-        let pixel = table.particles[mine[0]].pixelSize
+        guard let firstMine = mine.first else {
+            throw RunInputError("rank \(communicator.rank) received no particles (\(table.count) particles over "
+                                + "\(communicator.size) ranks); use fewer ranks")
+        }
+        let pixel = table.particles[firstMine].pixelSize
         let available = MemoryBudget.perRankHere()
         // The budget covers the whole process: what it holds already plus what the run will add.
         let held = MemoryBudget.residentBytesHere() ?? 0

@@ -68,9 +68,9 @@ public enum MemoryBudget {
     /// `available` (or nothing is known) and streaming is not `forced`; streamed from disk when only
     /// the `streamed` estimate fits; nil when neither does.
     public static func storage(inMemory: Double, streamed: Double, available: Double?, forced: Bool) -> ParticleStorage? {
-        if !forced && (available == nil || inMemory <= available!) { return .memory }
-        if available == nil || streamed <= available! { return .streaming(chunk: 0) }
-        return nil
+        guard let available else { return forced ? .streaming(chunk: 0) : .memory }
+        if !forced && inMemory <= available { return .memory }
+        return streamed <= available ? .streaming(chunk: 0) : nil
     }
 
     /// The error text when `needed` bytes (this rank's estimate for `particles` particles) exceed

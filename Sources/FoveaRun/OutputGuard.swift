@@ -46,6 +46,14 @@ public enum OutputGuard {
         if !found.isEmpty { throw OutputError.notEmpty(path, entries: found) }
     }
 
+    /// A command's output folder that may be replaced by the same command: new, empty, or holding
+    /// `marker` (the file that command writes, e.g. a simulation's `manifest.json`); any other
+    /// non-empty folder is refused, so that a user's own files are never overwritten.
+    public static func requireNewEmptyOrOwnFolder(_ path: String, marker: String) throws {
+        guard let found = try entries(of: path), !found.isEmpty, !found.contains(marker) else { return }
+        throw OutputError.notEmpty(path, entries: found)
+    }
+
     /// Creates `path` and its parents, with the reason in words when that fails.
     public static func createFolder(_ path: String) throws {
         var partial = ""
@@ -90,7 +98,7 @@ public enum OutputError: Error, CustomStringConvertible, Equatable {
             return "\(path) already holds a run (checkpoint.h5); continue it with --continue \(path) or choose another --output"
         case .notEmpty(let path, let entries):
             let shown = entries.prefix(5).joined(separator: ", ") + (entries.count > 5 ? ", …" : "")
-            return "\(path) is not empty (\(shown)): a new run needs a new or empty folder, so that nothing there is "
+            return "\(path) is not empty (\(shown)): the output needs a new or empty folder, so that nothing there is "
                 + "overwritten; choose another --output"
         }
     }

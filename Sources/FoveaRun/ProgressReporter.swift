@@ -8,6 +8,8 @@ public final class ProgressReporter {
     private let logPath: String?
     private let print: (String) -> Void
     private var secondsThisSession: [Double] = []
+    /// Whether appending to the log failed once already (said once, not every cycle).
+    private var logFailed = false
 
     /// - Parameters:
     ///   - logPath: the JSON-lines file (appended; nil = none).
@@ -68,10 +70,17 @@ public final class ProgressReporter {
         }
         guard let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { return }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        // The log is a record, not the run's state: a failed append (a full disk) is said once and
+        // the run goes on (the old `FileHandle.write(_:)` would trap on it).
         if let handle = FileHandle(forWritingAtPath: logPath) {
-            handle.seekToEndOfFile()
-            handle.write(data + Data("\n".utf8))
-            try? handle.close()
+            defer { try? handle.close() }
+            do {
+                try handle.seekToEnd()
+                try handle.write(contentsOf: data + Data("\n".utf8))
+            } catch {
+                if !logFailed { print("note: cannot append to \(logPath): \(ErrorText.describe(error))") }
+                logFailed = true
+            }
         }
     }
 }

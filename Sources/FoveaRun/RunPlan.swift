@@ -14,23 +14,31 @@ public enum RunPlan {
     public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, classes k: Int,
                                       threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
                                       streaming: Bool = false) -> Double {
-        let croppedHalf = Double((nc / 2 + 1) * nc)
+        // In Double throughout: sizes come from the input and must not overflow.
+        let box = Double(n), cropped = Double(nc)
+        let croppedHalf = (cropped / 2 + 1).rounded(.down) * cropped
         let chunk = Double(min(particles, ClassificationEngine.chunkSize(storage: .memory, box: n, threads: threads)))
-        let chunkBytes = chunk * Double(n * n) * (4 + 12)
+        let chunkBytes = chunk * box * box * (4 + 12)
         let perParticle = streaming ? 0 : preparedBytesPerParticle
-        let perRow = Double(k) * 4 * 3 + (maskWeights ? Double(nc + 1) * 12 : 0)
-        let accumulators = Double(k) * 2 * Double(n / 2 + 1) * Double(n * n) * 24
-        let projectors = Double(k + 1) * Double(nc / 2 + 1) * Double(nc * nc) * 8 * 2
-        let volumes = Double(k) * 5 * Double(n * n * n) * 4
+        let perRow = Double(k) * 4 * 3 + (maskWeights ? (cropped + 1) * 12 : 0)
+        let accumulators = Double(k) * 2 * (box / 2 + 1).rounded(.down) * box * box * 24
+        let projectors = Double(k + 1) * (cropped / 2 + 1).rounded(.down) * cropped * cropped * 8 * 2
+        let volumes = Double(k) * 5 * box * box * box * 4
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
         return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + accumulators * 1.25 + projectors
             + volumes + threadBuffers
     }
 
+    /// The largest box the run accepts (px): 4096² images, 4096³ class volumes.
+    public static let maximumBox = 4096
+
     /// Box N of the table's images (from the table, else the first stack's MRC header) and the likelihood box.
     static func boxes(of table: ParticleTable, tablePath: String, config: ClassificationConfig) throws -> (n: Int, nc: Int) {
-        let first = table.particles[0]
+        guard let first = table.particles.first else { throw RunInputError("\(tablePath): the table holds no particles") }
         let n = try ParticleTableLoading.boxSize(of: table, tablePath: tablePath)
+        guard n >= 8, n <= maximumBox else {
+            throw RunInputError("\(tablePath): the images are \(n) px; Fovea classifies boxes of 8 to \(maximumBox) px")
+        }
         return (n, LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
                                                         classificationResolution: config.classificationResolution))
     }

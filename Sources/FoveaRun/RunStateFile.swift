@@ -84,18 +84,19 @@ public struct RunState: Sendable {
         }
     }
 
-    /// The product of `factors`, or nil when it overflows.
-    static func checkedProduct(_ factors: [Int]) -> Int? {
-        var product = 1
+    /// The product of `factors`, or nil when it overflows `Int`.
+    static func product(_ factors: [Int]) -> Int? {
+        var result = 1
         for factor in factors {
-            let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+            let (value, overflow) = result.multipliedReportingOverflow(by: factor)
             if overflow { return nil }
-            product = next
+            result = value
         }
-        return product
+        return result
     }
 
-    /// Reads a state file, checking its format version and shapes.
+    /// Reads a state file, checking its format version, sizes and shapes; sizes read from the file
+    /// are checked before they are used (a damaged file is an error, never a trap).
     public static func read(from path: String) throws -> RunState {
         guard FileManager.default.fileExists(atPath: path) else {
             throw RunInputError("\(path): no such file (a run's checkpoint.h5 or run.h5)")
@@ -120,13 +121,23 @@ public struct RunState: Sendable {
             let n = Int(try file.attribute("box_size", as: Int64.self))
             let pixelSize: Double = try file.attribute("pixel_size")
             let cycle = Int(try file.attribute("cycle", as: Int64.self))
+            // Sizes read from the file are checked before any arithmetic or allocation with them.
+            func invalid(_ what: String) -> RunInputError {
+                RunInputError("\(path): \(what) (not a checkpoint written by Fovea, or damaged)")
+            }
+            guard particleCount > 0 else { throw invalid("particle_count \(particleCount)") }
+            guard n >= 2, n <= RunPlan.maximumBox else { throw invalid("box_size \(n)") }
+            guard pixelSize.isFinite, pixelSize > 0 else { throw invalid("pixel_size \(pixelSize)") }
+            guard cycle >= 0, cycle == history.count else { throw invalid("cycle \(cycle) with \(history.count) cycles of history") }
             let k = config.classCount
-            // Counts from a damaged file must not trap or size the arrays below: checked here.
-            guard particleCount >= 0, k >= 1, config.operatorCount >= 1, n >= 1, cycle >= 0,
-                  let rowCount = Self.checkedProduct([particleCount, config.operatorCount]),
-                  Self.checkedProduct([rowCount, k]) != nil, Self.checkedProduct([k, n, n, n]) != nil else {
-                throw RunInputError("\(path): particle_count \(particleCount), operator_count \(config.operatorCount), "
-                                    + "classes \(k), box_size \(n) or cycle \(cycle) is out of range (damaged or foreign file)")
+            guard let rowCount = Self.product([particleCount, config.operatorCount]),
+                  let tableCount = Self.product([rowCount, k]), let voxelCount = Self.product([k, n, n, n]) else {
+                throw invalid("\(particleCount) particles × \(config.operatorCount) operators × \(k) classes is too large")
+            }
+            for (index, report) in history.enumerated()
+            where report.statistics.softFractions.count != k || report.statistics.hardFractions.count != k
+                || report.resolutions.count != k {
+                throw invalid("cycle \(index + 1) of the history does not have \(k) classes")
             }
             let occupancy: [Float] = try file.readDataset("rows/occupancy")
             let logP: [Float] = try file.readDataset("rows/logp")
@@ -134,12 +145,14 @@ public struct RunState: Sendable {
             let voxels: [Float] = try file.readDataset("classes/volumes")
             let fsc: [Double] = try file.readDataset("classes/fsc")
             let shells = n / 2 + 1
-            guard occupancy.count == rowCount * k, logP.count == rowCount * k, best.count == rowCount,
-                  voxels.count == k * n * n * n, fsc.count == k * shells else {
+            guard occupancy.count == tableCount, logP.count == tableCount, best.count == rowCount,
+                  voxels.count == voxelCount, fsc.count == k * shells else {
                 throw RunInputError("\(path): datasets do not match \(rowCount) rows × \(k) classes at box \(n) (truncated or foreign file)")
             }
-            if let bad = best.first(where: { $0 < 0 || Int($0) > k }) {
-                throw RunInputError("\(path): rows/best_class holds \(bad), not a class 1…\(k) (damaged file)")
+            // Best classes are 1…K, or all 0 before the first cycle.
+            let beforeFirstCycle = best.allSatisfy { $0 == 0 }
+            if !beforeFirstCycle, let bad = best.firstIndex(where: { $0 < 1 || $0 > Int32(k) }) {
+                throw invalid("rows/best_class[\(bad)] is \(best[bad]), not a class 1…\(k)")
             }
             let volumes = (0..<k).map { c in
                 Volume(size: n, pixelSize: pixelSize, voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
@@ -147,7 +160,7 @@ public struct RunState: Sendable {
             let snapshot = EngineSnapshot(
                 cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),
                 logP: ClassTable(rowCount: rowCount, classCount: k, values: logP),
-                bestClass: best.contains(0) ? nil : best.map { $0 - 1 }, classVolumes: volumes,
+                bestClass: beforeFirstCycle ? nil : best.map { $0 - 1 }, classVolumes: volumes,
                 fscCurves: (0..<k).map { Array(fsc[($0 * shells)..<(($0 + 1) * shells)]) }, history: history)
             return RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: n,
                             pixelSize: pixelSize, snapshot: snapshot)

@@ -115,7 +115,7 @@ struct ClassifyCommand: ParsableCommand {
     func execute(on communicator: MPICommunicator) -> Int32 {
         let prefix = communicator.size > 1 ? "fovea classify: rank \(communicator.rank): " : "fovea classify: "
         func report(_ error: any Error) {
-            FileHandle.standardError.write(Data((prefix + "error: \(error)\n").utf8))
+            FileHandle.standardError.write(Data((prefix + "error: \(ErrorText.describe(error))\n").utf8))
         }
         let request: RunRequest
         do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaCore
 import FoveaIO
+import FoveaRun
 import FoveaSimulate
 
 /// `fovea simulate`: writes the synthetic humanoid of the preprint — component maps, the full map
@@ -142,6 +143,13 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A folder of an earlier simulation may be replaced; any other non-empty folder is refused.
+        do {
+            try OutputGuard.requireNewEmptyOrOwnFolder(output, marker: particles == nil ? "manifest.json" : "simulation.json")
+        } catch let error as OutputError {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(RunExitCode.badInput)
+        }
         let mapFolder = particles == nil ? output : output + "/maps"
         try FileManager.default.createDirectory(atPath: mapFolder, withIntermediateDirectories: true)
         let grid = HumanoidGrid(size: box, pixelSize: pixelSize)

@@ -49,6 +49,11 @@ import Testing
         #expect(intoMine.output.contains("class_001.mrc"), "\(intoMine.output)")
         #expect(Self.contents(of: mine).keys.sorted() == ["class_001.mrc", "run.json"])
         #expect(FileManager.default.contents(atPath: mine + "/class_001.mrc") == Data("my map".utf8))
+        // simulate into the data folder (not a simulation's) is refused before any work.
+        let simulate = try FoveaProcess.run(["simulate", "--scenario", "1", "--particles", "10", "--box", "64",
+                                             "--pixel-size", "6.55", "--output", "data"], in: folder)
+        #expect(simulate.status == 2 && simulate.output.contains("is not empty"), "\(simulate.output)")
+        #expect(Self.contents(of: data) == before, "the input folder is untouched")
         // A file where the folder should be.
         let file = try FoveaProcess.run(Self.classifyArguments(output: "data/particles.star"), in: folder)
         #expect(file.status == 2 && file.output.contains("is a file, not a folder"), "\(file.output)")

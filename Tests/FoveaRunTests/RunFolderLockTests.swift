@@ -111,3 +111,23 @@ import FoveaRun
         try MemoryBudget.checkEnvironment([:])
     }
 }
+
+/// Foundation's file errors are told as the path and the reason in words, never as raw
+/// "NSCocoaErrorDomain" text.
+@Suite struct ErrorTextTests {
+    @Test func cocoaFileErrorsNameThePathAndTheReason() {
+        let cases: [(CocoaError.Code, String)] = [
+            (.fileWriteOutOfSpace, "no space left"), (.fileWriteVolumeReadOnly, "read-only"),
+            (.fileWriteNoPermission, "permission denied"), (.fileReadNoPermission, "cannot read: permission denied"),
+            (.fileNoSuchFile, "no such file"),
+        ]
+        for (code, words) in cases {
+            let text = ErrorText.describe(CocoaError(code, userInfo: [NSFilePathErrorKey: "/data/run/x.mrc"]))
+            #expect(text.hasPrefix("/data/run/x.mrc: ") && text.contains(words) && !text.contains("Cocoa"), "\(code): \(text)")
+        }
+        let underlying = NSError(domain: NSPOSIXErrorDomain, code: Int(EISDIR))
+        let isAFolder = CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: "/d", NSUnderlyingErrorKey: underlying])
+        #expect(ErrorText.describe(isAFolder).contains("a folder of that name is in the way"))
+        #expect(ErrorText.describe(RunInputError("plain")) == "plain")
+    }
+}
