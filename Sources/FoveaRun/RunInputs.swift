@@ -76,12 +76,13 @@ public enum ParticleTableLoading {
             guard let stack = paths.stack else {
                 throw RunInputError("\(paths.particles): a .par table names no images; give --stack")
             }
-            guard paths.pixelSize > 0 else {
-                throw RunInputError("\(paths.particles): a .par table has no pixel size; give --pixel-size")
-            }
+            // Read first, so that a malformed line is reported before the missing option.
             table = try ParticleTable(frealignParAt: paths.particles, stackPath: stack, pixelSize: paths.pixelSize,
                                       voltage: paths.voltage, sphericalAberration: paths.sphericalAberration,
                                       amplitudeContrast: paths.amplitudeContrast)
+            guard paths.pixelSize > 0 else {
+                throw RunInputError("\(paths.particles): a .par table has no pixel size; give --pixel-size")
+            }
         } else if isCryoSPARC(paths.particles) {
             table = try ParticleTable(cryoSPARCAt: paths.particles)
             if paths.invertContrast == nil { _ = try CryoSparcParticles.invertContrast(csFile: paths.particles) }

@@ -118,7 +118,8 @@ import FoveaSimulate
         var images = try MRCReader(path: nanData + "/particles.mrcs").allImages()
         images[3].pixels[100] = .nan
         try MRCWriter.write(stack: images, to: nanData + "/particles.mrcs")
-        #expect(message(RunInputPaths(particles: nanStar)).contains("particle 4 has a NaN"))
+        // (named by the stack reader with the table, the image and the pixel, before the engine's own check)
+        #expect(message(RunInputPaths(particles: nanStar)).contains("particle 4 (000004@particles.mrcs): pixel 4, 2 of the image is nan"))
         // Unknown STAR column names are kept, not rejected; a missing required one is named.
         let text = try String(contentsOfFile: nanStar, encoding: .utf8).replacingOccurrences(of: "_rlnDefocusV", with: "_rlnDefocusVee")
         try text.write(toFile: nanData + "/renamed.star", atomically: true, encoding: .utf8)

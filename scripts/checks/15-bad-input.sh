@@ -2,12 +2,15 @@
 # through the same strict readers every command uses (`fovea inspect`).
 FIXTURES="$PWD/Tests/FoveaIOTests/Fixtures"
 
-# expect_failure PATTERN COMMAND...: the command must fail and its message match PATTERN.
+# expect_failure PATTERN COMMAND...: the command must fail with exit code 2 (bad input) and its
+# message match PATTERN.
 expect_failure() {
     local pattern="$1"; shift
     local out="$CHECK_TMP/expect_failure.txt"
-    if "$@" >"$out" 2>&1; then echo "unexpectedly succeeded: $*"; cat "$out"; return 1; fi
+    "$@" >"$out" 2>&1
+    local status=$?
     cat "$out"
+    if [ "$status" -ne 2 ]; then echo "exit status $status, expected 2: $*"; return 1; fi
     grep -qE "$pattern" "$out"
 }
 bad_truncated_mrc() {
@@ -32,7 +35,7 @@ good_files_inspect() {
     "$FOVEA" inspect "$FIXTURES/relion/proj.star" --check-images && "$FOVEA" inspect "$FIXTURES/relion/proj.mrcs"
 }
 check "inspect reads RELION's own STAR + MRCS" good_files_inspect
-check "truncated MRC: error names the file, exit 1" bad_truncated_mrc
-check "STAR missing a required column: error names file and column/line, exit 1" bad_missing_star_column
-check "malformed .par line: error names file and line, exit 1" bad_par_line
-check "image index beyond the stack: error names file and image, exit 1" bad_image_index
+check "truncated MRC: error names the file, exit 2" bad_truncated_mrc
+check "STAR missing a required column: error names file and column/line, exit 2" bad_missing_star_column
+check "malformed .par line: error names file and line, exit 2" bad_par_line
+check "image index beyond the stack: error names file and image, exit 2" bad_image_index
