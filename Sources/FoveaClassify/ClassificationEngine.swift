@@ -148,6 +148,10 @@ public final class ClassificationEngine {
             throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[3]))–\(Int(agreement[2])) px) "
                                    + "or pixel sizes (\(-agreement[5])–\(agreement[4]) Å)")
         }
+        guard n >= 8, n % 2 == 0 else {
+            throw EngineInputError("the particle images are \(n) px square: classification needs an even box of at least 8 px "
+                                   + "(re-extract or pad them, e.g. relion_image_handler --new_box)")
+        }
         boxSize = n
         pixelSize = p
         let globalCount = counts[0]
@@ -272,6 +276,9 @@ public final class ClassificationEngine {
             guard given.voxels.contains(where: { $0 > 0 }) else { throw EngineInputError("the focus mask is empty (no voxel > 0)") }
             return given
         }
+        if config.focus != .none && config.sphere == nil {
+            throw EngineInputError("focus mode '\(config.focus.rawValue)' needs its region: the --mask map was not given to the engine")
+        }
         guard let sphere = config.sphere, config.focus == .threeD || config.focus == .subtract else { return nil }
         let origin: MaskOrigin = sphere.origin == .corner ? .mapCorner : .mapCentre
         return SphereMask(centre: SIMD3(sphere.x, sphere.y, sphere.z), radius: sphere.radius, origin: origin)
@@ -301,6 +308,14 @@ public final class ClassificationEngine {
             }
         }
         logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
+        // A non-finite LogP (an image of extreme values) would stop the E-step; every rank learns of it.
+        let (table, operators, particles) = (logP, operatorCount, globalIndex)
+        try EngineInputError.agreeing(communicator) {
+            if let bad = table.values.firstIndex(where: { !$0.isFinite }) {
+                throw EngineInputError("particle \(particles[bad / k / operators] + 1): its log-likelihood is not finite in cycle "
+                                       + "\(cycle + 1) (an image with extreme values, or a constant background?)")
+            }
+        }
         let step = try OccupancyCycle(cycle: cycle + 1, logP: logP,
                                       sigmaPerClass: ClassTable(rowCount: rows.count, classCount: k, repeating: 1),
                                       previous: occupancy, previousBestClass: bestClass,

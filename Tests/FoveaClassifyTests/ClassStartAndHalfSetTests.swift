@@ -113,6 +113,24 @@ import FoveaDistributed
         #expect(mixed.reassignment == nil && mixed.halfSets == [.first, .second, .first])
     }
 
+    /// Boxes the Fourier code cannot take (odd, or under 8 px) are refused with a message, not trapped.
+    @Test(arguments: [7, 9, 33, 6, 4])
+    func theEngineRefusesAnOddOrTinyBox(box: Int) throws {
+        var random = SeededRandom(seed: UInt64(box))
+        let particles = (0..<6).map { index in
+            ParticleInput(image: Image2D(size: box, pixelSize: 3, pixels: (0..<(box * box)).map { _ in Float(random.gaussian()) }),
+                          angles: EulerAngles.uniformRandom(using: &random), shiftX: 0, shiftY: 0,
+                          ctf: Self.data.particles[0].ctf, halfSet: index % 2 == 0 ? .first : .second, globalIndex: index)
+        }
+        let config = try ClassificationConfig(classCount: 2, cycles: 1, outerRadius: 6, classificationResolution: 8,
+                                              referenceBand: ReferenceBand(low: 300, high: 8), molecularMass: 100)
+        let error = #expect(throws: EngineInputError.self) {
+            _ = try ClassificationEngine(config: config, particles: particles, references: nil, focusMask: nil,
+                                         communicator: SerialCommunicator())
+        }
+        #expect(error?.description.contains("even box") == true)
+    }
+
     /// The engine refuses (before any work) particles whose active ones all lie in one half set.
     @Test func theEngineRefusesAnEmptyHalfSet() throws {
         let particles = Self.data.particles.prefix(40).map { particle -> ParticleInput in

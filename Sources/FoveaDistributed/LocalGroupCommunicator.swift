@@ -1,17 +1,18 @@
 import Foundation
 import FoveaDistributed
 
-/// A test double for a multi-rank job inside one process: `size` ranks, each run on its own
-/// thread, whose collectives meet in shared memory. Reductions combine the ranks in rank order.
-final class LocalGroup: @unchecked Sendable {
-    let size: Int
+/// A multi-rank job inside one process, for tests and checks (MPI may be initialised only once per
+/// process): `size` ranks, each run on its own thread, whose collectives meet in shared memory.
+/// Reductions combine the ranks in rank order.
+public final class LocalGroup: @unchecked Sendable {
+    public let size: Int
     private let condition = NSCondition()
     private var arrived = 0
     private var generation = 0
     private var slots: [Any?]
     private var result: Any?
 
-    init(size: Int) {
+    public init(size: Int) {
         self.size = size
         slots = Array(repeating: nil, count: size)
     }
@@ -36,7 +37,7 @@ final class LocalGroup: @unchecked Sendable {
     }
 
     /// Runs `body(communicator)` on `size` threads, one per rank, and returns the results in rank order.
-    func run<R>(_ body: @escaping @Sendable (LocalCommunicator) throws -> R) throws -> [R] {
+    public func run<R>(_ body: @escaping @Sendable (LocalCommunicator) throws -> R) throws -> [R] {
         let results = RankResults<R>(size)
         let lock = NSLock()
         let done = DispatchGroup()
@@ -61,17 +62,17 @@ private final class RankResults<R>: @unchecked Sendable {
 }
 
 /// One rank's view of a `LocalGroup`.
-final class LocalCommunicator: Communicator {
+public final class LocalCommunicator: Communicator {
     let group: LocalGroup
-    let rank: Int
-    var size: Int { group.size }
+    public let rank: Int
+    public var size: Int { group.size }
 
     init(group: LocalGroup, rank: Int) {
         self.group = group
         self.rank = rank
     }
 
-    func allreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation) throws {
+    public func allreduce<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReductionOperation) throws {
         let combined = group.collective(rank: rank, contribution: Array(buffer)) { parts in
             var accumulator = parts[0]
             for part in parts.dropFirst() {
@@ -88,31 +89,14 @@ final class LocalCommunicator: Communicator {
         for i in buffer.indices { buffer[i] = combined[i] }
     }
 
-    func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {
+    public func broadcast<T: CollectiveScalar>(_ buffer: UnsafeMutableBufferPointer<T>, root: Int) throws {
         let combined = group.collective(rank: rank, contribution: Array(buffer)) { $0[root] }
         for i in buffer.indices { buffer[i] = combined[i] }
     }
 
-    func barrier() throws {
+    public func barrier() throws {
         _ = group.collective(rank: rank, contribution: [Int32]()) { _ in [] }
     }
 
-    func abort(exitCode: Int32) -> Never { fatalError("abort(\(exitCode)) in a test") }
-}
-
-/// A deterministic test-data generator (SplitMix64 stream), independent of the code under test.
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [low, high).
-    mutating func uniform(_ low: Double, _ high: Double) -> Double {
-        low + (high - low) * Double(next() >> 11) * 0x1p-53
-    }
+    public func abort(exitCode: Int32) -> Never { fatalError("abort(\(exitCode)) in an in-process rank group") }
 }
