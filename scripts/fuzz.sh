@@ -8,13 +8,13 @@
 #
 #   scripts/fuzz.sh [SECONDS per reader, default 20] [reader …]
 #
-# The readers: mrc relion31-star relion30-star cistem-star par checkpoint run-json.
+# The readers: mrc relion31-star relion30-star cistem-star par checkpoint checkpoint-contents run-json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 readers=("$@")
-[ ${#readers[@]} -gt 0 ] || readers=(mrc relion31-star relion30-star cistem-star par checkpoint run-json)
+[ ${#readers[@]} -gt 0 ] || readers=(mrc relion31-star relion30-star cistem-star par checkpoint checkpoint-contents run-json)
 
 echo "== fuzz: instrumented build (.build-fuzz)"
 swift build --build-path .build-fuzz --product FoveaFuzz \

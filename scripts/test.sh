@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds in release, runs `swift test`,
-# fuzzes every file reader for 20 s each (scripts/fuzz.sh), then the multi-rank mpirun checks
+# fuzzes every file reader for 15 s each (scripts/fuzz.sh), then the multi-rank mpirun checks
 # (scripts/mpi-checks.sh). CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ echo "== swift test"
 swift test -c release --skip-build --disable-xctest 2>&1 | tee /tmp/fovea-swift-test.log \
     | grep -vE '^\S+ (Test ([A-Za-z_0-9]+\(|").*(started|passed)|Suite .*(started|passed))' || true
 grep -qE 'Test run with [0-9]+ tests? .*passed' /tmp/fovea-swift-test.log || { echo "swift test failed"; exit 1; }
-echo "== fuzz the readers (libFuzzer, 20 s each; scripts/fuzz.sh)"
-scripts/fuzz.sh 20
+echo "== fuzz the readers (libFuzzer, 15 s each; scripts/fuzz.sh)"
+scripts/fuzz.sh 15
 echo "== multi-rank checks"
 scripts/mpi-checks.sh .build/release/fovea

@@ -1,6 +1,6 @@
 // Coverage-guided fuzzing of Fovea's file readers with libFuzzer (scripts/fuzz.sh builds this with
 // `-sanitize=fuzzer -parse-as-library -DFOVEA_FUZZ`). The reader is chosen by FOVEA_FUZZ_READER
-// (mrc, relion31-star, relion30-star, cistem-star, par, checkpoint, run-json). A plain build gets
+// (mrc, relion31-star, relion30-star, cistem-star, par, checkpoint, checkpoint-contents, run-json). A plain build gets
 // a stub that says how to build the real thing, so the package builds without libFuzzer.
 import Foundation
 import FoveaFuzzing

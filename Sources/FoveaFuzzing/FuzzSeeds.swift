@@ -34,6 +34,13 @@ extension FuzzedReader {
         case .checkpoint:
             try Self.sampleState().write(to: folder + "/seed.h5")
             return [try bytes(folder + "/seed.h5")]
+        case .checkpointContents:
+            let state = try Self.sampleState()
+            try state.write(to: folder + "/seed-contents.h5")
+            let (config, inputs) = try HDF5File.read(folder + "/seed-contents.h5") { file in
+                (try file.stringAttribute("config"), try file.stringAttribute("inputs"))
+            }
+            return [CheckpointContents.listing(of: state, configJSON: config, inputsJSON: inputs)]
         case .runManifest:
             let object: [String: Any] = [
                 "fovea_version": "fuzz", "particle_count": 3,

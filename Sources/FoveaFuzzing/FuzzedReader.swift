@@ -24,6 +24,8 @@ public enum FuzzedReader: String, Sendable, CaseIterable {
     case cisTEMStar = "cistem-star"
     case par
     case checkpoint
+    /// A checkpoint's contents (attributes, counts, shapes) damaged inside a well-formed file.
+    case checkpointContents = "checkpoint-contents"
     case runManifest = "run-json"
 
     /// Largest ratio of decoded bytes to input bytes a reader may allocate for an accepted input
@@ -37,6 +39,7 @@ public enum FuzzedReader: String, Sendable, CaseIterable {
         case .relion31Star, .relion30Star, .cisTEMStar: "case.star"
         case .par: "case.par"
         case .checkpoint: "checkpoint.h5"
+        case .checkpointContents: "checkpoint.txt"
         case .runManifest: "run.json"
         }
     }
@@ -87,7 +90,12 @@ public enum FuzzedReader: String, Sendable, CaseIterable {
                                           sphericalAberration: 2.7, amplitudeContrast: 0.07)
             try checkRowsFit(table.count, allowance: allowance)
             try writeBack(table, folder: folder)
-        case .checkpoint:
+        case .checkpoint, .checkpointContents:
+            var path = path
+            if self == .checkpointContents {
+                path = folder + "/checkpoint.h5"
+                try CheckpointContents.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/" + fileName))), to: path)
+            }
             let state = try RunState.read(from: path)
             let values = state.snapshot.classVolumes.reduce(0) { $0 + $1.voxels.count } + 2 * state.snapshot.occupancy.values.count
             guard values * 4 <= allowance else {

@@ -18,7 +18,7 @@ enum HDF5Checksum {
 
     /// Writes the stamp into the user block of the finished file at `path` (reported as `file`).
     static func stamp(_ path: String, file: String) throws {
-        let descriptor = open(path, O_RDWR)
+        let descriptor = open(path, O_RDWR | O_NOFOLLOW)
         guard descriptor >= 0 else { throw FormatError(file: file, "cannot reopen to stamp its checksum: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         let (length, hash) = try digest(descriptor, file: file)
@@ -34,7 +34,7 @@ enum HDF5Checksum {
 
     /// Replaces the stamp of `path` (if any) by the unverified mark, before it is changed in place.
     static func withdrawStamp(_ path: String) {
-        let descriptor = open(path, O_RDWR)
+        let descriptor = open(path, O_RDWR | O_NOFOLLOW)
         guard descriptor >= 0 else { return }
         defer { close(descriptor) }
         var head = [UInt8](repeating: 0, count: prefix.utf8.count)
