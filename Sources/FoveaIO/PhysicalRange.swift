@@ -61,10 +61,10 @@ public struct PhysicalRange: Sendable {
             x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
         }
         let space = unit.isEmpty || unit == "°" ? "" : " "
-        let open = includesLower ? "" : "above "
-        let close = includesUpper ? "" : " (exclusive)"
-        return "\(quantity) \(number(value))\(space)\(unit) is outside the physical range \(open)\(number(lower)) to "
-            + "\(number(upper))\(space)\(unit)\(close) (typical: \(typical)); check the column's units"
+        let from = includesLower ? "" : "above "
+        let to = includesUpper ? "to " : "to below "
+        return "\(quantity) \(number(value))\(space)\(unit) is outside the physical range \(from)\(number(lower)) \(to)"
+            + "\(number(upper))\(space)\(unit) (typical: \(typical)); check the column's units"
     }
 }
 
