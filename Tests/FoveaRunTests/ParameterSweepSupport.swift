@@ -56,14 +56,16 @@ struct SweepCase: Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// A seeded sample of `count` cases; most boxes 24–96, about one in twelve 98–256 with few particles.
+    /// A seeded sample of `count` cases; most boxes 24–96, about one in twelve 112–256 with few particles.
     static func sample(count: Int, seed: UInt64) -> [SweepCase] {
         var random = SeededRandom(seed: seed)
         func pick<T>(_ values: [T]) -> T { values[Int(random.uniform(in: 0..<Double(values.count)))] }
         func between(_ low: Double, _ high: Double) -> Double { random.uniform(in: low..<high) }
         return (0..<count).map { index in
             let large = index % 12 == 11
-            let box = 2 * Int(large ? between(49, 129) : between(12, 49))
+            // Boxes from a fixed list (every FFT shape's plan stays cached in this process; the CLI
+            // sweep, one process per case, takes any even box).
+            let box = large ? pick([112, 128, 160, 200, 256]) : pick([24, 28, 32, 36, 40, 48, 50, 56, 64, 72, 80, 90, 96])
             let pixel = (between(0.5, 10) * 100).rounded() / 100
             let width = Double(box) * pixel
             // Resolution: mostly 2p … 60 Å (some whole numbers), now and then finer than Nyquist.
