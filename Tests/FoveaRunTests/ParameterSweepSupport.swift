@@ -56,14 +56,16 @@ struct SweepCase: Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// A seeded sample of `count` cases; most boxes 24–96, about one in twelve 98–256 with few particles.
+    /// A seeded sample of `count` cases; most boxes 24–96, about one in twelve 112–160 with few particles, K ≤ 2, one rank.
     static func sample(count: Int, seed: UInt64) -> [SweepCase] {
         var random = SeededRandom(seed: seed)
         func pick<T>(_ values: [T]) -> T { values[Int(random.uniform(in: 0..<Double(values.count)))] }
         func between(_ low: Double, _ high: Double) -> Double { random.uniform(in: low..<high) }
         return (0..<count).map { index in
             let large = index % 12 == 11
-            let box = 2 * Int(large ? between(49, 129) : between(12, 49))
+            // Boxes from a fixed list (every FFT shape's plan stays cached in this process; the CLI
+            // sweep, one process per case, takes any even box).
+            let box = large ? pick([112, 128, 160]) : pick([24, 28, 32, 36, 40, 48, 50, 56, 64, 72, 80, 90, 96])
             let pixel = (between(0.5, 10) * 100).rounded() / 100
             let width = Double(box) * pixel
             // Resolution: mostly 2p … 60 Å (some whole numbers), now and then finer than Nyquist.
@@ -89,13 +91,15 @@ struct SweepCase: Sendable, CustomStringConvertible {
                 }
             }
             var expand = pick(["C1", "C1", "C1", "C2", "C7", "D2", "T", "O", "I"])
-            let classes = 1 + Int(between(0, 8))
+            // Large boxes: K ≤ 2 on one rank (every in-process rank holds K × 2 padded N³ accumulators;
+            // the CLI sweep runs boxes to 512 as separate processes).
+            let classes = large ? 1 + Int(between(0, 2)) : 1 + Int(between(0, 8))
             // Few particles for big boxes and big groups (I has 60 copies of each).
             var particles = large ? Int(between(6, 14)) : Int(between(8, 40))
             if expand == "I" || expand == "O" { particles = min(particles, 10) }
             if large && (expand == "I" || expand == "O") { expand = "C2" }
             if index % 31 == 7 { particles = max(1, classes - 1) }
-            let ranks = 1 + Int(between(0, 3))
+            let ranks = large ? 1 : 1 + Int(between(0, 3))
             let references = pick([0, 0, 0, 1, classes])
             return SweepCase(index: index, box: box, pixelSize: pixel, particles: particles, classes: classes,
                              resolution: (resolution * 1000).rounded() / 1000, outerRadius: (outer * 100).rounded() / 100,

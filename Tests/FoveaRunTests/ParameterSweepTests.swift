@@ -11,10 +11,18 @@ import FoveaRun
 /// finish with finite outputs (class maps finite, each row's occupancies summing to 100 %, every
 /// row assigned a class) or be refused before any work with a typed error; where the settings do
 /// not fit the data (`SweepCase.expectedRefusal`) the error must name the option.
-/// `FOVEA_SWEEP_CASES` sets the sample size (default 180; benchmarks/sweep/run.sh runs more).
+/// `FOVEA_SWEEP_CASES` sets the sample size (default 180 in release builds, as CI runs them; 24 in
+/// debug builds; benchmarks/sweep/run.sh runs more through the CLI). Cases run one at a time, so
+/// each case's time limit measures that case.
 @Suite(.serialized) struct ParameterSweepTests {
+    #if DEBUG
+    static let defaultCount = 24
+    #else
+    static let defaultCount = 180
+    #endif
+
     static let cases: [SweepCase] = {
-        let count = ProcessInfo.processInfo.environment["FOVEA_SWEEP_CASES"].flatMap(Int.init) ?? 180
+        let count = ProcessInfo.processInfo.environment["FOVEA_SWEEP_CASES"].flatMap(Int.init) ?? defaultCount
         return SweepCase.sample(count: count, seed: 13_2026)
     }()
 

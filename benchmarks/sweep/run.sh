@@ -36,7 +36,7 @@ fovea_data() {   # humanoid from Fovea's simulator (needs (box/2 − 1) × pixel
     DATASETS+=("$name $box $pixel")
 }
 # RELION-projected (scripts/relion-projected-data.sh): a humanoid state map rescaled and projected
-# by RELION's own tools, every particle in rlnRandomSubset 1 as relion_project writes it.
+# by RELION's own tools, every particle in rlnRandomSubset 1.
 relion_data() {
     local box="$1" pixel="$2" count="${3:-60}" name="relion-$1-$2"
     relion_projected_data "$SWEEP_DIR/source/maps/state_H01_A0h1f1_B0h1f1.mrc" 5.24 "$SWEEP_DIR/$name" \

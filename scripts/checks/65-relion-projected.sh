@@ -1,5 +1,5 @@
 # `fovea classify` on particles that RELION's relion_project made (every particle in
-# rlnRandomSubset 1), under 1–3 ranks: settings that once trapped (box 64 at 4 and 3 Å/px with 2-D
+# rlnRandomSubset 1, scripts/relion-projected-data.sh), under 1–3 ranks: settings that once trapped (box 64 at 4 and 3 Å/px with 2-D
 # focus) finish with class maps that are not empty, the half sets are assigned anew and said so,
 # one reference for K > 1 starts from the data, and a resolution finer than Nyquist is refused by
 # name. The wider sweep is benchmarks/sweep/run.sh. Skipped when relion_project is absent.
