@@ -31,6 +31,8 @@ public enum RunPlan {
     static func boxes(of table: ParticleTable, tablePath: String, config: ClassificationConfig) throws -> (n: Int, nc: Int) {
         let first = table.particles[0]
         let n = try ParticleTableLoading.boxSize(of: table, tablePath: tablePath)
+        // Resolutions finer than Nyquist are refused before the likelihood box is computed from them.
+        try config.validate(boxSize: n, pixelSize: first.pixelSize)
         return (n, LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
                                                         classificationResolution: config.classificationResolution))
     }

@@ -82,7 +82,7 @@ struct ClassifyCommand: ParsableCommand {
                                   + "--checkpoint-every and --stream may be given with it")
         }
         if continueRun == nil && output == nil { throw ValidationError("give --output <run folder>") }
-        try OptionCheck.nonNegative(pixelSize, "--pixel-size", maximum: 1000, unit: " Å")
+        if pixelSize != 0 { try OptionCheck.pixelSize(pixelSize, "--pixel-size") }  // 0: from the table
         guard ["auto", "yes", "no"].contains(invertContrast) else {
             throw ValidationError("--invert-contrast must be auto, yes or no (got '\(invertContrast)')")
         }

@@ -51,7 +51,7 @@ struct InspectCommand: ParsableCommand {
     var amplitudeContrast: Double = 0.07
 
     func validate() throws {
-        if let pixelSize { try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
+        if let pixelSize { try OptionCheck.pixelSize(pixelSize, "--pixel-size") }
         try OptionCheck.positive(voltage, "--voltage", maximum: 3000, unit: " kV")
         try OptionCheck.nonNegative(cs, "--cs", maximum: 100, unit: " mm")
         try OptionCheck.within(amplitudeContrast, 0...1, "--amplitude-contrast")

@@ -85,7 +85,7 @@ struct MaskCommand: ParsableCommand {
         try OptionCheck.nonNegative(dilate, "--dilate", unit: " Å")
         if let threshold { try OptionCheck.finite(Double(threshold), "--threshold") }
         if let box { try OptionCheck.box(box, "--box", bytesPerVoxel: Self.bytesPerVoxel) }
-        if let pixelSize { try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å") }
+        if let pixelSize { try OptionCheck.pixelSize(pixelSize, "--pixel-size") }
         try OptionCheck.count(previewParticles, 0...1000, "--preview-particles")
         if sphere != nil { _ = try parsedSphere() }
         if particles != nil && preview == nil { throw ValidationError("--particles is drawn in the previews: give --preview DIR") }

@@ -56,6 +56,12 @@ enum OptionCheck {
         }
     }
 
+    /// A pixel size in Å: 0.01 … 1000.
+    static func pixelSize(_ value: Double, _ option: String) throws {
+        try positive(value, option, maximum: 1000, unit: " Å")
+        if value < 0.01 { throw ValidationError("\(option) must be ≥ 0.01 Å, got \(value)") }
+    }
+
     /// Threads per process: 1 … 1024.
     static let threadRange = 1...1024
 }

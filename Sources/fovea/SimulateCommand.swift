@@ -88,7 +88,7 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         try OptionCheck.box(box, "--box", bytesPerVoxel: Self.bytesPerVoxel)
-        try OptionCheck.positive(pixelSize, "--pixel-size", maximum: 1000, unit: " Å")
+        try OptionCheck.pixelSize(pixelSize, "--pixel-size")
         _ = try scenarios()
         let boxEdge = Double(box) * pixelSize
         try OptionCheck.nonNegative(focusMargin, "--focus-margin", maximum: boxEdge, unit: " Å")
