@@ -39,6 +39,8 @@ public enum RunPlan {
         guard n >= 8, n <= maximumBox else {
             throw RunInputError("\(tablePath): the images are \(n) px; Fovea classifies boxes of 8 to \(maximumBox) px")
         }
+        // Resolutions finer than Nyquist are refused before the likelihood box is computed from them.
+        try config.validate(boxSize: n, pixelSize: first.pixelSize)
         return (n, LikelihoodEvaluationSize.croppedSize(size: n, pixelSize: first.pixelSize,
                                                         classificationResolution: config.classificationResolution))
     }

@@ -13,17 +13,6 @@ enum OptionCheck {
         if let maximum, value > maximum { throw ValidationError("\(option) must be ≤ \(maximum)\(unit), got \(value)") }
     }
 
-    /// Pixel sizes a detector can have, Å: 0.01 … 1000 (below that every Å-valued option is
-    /// thousands of pixels and the maps meaningless).
-    static let pixelSizeRange = 0.01...1000.0
-
-    /// A pixel size in Å within `pixelSizeRange`.
-    static func pixelSize(_ value: Double, _ option: String) throws {
-        guard value.isFinite, pixelSizeRange.contains(value) else {
-            throw ValidationError("\(option) must be between \(pixelSizeRange.lowerBound) and \(pixelSizeRange.upperBound) Å, got \(value)")
-        }
-    }
-
     /// `value` must be finite and ≥ 0 (and ≤ `maximum` when given).
     static func nonNegative(_ value: Double, _ option: String, maximum: Double? = nil, unit: String = "") throws {
         guard value.isFinite, value >= 0 else { throw ValidationError("\(option) must be ≥ 0\(unit), got \(value)") }
@@ -65,6 +54,12 @@ enum OptionCheck {
                                          + "(MemAvailable, cgroup, Slurm or FOVEA_MEMORY_LIMIT_MB); use a smaller box",
                                          option, value, needed / 1_048_576, available / 1_048_576))
         }
+    }
+
+    /// A pixel size in Å: 0.01 … 1000.
+    static func pixelSize(_ value: Double, _ option: String) throws {
+        try positive(value, option, maximum: 1000, unit: " Å")
+        if value < 0.01 { throw ValidationError("\(option) must be ≥ 0.01 Å, got \(value)") }
     }
 
     /// Threads per process: 1 … 1024.

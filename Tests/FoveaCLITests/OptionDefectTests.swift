@@ -55,6 +55,23 @@ import Testing
         #expect(threshold.status == 0, "\(threshold.output)")
     }
 
+    /// Tiny positive values (found by the exhaustive sweep): `classify --dry-run --resolution 1e-300`
+    /// trapped computing the likelihood box; pixel sizes of 1e-300 Å were refused under other names.
+    @Test func tinyResolutionsAndPixelSizesAreRefusedByName() throws {
+        let cases: [([String], String)] = [
+            (OptionSweepTests.without("--resolution", OptionSweepTests.classifyBase) + ["--resolution", "1e-300"],
+             "--resolution: 1e-300 Å is finer than Nyquist (8.0 Å)"),
+            (OptionSweepTests.without("--pixel-size", OptionSweepTests.simulateBase) + ["--pixel-size", "1e-300"],
+             "--pixel-size must be ≥ 0.01 Å, got 1e-300"),
+            (["mask", "--sphere", "0,0,0,20", "--box", "48", "--pixel-size", "1e-300", "--out", "t.mrc"],
+             "--pixel-size must be ≥ 0.01 Å, got 1e-300"),
+        ]
+        for (arguments, message) in cases {
+            let result = try FoveaProcess.run(arguments, in: Self.folder, timeLimit: 60)
+            #expect(result.status == 2 && result.output.contains(message) && !result.signalled, "\(result.output.prefix(300))")
+        }
+    }
+
     /// `--sphere`/`--mask` with `--focus none` (the default) were ignored without a word.
     @Test func aFocusRegionWithoutAFocusModeIsRefused() throws {
         for region in [["--sphere", "10,0,0,20", "--sphere-origin", "centre"], ["--mask", "mask.mrc"]] {
