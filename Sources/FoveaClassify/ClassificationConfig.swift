@@ -17,7 +17,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     public let classCount: Int
     /// Maximum number of cycles ≥ 1 (the run may stop earlier, see `convergence`).
     public let cycles: Int
-    /// Which focusing method restricts the likelihood (algorithm reference §4.2, §5.3).
+    /// Which focusing method restricts the likelihood (docs/algorithm.md §4.2, §5.3).
     public let focus: FocusMode
     /// Focus sphere (Å); either this or `maskPath` is required when `focus` is not `.none`.
     public let sphere: FocusSphere?
@@ -31,7 +31,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     public let classificationResolution: Double
     /// Reference band-pass limits (Å): `low` > `high` (§4.1).
     public let referenceBand: ReferenceBand
-    /// Molecular mass (kDa) used for the particle volume and default SSNR (§4.3, §6.1).
+    /// Molecular mass (kDa), recorded with the run (docs/algorithm.md §6.1).
     public let molecularMass: Double
     /// Pseudo-symmetry used for virtual expansion (§9): "C1" (none), "Cn", "Dn", "T", "O" or "I".
     public let expansionGroup: String
@@ -46,7 +46,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     /// 3-D masking of the references (used when `focus == .threeD`, §4.2).
     public let referenceMask: ReferenceMaskSettings
 
-    /// Builds and validates a configuration; defaults follow algorithm reference §11.
+    /// Builds and validates a configuration; defaults follow docs/algorithm.md §11.
     public init(classCount: Int,
                 cycles: Int,
                 focus: FocusMode = .none,
@@ -123,7 +123,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     }
 }
 
-/// How the likelihood is focused on a region (algorithm reference §4.2, §5.3; the preprint).
+/// How the likelihood is focused on a region (docs/algorithm.md §4.2, §5.3; the preprint).
 public enum FocusMode: String, Sendable, Codable, CaseIterable {
     /// Global classification: the likelihood disc is the outer radius.
     case none

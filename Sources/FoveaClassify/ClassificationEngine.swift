@@ -18,7 +18,7 @@ public struct CycleReport: Sendable, Equatable, Codable {
     }
 }
 
-/// The focused-classification engine (the cycle of algorithm reference §2) for this rank's
+/// The focused-classification engine (the cycle of docs/algorithm.md §2) for this rank's
 /// particles, over a `Communicator`. Pure: no file I/O and no MPI calls of its own, so the same
 /// code runs on one process or many, and every rank ends each cycle with identical class volumes.
 ///

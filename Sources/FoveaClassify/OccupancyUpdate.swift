@@ -1,7 +1,7 @@
 import Foundation
 import FoveaDistributed
 
-/// The occupancy step of every cycle (algorithm reference §7.1, §7.2, §7.4). Tables are a rank's
+/// The occupancy step of every cycle (docs/algorithm.md §7.1, §7.2, §7.4). Tables are a rank's
 /// local rows; the only global quantities, the class priors and class averages, are reduced over
 /// the communicator with `ExactSum`, so every rank gets identical values whatever the sharding.
 public enum OccupancyUpdate {

@@ -1,7 +1,7 @@
 import FoveaCore
 import Numerics
 
-/// Particles after the once-per-run preprocessing (algorithm reference §3), for the likelihood and
+/// Particles after the once-per-run preprocessing (docs/algorithm.md §3), for the likelihood and
 /// the reconstruction: per particle the centred spectrum of the whitened, normalised image (shifted
 /// so the particle centre is at the box centre) and its CTF, both in `layout` — the full half plane
 /// of box N (the run's last, full-resolution reconstruction) or only the disc the cycles read

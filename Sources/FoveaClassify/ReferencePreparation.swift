@@ -1,7 +1,7 @@
 import FoveaCore
 
 /// The class references of one cycle, ready for slicing at the classification box N_c
-/// (algorithm reference §4): per class a Fourier projector of the (optionally 3-D-masked) volume
+/// (docs/algorithm.md §4): per class a Fourier projector of the (optionally 3-D-masked) volume
 /// under a soft outer sphere, and for signal subtraction the projector of the density outside
 /// the focus region.
 struct PreparedReferences: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import FoveaDistributed
 
-/// The σ outlier clamp that precedes the reconstruction weights (algorithm reference §8.1 step 1,
+/// The σ outlier clamp that precedes the reconstruction weights (docs/algorithm.md §8.1 step 1,
 /// cisTEM `RemoveSigmaOutliers(2.0, reciprocal square)`), over the rows of all ranks:
 /// 1. q_i = 1/σ_i² for every row with σ_i > 0;
 /// 2. mean m₁ and standard deviation s₁ of q; keep the rows with |q − m₁| ≤ 4·s₁;

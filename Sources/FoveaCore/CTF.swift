@@ -1,7 +1,7 @@
 import RealModule
 
 /// Contrast transfer function parameters of one particle image, in the units of RELION and cisTEM
-/// STAR files (reference §1.4). Underfocus is positive.
+/// STAR files (docs/algorithm.md §1.4). Underfocus is positive.
 ///
 /// The CTF is CTF(k) = −sin χ(k) · exp(−B·|k|²/4) with
 ///

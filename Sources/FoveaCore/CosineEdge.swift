@@ -1,6 +1,6 @@
 import RealModule
 
-/// cisTEM's soft cosine edge (`Image::CosineMask`, reference §1.5): weight 1 for d ≤ R − w/2,
+/// cisTEM's soft cosine edge (`Image::CosineMask`, docs/algorithm.md §1.5): weight 1 for d ≤ R − w/2,
 /// 0 for d ≥ R + w/2 and ½[1 + cos(π(d − (R − w/2))/w)] in between. R is the **centre** of the
 /// edge (weight ½ at d = R). Distances and widths share one unit (pixels, Å or 1/pixel).
 public struct CosineEdge: Sendable, Equatable {

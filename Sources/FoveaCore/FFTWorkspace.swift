@@ -4,7 +4,7 @@ import Numerics
 /// Aligned scratch buffers for one FFT shape, used by one thread at a time (not `Sendable`):
 /// keep one workspace per worker thread in hot loops.
 ///
-/// It applies Fovea's single FFT convention (algorithm reference §1.1), used by the projector and
+/// It applies Fovea's single FFT convention (docs/algorithm.md §1.1), used by the projector and
 /// the reconstructor alike:
 /// * forward: FFTW r2c, then ÷ (number of real samples: N² or N³);
 /// * inverse: FFTW c2r, unscaled;

@@ -21,7 +21,7 @@ public enum FourierGrid {
 /// Frequencies are integer Fourier pixels: spatial frequency = k/N cycles per pixel.
 /// Values with kx < 0 follow from Friedel symmetry, F(−k) = conj F(k).
 ///
-/// Convention (Fovea-wide, algorithm reference §1.1): the forward transform is divided by N², the
+/// Convention (Fovea-wide, docs/algorithm.md §1.1): the forward transform is divided by N², the
 /// inverse is unscaled, and spectra are **centred**: the phase origin is the image centre, pixel
 /// (N/2, N/2), i.e. the plain FFT multiplied by (−1)^(kx+ky) ("swap quadrants"). Thus F(0) is
 /// the mean pixel value, and a real-space shift by (sx, sy) pixels multiplies F(k) by

@@ -3,7 +3,7 @@ extension Volume {
     /// size) that is 1 where the ray through the pixel centre passes through any voxel of the mask
     /// whose value exceeds `threshold`, else 0.
     ///
-    /// Geometry (reference §1.2): image pixel (ix, iy) at u = (ix − N/2, iy − N/2) sees the map
+    /// Geometry (docs/algorithm.md §1.2): image pixel (ix, iy) at u = (ix − N/2, iy − N/2) sees the map
     /// points M·(u_x, u_y, t), t ∈ ℝ; a voxel is the unit cube around its centre
     /// (ix − N/2, iy − N/2, iz − N/2). A voxel centre r lands at (Mᵀ·r)_xy.
     ///

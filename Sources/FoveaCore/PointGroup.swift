@@ -25,7 +25,7 @@ import RealModule
 /// (its "T2" is RELION's T). Names here follow RELION: convert cisTEM's "I" to "I1".
 ///
 /// Operators act on map coordinates as active rotations: a map V with this symmetry satisfies
-/// V(S·r) = V(r). The copy s of a particle with matrix M has matrix S_s·M (reference §9).
+/// V(S·r) = V(r). The copy s of a particle with matrix M has matrix S_s·M (docs/algorithm.md §9).
 public struct PointGroup: Sendable, Equatable {
     /// The canonical upper-case name (`PointGroupSymbol.name`: "C7", "D5", "T", "O", "I", "I2" …).
     public let name: String
@@ -64,7 +64,7 @@ public struct PointGroup: Sendable, Equatable {
     }
 
     /// The symmetry copies of one orientation: copy s has matrix S_s·M(angles), converted back to
-    /// Euler angles (reference §1.2). Copy 0 is the input orientation itself (returned unchanged).
+    /// Euler angles (docs/algorithm.md §1.2). Copy 0 is the input orientation itself (returned unchanged).
     public func expand(_ angles: EulerAngles) -> [EulerAngles] {
         let matrix = RotationMatrix(angles)
         return operators.indices.map { s in s == 0 ? angles : (operators[s] * matrix).eulerAngles }

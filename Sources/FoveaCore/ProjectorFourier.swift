@@ -1,6 +1,6 @@
 import Numerics
 
-/// Central-slice projector of a 3-D map (algorithm reference §4.1 steps 3–5, §5.1 step 1).
+/// Central-slice projector of a 3-D map (docs/algorithm.md §4.1 steps 3–5, §5.1 step 1).
 ///
 /// Preparation: the N³ map is zero-padded by an integer factor P into an Np = P·N box (centre
 /// voxel N/2 goes to Np/2), divided by the trilinear-interpolation apodisation

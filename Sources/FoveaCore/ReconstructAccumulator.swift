@@ -1,6 +1,6 @@
 import Numerics
 
-/// Direct Fourier reconstruction sums for one half set (algorithm reference §8.2).
+/// Direct Fourier reconstruction sums for one half set (docs/algorithm.md §8.2).
 ///
 /// Both accumulators are **plain sums** over inserted images, in Float64, so partial
 /// accumulators from threads or MPI ranks combine by element-wise addition (`add(_:)`, or an

@@ -97,7 +97,7 @@ extension RotationMatrix {
     }
 
     /// Mᵀ·v: where a map point v (relative to the map centre) lands in the projection frame;
-    /// its x and y are the 2-D position relative to the image centre (reference §1.2).
+    /// its x and y are the 2-D position relative to the image centre (docs/algorithm.md §1.2).
     @inlinable public func applyTransposed(_ v: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3(m[0] * v.x + m[3] * v.y + m[6] * v.z,
               m[1] * v.x + m[4] * v.y + m[7] * v.z,
@@ -114,7 +114,7 @@ extension RotationMatrix {
     /// The ZYZ Euler angles (φ, θ, ψ) with `RotationMatrix(angles)` = self; φ and ψ in
     /// (−180°, 180°], θ in [0°, 180°].
     ///
-    /// General case (reference §1.2): θ = atan2(√(m02² + m12²), m22), φ = atan2(m12, m02),
+    /// General case (docs/algorithm.md §1.2): θ = atan2(√(m02² + m12²), m22), φ = atan2(m12, m02),
     /// ψ = atan2(m21, −m20). When sin θ < 1e−9 only φ ± ψ is defined; we set φ = 0 and solve
     /// analytically: at θ ≈ 0, ψ = atan2(m10 − m01, m00 + m11) (= φ + ψ for any θ); at θ ≈ 180°,
     /// ψ = atan2(m10 + m01, m11 − m00) (= ψ − φ). Both identities hold exactly, so the result is

@@ -5,7 +5,7 @@ import RealModule
 /// `CosineEdge(radius: radius, width: edgeWidth)` of |k|, both in 1/pixel.
 public typealias VolumeLowPassFilter = (_ map: Volume, _ radius: Double, _ edgeWidth: Double) -> Volume
 
-/// Settings of cisTEM's "3-D masking" of class references (reference §4.2; GUI defaults).
+/// Settings of cisTEM's "3-D masking" of class references (docs/algorithm.md §4.2; GUI defaults).
 public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
     /// e, the width of the soft edge, Å (cisTEM default 10 Å).
     public var edgeWidth: Double
@@ -23,7 +23,7 @@ public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
     }
 }
 
-/// cisTEM's soft-edged 3-D masking of a class reference (reference §4.2):
+/// cisTEM's soft-edged 3-D masking of a class reference (docs/algorithm.md §4.2):
 ///
 /// 1. B = 1 where the mask S > 0, else 0.
 /// 2. m = B ⊛ k, k(d) = ½[1 + cos(π·d/e_px)] for d ≤ e_px = e/p, normalised to unit sum; values

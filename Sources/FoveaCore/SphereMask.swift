@@ -1,7 +1,7 @@
 /// Where the centre coordinates of a `SphereMask` are measured from.
 public enum MaskOrigin: String, Sendable, Codable {
     /// From the corner of the map (voxel 0 at 0 Å), as Frealign's `focus_mask` and cisTEM's
-    /// 2-D masking sphere (reference §5.3).
+    /// 2-D masking sphere (docs/algorithm.md §5.3).
     case mapCorner
     /// From the map centre (voxel N/2 at 0 Å).
     case mapCentre
@@ -32,7 +32,7 @@ public struct SphereMask: Sendable, Equatable, Codable {
     }
 
     /// The sphere seen along a view: a disc at (Mᵀ·c)_xy pixels from the image centre with radius
-    /// r/p pixels (reference §5.3; exact, since a sphere projects to a disc in any direction).
+    /// r/p pixels (docs/algorithm.md §5.3; exact, since a sphere projects to a disc in any direction).
     public func projected(along view: RotationMatrix, boxSize: Int, pixelSize: Double) -> Disc {
         let c = view.applyTransposed(centreInPixels(boxSize: boxSize, pixelSize: pixelSize))
         return Disc(centre: SIMD2(c.x, c.y), radius: radius / pixelSize)

@@ -1,7 +1,7 @@
 import Foundation
 import FoveaCore
 
-/// The two fixed-width Frealign `.par` layouts (algorithm-reference §10.1).
+/// The two fixed-width Frealign `.par` layouts (docs/algorithm.md §10.1).
 public enum FrealignParLayout: Sendable {
     /// Frealign 9.12: 16 columns, no PSHIFT; I7,3F8.2,2F10.2,I8,I6,2F9.1,2F8.2,I10,F11.4,2F8.2 (136 characters).
     case frealign16

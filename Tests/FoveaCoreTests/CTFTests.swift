@@ -12,7 +12,7 @@ import Testing
                       sphericalAberration: 0.01, amplitudeContrast: 1.0),
     ]
 
-    /// The formula as cisTEM writes it (reference §1.4), everything in pixels and 1/pixel, with α
+    /// The formula as cisTEM writes it (docs/algorithm.md §1.4), everything in pixels and 1/pixel, with α
     /// from atan2 and the amplitude term atan(A/√(1 − A²)) (π/2 at A = 1).
     static func cisTEMStyle(_ c: CTFParameters, i: Int, j: Int, size n: Int, pixelSize p: Double) -> Double {
         let volts = c.voltage * 1000

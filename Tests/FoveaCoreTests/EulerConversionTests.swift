@@ -46,7 +46,7 @@ import Testing
         let composed = (a * b).apply(v), successive = a.apply(b.apply(v))
         #expect(largestDifference(composed, successive) < 1e-14)
         #expect(largestDifference(a.applyTransposed(a.apply(v)), v) < 1e-14)
-        // Mᵀ = M(−ψ, −θ, −φ) (reference §1.2).
+        // Mᵀ = M(−ψ, −θ, −φ) (docs/algorithm.md §1.2).
         #expect(a.transposed.maxAbsDifference(to: RotationMatrix(EulerAngles(phi: -56, theta: -34, psi: -12))) < 1e-14)
         // The ZYZ factors are axis rotations.
         let zyz = RotationMatrix(axis: SIMD3(0, 0, 1), angleDegrees: 12) * RotationMatrix(axis: SIMD3(0, 1, 0), angleDegrees: 34)

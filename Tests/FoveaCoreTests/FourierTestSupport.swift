@@ -118,7 +118,7 @@ enum FourierFixtures {
         return ab / bb
     }
 
-    /// Test-local CTF (reference §1.4) on the half-plane grid ((N/2+1) columns × N rows), no
+    /// Test-local CTF (docs/algorithm.md §1.4) on the half-plane grid ((N/2+1) columns × N rows), no
     /// astigmatism: CTF = −sin(π λ f² Δf − ½π λ³ f⁴ Cs + atan(A/√(1−A²))), lengths in Å.
     static func testCTF(size n: Int, pixelSize p: Double, defocus: Double, voltage: Double = 300_000,
                  cs: Double = 2.7, amplitudeContrast a: Double = 0.07) -> [Float] {

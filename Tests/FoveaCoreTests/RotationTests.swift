@@ -10,7 +10,7 @@ import Foundation
     }
 
     @Test func viewingDirectionIsMz() {
-        // M·ẑ = (sinθ cosφ, sinθ sinφ, cosθ) (algorithm reference §1.2).
+        // M·ẑ = (sinθ cosφ, sinθ sinφ, cosθ) (docs/algorithm.md §1.2).
         let (phi, theta) = (30.0, 50.0)
         let v = RotationMatrix(EulerAngles(phi: phi, theta: theta, psi: 10)).apply(SIMD3(0, 0, 1))
         let d = Double.pi / 180

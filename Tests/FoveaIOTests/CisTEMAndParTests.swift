@@ -4,7 +4,7 @@ import FoveaCore
 import FoveaIO
 
 /// cisTEM STAR and Frealign .par: fixtures (Fixtures/*.par, cistem_class1.star, hand-written per
-/// algorithm-reference §10) hold the same four particles as the RELION fixture, so reading all of
+/// docs/algorithm.md §10) hold the same four particles as the RELION fixture, so reading all of
 /// them must give the same orientations, shifts and CTF: this checks every sign convention.
 @Suite struct CisTEMAndParTests {
     static func relionParticles() throws -> [ParticleRecord] {
