@@ -74,7 +74,7 @@ extension FuzzedReader {
         let rows = 6, k = 2, n = 4
         let volumes = (0..<k).map { c in Volume(size: n, pixelSize: 2, voxels: (0..<(n * n * n)).map { Float($0 + c) }) }
         let snapshot = EngineSnapshot(
-            cycle: 1, occupancy: ClassTable(rowCount: rows, classCount: k, repeating: 50),
+            cycle: 0, occupancy: ClassTable(rowCount: rows, classCount: k, repeating: 50),
             logP: ClassTable(rowCount: rows, classCount: k, repeating: -10),
             bestClass: (0..<rows).map { Int32($0 % k) }, classVolumes: volumes,
             fscCurves: (0..<k).map { _ in [1, 0.9, 0.5] }, history: [])

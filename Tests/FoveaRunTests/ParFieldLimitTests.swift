@@ -40,7 +40,9 @@ import FoveaRun
         let cases: [(String, (inout ParticleRecord) -> Void, String)] = [
             ("shift", { $0.shiftX = 1e6 }, "shift x (Å) 1000000.0 is beyond"),
             ("shifty", { $0.shiftY = -2e5 }, "shift y (Å)"),
-            ("defocus", { $0.defocusU = 5e7 }, "defocus U (Å)"),
+            // A defocus the .par cannot hold is beyond the physical range: the reader refuses it
+            // first, naming the file's line and column instead of the particle.
+            ("defocus", { $0.defocusU = 5e7 }, "field rlnDefocusU: defocus 50000000 Å is outside the physical range"),
         ]
         for (name, edit, words) in cases {
             let star = try phantom(name, row: 12, edit)
@@ -49,7 +51,8 @@ import FoveaRun
                                      output: out, continuing: false, commandLine: ["test"])
             do { _ = try runJob(request); Issue.record("\(name) accepted") } catch {
                 let text = "\(error)"
-                #expect(text.contains("particle 13: " + words) || text.contains(words) && text.contains("particle 13"), "\(text)")
+                #expect(text.contains("particle 13: " + words) || text.contains(words) && text.contains("particle 13")
+                    || text.contains(words) && text.contains("line 44"), "\(text)")
             }
             #expect(!FileManager.default.fileExists(atPath: out), "nothing written for \(name)")
         }
