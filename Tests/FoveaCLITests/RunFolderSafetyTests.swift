@@ -161,7 +161,7 @@ import Testing
         "--min-cycles": ["3"], "--mask-edge": ["5"], "--mask-outside-weight": ["0.5"], "--mask-lowpass": ["20"],
     ]
     /// Options that may be given with `--continue`.
-    static let continuable: Set<String> = ["--cycles", "--checkpoint-every", "--threads", "--stream", "--dry-run", "--truth",
+    static let continuable: Set<String> = ["--cycles", "--checkpoint-every", "--threads", "--stream", "--dry-run", "--truth", "--relion-job",
                                            "--continue", "--help", "--version"]
 
     @Test func continueRefusesEveryOptionThatMayNotChangeAndNamesIt() throws {
