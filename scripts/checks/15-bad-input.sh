@@ -26,7 +26,7 @@ bad_missing_star_column() {
 }
 bad_par_line() {
     sed '3s/ 45.00 / 4x.y0 /' "$FIXTURES/frealign_16col.par" > "$CHECK_TMP/bad.par"
-    expect_failure "bad.par, line 3" "$FOVEA" inspect "$CHECK_TMP/bad.par" --stack "$FIXTURES/relion/proj.mrcs"
+    expect_failure "bad.par, line 3" "$FOVEA" inspect "$CHECK_TMP/bad.par" --stack "$FIXTURES/relion/proj.mrcs" --pixel-size 2
 }
 bad_image_index() {
     expect_failure "proj.mrcs, image 99.*beyond the stack" "$FOVEA" inspect "99@$FIXTURES/relion/proj.mrcs"
