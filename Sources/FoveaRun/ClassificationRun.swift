@@ -21,11 +21,15 @@ public struct RunRequest: Sendable {
     /// Stream every rank's particles from disk each cycle even when they would fit in memory
     /// (a rank whose prepared particles do not fit streams anyway).
     public var streaming: Bool
+    /// The run folder is a RELION job folder (`--relion-job`): the files RELION puts there before
+    /// the job starts (`RelionIterationFiles.isRelionJobFile`) do not count against "new or empty".
+    public var relionJob: Bool
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, output: String, continuing: Bool,
-                commandLine: [String], truth: String? = nil, streaming: Bool = false) {
+                commandLine: [String], truth: String? = nil, streaming: Bool = false, relionJob: Bool = false) {
         self.config = config; self.inputs = inputs; self.output = output
         self.continuing = continuing; self.commandLine = commandLine; self.truth = truth; self.streaming = streaming
+        self.relionJob = relionJob
     }
 }
 
@@ -261,7 +265,10 @@ public final class ClassificationRun {
         }
         let lock = try RunFolderLock.acquire(folder: folder.path, continuing: request.continuing)
         if !request.continuing {
-            do { try OutputGuard.requireNewOrEmptyRunFolder(folder.path) } catch { lock.release(); throw error }
+            do {
+                try OutputGuard.requireNewOrEmptyRunFolder(folder.path,
+                                                           ignoring: request.relionJob ? RelionIterationFiles.isRelionJobFile : { _ in false })
+            } catch { lock.release(); throw error }
         }
         folderLock = lock
         if let dead = lock.replaced {

@@ -38,10 +38,10 @@ public enum OutputGuard {
     }
 
     /// Creates the run folder of a new run (with its parents) and checks that it holds nothing
-    /// but, possibly, this run's lock.
-    public static func requireNewOrEmptyRunFolder(_ path: String) throws {
+    /// but, possibly, this run's lock and the entries `ignoring` accepts (a RELION job folder's own files).
+    public static func requireNewOrEmptyRunFolder(_ path: String, ignoring: (String) -> Bool = { _ in false }) throws {
         if try entries(of: path) == nil { try createFolder(path) }
-        guard let found = try entries(of: path) else { throw OutputError.notAFolder(path) }
+        guard let found = try entries(of: path)?.filter({ !ignoring($0) }) else { throw OutputError.notAFolder(path) }
         if found.contains("checkpoint.h5") { throw OutputError.holdsARun(path) }
         if !found.isEmpty { throw OutputError.notEmpty(path, entries: found) }
     }

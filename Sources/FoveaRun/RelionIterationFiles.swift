@@ -12,6 +12,13 @@ public enum RelionIterationFiles {
     public static let particleDataNodeType = 3
     public static let mapNodeType = 6
 
+    /// Files RELION's pipeliner and GUI put in a job folder before (or while) the job runs: a run
+    /// with `--relion-job` may start in a folder holding only these.
+    public static func isRelionJobFile(_ name: String) -> Bool {
+        ["job.star", "job_pipeline.star", "note.txt", "run.out", "run.err", "run.job", "default_pipeline.star"].contains(name)
+            || name.hasPrefix("RELION_JOB_") || name.hasPrefix(".gui_")
+    }
+
     public static func dataStar(in folder: RunFolder, cycle: Int) -> String {
         folder.path + String(format: "/run_it%03d_data.star", cycle)
     }

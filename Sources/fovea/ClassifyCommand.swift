@@ -171,7 +171,7 @@ struct ClassifyCommand: ParsableCommand {
             let stored = try RunState.read(from: RunFolder(folder).checkpoint)
             let config = try method.configuration(continuing: stored.config, threads: threads)
             return RunRequest(config: config, inputs: stored.inputs, output: folder, continuing: true,
-                              commandLine: CommandLine.arguments, truth: truth, streaming: stream)
+                              commandLine: CommandLine.arguments, truth: truth, streaming: stream, relionJob: relionJob)
         }
         let inversion: Bool? = invertContrast.flatMap { $0 == "auto" ? nil : $0 == "yes" }
         guard let particles else { throw ValidationError("give --particles (a STAR or .par table)") }
@@ -180,6 +180,6 @@ struct ClassifyCommand: ParsableCommand {
                                    mask: method.mask, invertContrast: inversion).absolute(relativeTo: FileManager.default.currentDirectoryPath)
         let config = try method.configuration(threads: threads)
         return RunRequest(config: config, inputs: inputs, output: output, continuing: false,
-                          commandLine: CommandLine.arguments, truth: truth, streaming: stream)
+                          commandLine: CommandLine.arguments, truth: truth, streaming: stream, relionJob: relionJob)
     }
 }

@@ -92,6 +92,22 @@ import FoveaRun
         }
     }
 
+    /// A RELION job folder holds RELION's own files before the job starts: with `--relion-job` they
+    /// do not count against "new or empty"; a user's file still does.
+    @Test func aRelionJobFolderMayHoldRelionsOwnFiles() throws {
+        let folder = temporaryFolder("relion-job") + "/External/job001"
+        try OutputGuard.createFolder(folder)
+        for name in ["job.star", "job_pipeline.star", "note.txt", "run.out", "run.err", "RELION_JOB_EXIT_FAILURE"] {
+            try Data().write(to: URL(fileURLWithPath: folder + "/" + name))
+        }
+        try OutputGuard.requireNewOrEmptyRunFolder(folder, ignoring: RelionIterationFiles.isRelionJobFile)
+        #expect(throws: OutputError.self) { try OutputGuard.requireNewOrEmptyRunFolder(folder) }
+        try Data().write(to: URL(fileURLWithPath: folder + "/class_001.mrc"))
+        #expect(throws: OutputError.notEmpty(folder, entries: ["class_001.mrc"])) {
+            try OutputGuard.requireNewOrEmptyRunFolder(folder, ignoring: RelionIterationFiles.isRelionJobFile)
+        }
+    }
+
     @Test func leftoverTemporariesAreRecognisedAndRemoved() throws {
         let folder = temporaryFolder("leftovers")
         let temporary = AtomicFileWriter.temporaryPath(for: folder + "/checkpoint.h5")
