@@ -70,7 +70,7 @@ run_case() {   # index dataset-line dry
     esac
     focus=${FOCI[$(rand 4)]}; group=${GROUPS_[$(rand ${#GROUPS_[@]})]}
     options=(--classes "$classes" --cycles 2 --resolution "$resolution" --outer-radius "$outer" --focus "$focus"
-             --expand "$group" --seed "$index" --threads 1)
+             --expand "$group" --seed "$((${index//[!0-9]/} + 1))" --threads 1)
     if [ "$focus" != none ]; then
         local r x y z
         r=$(uniform "$pixel" "$(awk -v h="$half" 'BEGIN { print h / 2 }')")
@@ -95,8 +95,8 @@ run_case() {   # index dataset-line dry
     elif grep -qE 'exited on signal|Illegal instruction|Fatal error|precondition|Segmentation|Aborted|backtrace|Crash' "$log" \
          || [ "$code" -ge 128 ]; then outcome="trapped($code)"; trapped=$((trapped + 1))
     elif [ "$code" -eq 0 ] && { [ "$dry" = dry ] || [ -f "$out/class_001.mrc" ]; }; then outcome=finished; finished=$((finished + 1))
-    elif [ "$code" -ne 0 ] && grep -q 'error' "$log" && [ ! -f "$out/progress.jsonl" ]; then
-        outcome="refused: $(grep -m1 'error' "$log" | cut -c1-160)"; refused=$((refused + 1))
+    elif [ "$code" -ne 0 ] && grep -qi 'error' "$log" && [ ! -f "$out/progress.jsonl" ]; then
+        outcome="refused: $(grep -m1 -i 'error' "$log" | cut -c1-160)"; refused=$((refused + 1))
     else outcome="unclear($code)"; trapped=$((trapped + 1))
     fi
     total=$((total + 1))
