@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "FoveaAnalysis", targets: ["FoveaAnalysis"]),
         .library(name: "FoveaRun", targets: ["FoveaRun"]),
         .library(name: "FoveaReport", targets: ["FoveaReport"]),
+        .library(name: "FoveaUserTools", targets: ["FoveaUserTools"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,7 +41,7 @@ let package = Package(
         .target(name: "FoveaCore",
                 dependencies: ["CFFTW", .product(name: "Numerics", package: "swift-numerics")],
                 swiftSettings: sharedSwiftSettings),
-        .target(name: "FoveaIO", dependencies: ["FoveaCore", "CHDF5"],
+        .target(name: "FoveaIO", dependencies: ["FoveaCore", "CHDF5", "CPNG"],
                 swiftSettings: sharedSwiftSettings),
         .target(name: "FoveaDistributed", dependencies: ["CMPI"],
                 swiftSettings: sharedSwiftSettings),
@@ -48,7 +49,10 @@ let package = Package(
                 swiftSettings: sharedSwiftSettings),
         .target(name: "FoveaSimulate", dependencies: ["FoveaCore", "FoveaIO"],
                 swiftSettings: sharedSwiftSettings),
-        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO", "CPNG"],
+        .target(name: "FoveaAnalysis", dependencies: ["FoveaCore", "FoveaIO"],
+                swiftSettings: sharedSwiftSettings),
+        // The user's particle and mask tools: select, collapse, expand, mask building and previews.
+        .target(name: "FoveaUserTools", dependencies: ["FoveaCore", "FoveaIO", "FoveaAnalysis"],
                 swiftSettings: sharedSwiftSettings),
         // A classification run as a job: inputs, sharding, checkpoints, outputs, progress, signals.
         .target(name: "FoveaRun", dependencies: ["FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaAnalysis"],
@@ -59,12 +63,12 @@ let package = Package(
         .executableTarget(
             name: "fovea",
             dependencies: ["FoveaCore", "FoveaIO", "FoveaDistributed", "FoveaClassify", "FoveaRun", "FoveaReport",
-                           "FoveaSimulate", "FoveaAnalysis", "CFFTW", "CHDF5", "CMPI",
+                           "FoveaSimulate", "FoveaAnalysis", "FoveaUserTools", "CFFTW", "CHDF5", "CMPI",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: sharedSwiftSettings),
         // The readers' fuzz harness: seeded mutations and each reader run as the program runs it
         // (Tests/FoveaFuzzingTests; libFuzzer through FoveaFuzz and scripts/fuzz.sh).
-        .target(name: "FoveaFuzzing", dependencies: ["FoveaIO", "FoveaRun", "FoveaAnalysis", "FoveaClassify", "FoveaCore"],
+        .target(name: "FoveaFuzzing", dependencies: ["FoveaIO", "FoveaRun", "FoveaAnalysis", "FoveaUserTools", "FoveaClassify", "FoveaCore"],
                 swiftSettings: sharedSwiftSettings),
         // libFuzzer entry point; a stub unless built by scripts/fuzz.sh (-DFOVEA_FUZZ); not a product.
         .executableTarget(name: "FoveaFuzz", dependencies: ["FoveaFuzzing"], swiftSettings: sharedSwiftSettings),
@@ -86,8 +90,10 @@ let package = Package(
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaAnalysisTests", dependencies: ["FoveaAnalysis", "FoveaCore", "FoveaIO"],
                     swiftSettings: sharedSwiftSettings),
+        .testTarget(name: "FoveaUserToolsTests", dependencies: ["FoveaUserTools", "FoveaAnalysis", "FoveaCore", "FoveaIO"],
+                    swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaRunTests",
-                    dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "FoveaAnalysis"],
+                    dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "FoveaAnalysis", "FoveaUserTools"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaReportTests",
                     dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],

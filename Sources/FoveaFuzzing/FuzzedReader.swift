@@ -1,6 +1,7 @@
 import Foundation
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 import FoveaRun
 

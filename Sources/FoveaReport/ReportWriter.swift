@@ -1,4 +1,5 @@
 import FoveaRun
+import FoveaIO
 
 /// Writes `<run folder>/report.html` from whatever the folder holds now.
 public enum ReportWriter {
@@ -8,7 +9,7 @@ public enum ReportWriter {
     @discardableResult
     public static func write(folder: RunFolder, to output: String? = nil, regions: ReportRegions? = nil) throws -> String {
         let path = output ?? Self.path(in: folder)
-        try ReportHTML(data: try RunReportData(folder: folder), regions: regions, encodePNG: PNGEncoding.encode).write(to: path)
+        try ReportHTML(data: try RunReportData(folder: folder), regions: regions, encodePNG: { try PNGWriter.encode($0) }).write(to: path)
         return path
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 
 /// `fovea collapse`: a symmetry-expanded run back to one row per particle.

@@ -3,6 +3,7 @@ import Foundation
 import FoveaAnalysis
 import FoveaClassify
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 import FoveaRun
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 
 /// `fovea expand`: writes a symmetry-expanded RELION STAR for other tools.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 
 /// `fovea mask`: makes a focus mask, says where it is, and draws previews.

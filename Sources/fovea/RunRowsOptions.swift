@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 
 /// `--run` and `--group`, shared by `fovea select` and `fovea collapse`.
 struct RunRowsOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaAnalysis
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 
 /// `fovea select`: the particles of chosen classes, with their original images and angles.

@@ -3,6 +3,7 @@ import Testing
 import FoveaAnalysis
 import FoveaClassify
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 import FoveaRun
 import FoveaSimulate

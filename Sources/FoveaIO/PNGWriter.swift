@@ -1,45 +1,12 @@
 import CPNG
 import Foundation
-import FoveaIO
+import FoveaCore
 
-/// An 8-bit raster for PNG output: `width`×`height` pixels, rows top to bottom, `channels` bytes
-/// per pixel (1 = grey, 3 = RGB), index = channels·(x + width·y).
-public struct PreviewRaster: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    /// 1 (grey) or 3 (RGB).
-    public let channels: Int
-    public var bytes: [UInt8]
-
-    /// A black raster.
-    public init(width: Int, height: Int, channels: Int) {
-        precondition(width > 0 && height > 0 && (channels == 1 || channels == 3), "raster needs a size and 1 or 3 channels")
-        self.width = width
-        self.height = height
-        self.channels = channels
-        self.bytes = [UInt8](repeating: 0, count: width * height * channels)
-    }
-
-    /// The colour at (x, y) (grey rasters repeat their one value).
-    public func pixel(x: Int, y: Int) -> SIMD3<UInt8> {
-        let i = channels * (x + width * y)
-        return channels == 1 ? SIMD3(repeating: bytes[i]) : SIMD3(bytes[i], bytes[i + 1], bytes[i + 2])
-    }
-
-    /// Sets (x, y) to `colour` (grey rasters take its first component); outside the raster: no-op.
-    public mutating func setPixel(x: Int, y: Int, _ colour: SIMD3<UInt8>) {
-        guard x >= 0, y >= 0, x < width, y < height else { return }
-        let i = channels * (x + width * y)
-        bytes[i] = colour.x
-        if channels == 3 { bytes[i + 1] = colour.y; bytes[i + 2] = colour.z }
-    }
-}
-
-/// Writes `PreviewRaster`s as PNG through Debian's libpng (its simplified `png_image` API), atomically.
+/// Writes `RasterImage`s as PNG through Debian's libpng (its simplified `png_image` API), atomically.
 public enum PNGWriter {
     /// The PNG file bytes of `raster` (8-bit grey or RGB, no interlace).
     /// - Throws: `FormatError` naming `file` when libpng refuses.
-    public static func encode(_ raster: PreviewRaster, file: String = "") throws -> Data {
+    public static func encode(_ raster: RasterImage, file: String = "") throws -> Data {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(raster.width)
@@ -62,7 +29,7 @@ public enum PNGWriter {
     }
 
     /// Writes `raster` to `path` as PNG (atomically: a failure leaves an existing file untouched).
-    public static func write(_ raster: PreviewRaster, to path: String) throws {
+    public static func write(_ raster: RasterImage, to path: String) throws {
         try AtomicFileWriter.write(try encode(raster, file: path), to: path)
     }
 

@@ -1,16 +1,41 @@
 import Foundation
 import FoveaCore
 
-/// An 8-bit image for the report (grey, or RGB when `channels` is 3), rows top to bottom.
+/// The one 8-bit raster of the project (report panels, mask previews, PNG output):
+/// `width`×`height` pixels, rows stored top to bottom, `channels` bytes per pixel (1 = grey,
+/// 3 = RGB), byte index channels·(x + width·row).
 public struct RasterImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
+    /// 1 (grey) or 3 (RGB).
     public let channels: Int
     public var bytes: [UInt8]
 
     public init(width: Int, height: Int, channels: Int, bytes: [UInt8]) {
+        precondition(width > 0 && height > 0 && (channels == 1 || channels == 3), "a raster needs a size and 1 or 3 channels")
         precondition(bytes.count == width * height * channels, "RasterImage needs width·height·channels bytes")
         self.width = width; self.height = height; self.channels = channels; self.bytes = bytes
+    }
+
+    /// A black raster.
+    public init(width: Int, height: Int, channels: Int) {
+        self.init(width: width, height: height, channels: channels,
+                  bytes: [UInt8](repeating: 0, count: max(0, width * height * channels)))
+    }
+
+    /// The colour at column x, stored row y (row 0 at the top); grey rasters repeat their one value.
+    public func pixel(x: Int, y: Int) -> SIMD3<UInt8> {
+        let i = channels * (x + width * y)
+        return channels == 1 ? SIMD3(repeating: bytes[i]) : SIMD3(bytes[i], bytes[i + 1], bytes[i + 2])
+    }
+
+    /// Sets column x, stored row y (row 0 at the top) to `colour` (grey rasters take its first
+    /// component); outside the raster: no-op.
+    public mutating func setPixel(x: Int, y: Int, _ colour: SIMD3<UInt8>) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        let i = channels * (x + width * y)
+        bytes[i] = colour.x
+        if channels == 3 { bytes[i + 1] = colour.y; bytes[i + 2] = colour.z }
     }
 
     /// `values` (row-major, y up as in the map: row 0 is y = 0 and is drawn at the bottom) scaled
@@ -51,30 +76,5 @@ public struct RasterImage: Sendable, Equatable {
             let index = 3 * (x + width * (height - 1 - y))
             bytes[index] = colour.0; bytes[index + 1] = colour.1; bytes[index + 2] = colour.2
         }
-    }
-}
-
-/// Central sections and projections of a map, as the report shows them.
-public enum MapViews {
-    /// The central xy, xz and yz sections (box N, values row-major N×N).
-    public static func centralSections(_ volume: Volume) -> [(name: String, values: [Float])] {
-        let n = volume.size, c = n / 2
-        var xy = [Float](repeating: 0, count: n * n), xz = xy, yz = xy
-        for a in 0..<n {
-            for b in 0..<n {
-                xy[a + n * b] = volume[a, b, c]
-                xz[a + n * b] = volume[a, c, b]
-                yz[a + n * b] = volume[c, a, b]
-            }
-        }
-        return [("xy (z = N/2)", xy), ("xz (y = N/2)", xz), ("yz (x = N/2)", yz)]
-    }
-
-    /// The projection along z (sum over z), N×N.
-    public static func projectionAlongZ(_ volume: Volume) -> [Float] {
-        let n = volume.size
-        var out = [Float](repeating: 0, count: n * n)
-        for z in 0..<n { for y in 0..<n { for x in 0..<n { out[x + n * y] += volume[x, y, z] } } }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import FoveaCore
+import FoveaUserTools
 import FoveaIO
 import FoveaAnalysis
 

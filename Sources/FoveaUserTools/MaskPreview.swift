@@ -35,12 +35,12 @@ public enum MaskPreview {
 
     /// The map plane in grey with the mask plane over it: region (≥ 0.5, or any voxel ≥ 0.5 along
     /// the ray for projections) tinted red, its outline yellow. A nil map draws the mask alone.
-    public static func mapOverlay(map: Volume?, mask: Volume, along axis: String, projection: Bool, scale: Int) -> PreviewRaster {
+    public static func mapOverlay(map: Volume?, mask: Volume, along axis: String, projection: Bool, scale: Int) -> RasterImage {
         let n = mask.size
         let maskPlane = projection ? footprintPlane(mask, along: axis) : binarised(plane(of: mask, along: axis, projection: false))
         let grey = map.map { greyLevels(plane(of: $0, along: axis, projection: projection)) }
             ?? [UInt8](repeating: 0, count: n * n)
-        var raster = PreviewRaster(width: n * scale, height: n * scale, channels: 3)
+        var raster = RasterImage(width: n * scale, height: n * scale, channels: 3)
         for j in 0..<n { for i in 0..<n {
             let g = Double(grey[i + n * j])
             var colour = SIMD3<UInt8>(repeating: UInt8(g))
@@ -53,10 +53,10 @@ public enum MaskPreview {
     }
 
     /// The particle image in grey with the outline of `footprint` (same size) in green.
-    public static func particleOverlay(image: Image2D, footprint: Image2D, scale: Int) -> PreviewRaster {
+    public static func particleOverlay(image: Image2D, footprint: Image2D, scale: Int) -> RasterImage {
         let n = image.size
         let grey = greyLevels(image)
-        var raster = PreviewRaster(width: n * scale, height: n * scale, channels: 3)
+        var raster = RasterImage(width: n * scale, height: n * scale, channels: 3)
         for j in 0..<n { for i in 0..<n {
             let colour = footprint[i, j] > 0 && isOutline(footprint, i, j)
                 ? SIMD3<UInt8>(0, 255, 0) : SIMD3(repeating: grey[i + n * j])
@@ -126,7 +126,7 @@ public enum MaskPreview {
     }
 
     /// Paints plane pixel (i, j) as a scale×scale block, second axis up.
-    private static func fill(_ raster: inout PreviewRaster, _ i: Int, _ j: Int, n: Int, scale: Int, _ colour: SIMD3<UInt8>) {
+    private static func fill(_ raster: inout RasterImage, _ i: Int, _ j: Int, n: Int, scale: Int, _ colour: SIMD3<UInt8>) {
         let top = (n - 1 - j) * scale
         for y in top..<(top + scale) { for x in (i * scale)..<((i + 1) * scale) { raster.setPixel(x: x, y: y, colour) } }
     }
