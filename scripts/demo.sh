@@ -24,7 +24,7 @@ echo "== 1. simulate: humanoid scenario 1, $DEMO_PARTICLES particles, SNR $DEMO_
 "$FOVEA" simulate --scenario 1 --particles "$DEMO_PARTICLES" --snr "$DEMO_SNR" --seed 1 --threads 2 \
     --output "$DEMO_DIR/data" | tee "$DEMO_DIR/simulate.log"
 # The arm + hand focus sphere of side A, centre from the map centre (printed by simulate).
-sphere="$(grep -oE 'sphere:[-0-9.,]+ \(centre from the map centre\)' "$DEMO_DIR/simulate.log" | sed -E 's/sphere:([^ ]+).*/\1/')"
+sphere="$(grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$DEMO_DIR/simulate.log" | awk '{print $2}')"
 
 echo "== 2. classify: 2 classes, 2-D focus on sphere $sphere Å (map centre), C2 expansion, $DEMO_RANKS ranks"
 "${MPIRUN[@]}" -np "$DEMO_RANKS" "$FOVEA" classify --particles "$DEMO_DIR/data/particles.star" \

@@ -135,36 +135,6 @@ public enum FocusMode: String, Sendable, Codable, CaseIterable {
     case subtract
 }
 
-/// Where the sphere's centre coordinates are measured from.
-public enum CoordinateOrigin: String, Sendable, Codable, CaseIterable {
-    /// From voxel 0 of the map, as Frealign/cisTEM `focus_mask` (§5.3).
-    case corner
-    /// From the map centre, voxel N/2.
-    case centre
-}
-
-/// A focus sphere: centre (x, y, z) and radius in Å.
-public struct FocusSphere: Sendable, Equatable, Codable {
-    public let x: Double
-    public let y: Double
-    public let z: Double
-    public let radius: Double
-    public let origin: CoordinateOrigin
-
-    public init(x: Double, y: Double, z: Double, radius: Double, origin: CoordinateOrigin) {
-        self.x = x; self.y = y; self.z = z; self.radius = radius; self.origin = origin
-    }
-
-    /// Centre relative to the map centre, in pixels (the frame of §1.2: voxel N/2 is 0).
-    public func centreFromMapCentre(pixelSize: Double, boxSize: Int) -> SIMD3<Double> {
-        let inPixels = SIMD3(x, y, z) / pixelSize
-        switch origin {
-        case .centre: return inPixels
-        case .corner: return inPixels - SIMD3(repeating: Double(boxSize / 2))
-        }
-    }
-}
-
 /// Reference band-pass limits in Å; `low` is the coarser limit (larger number).
 public struct ReferenceBand: Sendable, Equatable, Codable {
     public let low: Double
@@ -187,22 +157,5 @@ public struct ConvergenceCriteria: Sendable, Equatable, Codable {
         self.classAverageChange = classAverageChange
         self.changedFraction = changedFraction
         self.minimumCycles = minimumCycles
-    }
-}
-
-/// 3-D masking of class references (§4.2): soft edge, weight of the density outside, low-pass of
-/// the outside density (nil = off).
-public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
-    /// Cosine edge width in Å.
-    public let edge: Double
-    /// Weight 0…1 given to the density outside the mask (0 = replaced by background).
-    public let outsideWeight: Double
-    /// Low-pass (Å) applied to the outside density; nil = no filter.
-    public let outsideLowPass: Double?
-
-    public init(edge: Double = 10, outsideWeight: Double = 0, outsideLowPass: Double? = nil) {
-        self.edge = edge
-        self.outsideWeight = outsideWeight
-        self.outsideLowPass = outsideLowPass
     }
 }

@@ -280,9 +280,7 @@ public final class ClassificationEngine {
             throw EngineInputError("focus mode '\(config.focus.rawValue)' needs its region: the --mask map was not given to the engine")
         }
         guard let sphere = config.sphere, config.focus == .threeD || config.focus == .subtract else { return nil }
-        let origin: MaskOrigin = sphere.origin == .corner ? .mapCorner : .mapCentre
-        return SphereMask(centre: SIMD3(sphere.x, sphere.y, sphere.z), radius: sphere.radius, origin: origin)
-            .volume(size: size, pixelSize: pixelSize)
+        return sphere.volume(size: size, pixelSize: pixelSize)
     }
 
     /// Runs one cycle: references → LogP → occupancies → reconstruction → statistics.

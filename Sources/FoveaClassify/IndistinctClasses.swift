@@ -73,11 +73,9 @@ public struct IndistinctClasses: Sendable, Equatable, Codable, CustomStringConve
         if let focusMask {
             region = focusMask
         } else if let sphere = config.sphere {
-            let origin: MaskOrigin = sphere.origin == .corner ? .mapCorner : .mapCentre
-            region = SphereMask(centre: SIMD3(sphere.x, sphere.y, sphere.z), radius: sphere.radius, origin: origin)
-                .volume(size: n, pixelSize: p)
+            region = sphere.volume(size: n, pixelSize: p)
         } else {
-            region = SphereMask(centre: .zero, radius: config.outerRadius, origin: .mapCentre).volume(size: n, pixelSize: p)
+            region = FocusSphere(centre: .zero, radius: config.outerRadius, origin: .centre).volume(size: n, pixelSize: p)
         }
         var inside = region.voxels.indices.filter { region.voxels[$0] > 0.5 }
         if inside.isEmpty { inside = Array(region.voxels.indices) }   // a region smaller than a voxel: the whole map

@@ -35,7 +35,7 @@ struct PreparedReferences: Sendable {
         case .none, .twoD:
             return PreparedReferences(projectors: volumes.map(projector), outsideProjector: nil)
         case .threeD:
-            let settings = coreMaskSettings(config.referenceMask)
+            let settings = config.referenceMask
             let masked = volumes.map {
                 ReferenceMasking.apply(to: $0, mask: focusMask!, settings: settings, lowPass: lowPassFilter)
             }
@@ -54,12 +54,6 @@ struct PreparedReferences: Sendable {
             let outside = Volume(size: n, pixelSize: p, voxels: zip(mean, soft.voxels).map { $0 * (1 - $1) })
             return PreparedReferences(projectors: inside.map(projector), outsideProjector: projector(outside))
         }
-    }
-
-    /// FoveaCore's settings for the §4.2 construction from the run's options.
-    static func coreMaskSettings(_ settings: ReferenceMaskSettings) -> FoveaCore.ReferenceMaskSettings {
-        FoveaCore.ReferenceMaskSettings(edgeWidth: settings.edge, outsideWeight: settings.outsideWeight,
-                                        lowPassResolution: settings.outsideLowPass)
     }
 
     /// The Fourier low-pass the §4.2 construction calls (radius and edge in cycles per pixel).

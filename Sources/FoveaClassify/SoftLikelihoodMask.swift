@@ -1,4 +1,5 @@
 import Foundation
+import FoveaCore
 
 extension LikelihoodDisc {
     /// Weights of a soft-edged version of the disc for the weighted LogP (our extension of §5.3),
@@ -23,7 +24,7 @@ extension LikelihoodDisc {
                 } else if distance >= outer {
                     weight = 0
                 } else {
-                    weight = 0.5 * (1 + cos(Double.pi * (distance - inner) / edge))
+                    weight = CosineEdge.falloff(at: distance, start: inner, width: edge)
                 }
                 weights[y * width + x] = Float(weight)
             }

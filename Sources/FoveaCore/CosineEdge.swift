@@ -1,8 +1,10 @@
 import RealModule
 
-/// cisTEM's soft cosine edge (`Image::CosineMask`, docs/algorithm.md §1.5): weight 1 for d ≤ R − w/2,
-/// 0 for d ≥ R + w/2 and ½[1 + cos(π(d − (R − w/2))/w)] in between. R is the **centre** of the
-/// edge (weight ½ at d = R). Distances and widths share one unit (pixels, Å or 1/pixel).
+/// The project's one soft edge, the raised cosine of cisTEM's `Image::CosineMask` (docs/algorithm.md
+/// §1.5): weight 1 for d ≤ R − w/2, 0 for d ≥ R + w/2 and ½[1 + cos(π(d − (R − w/2))/w)] in
+/// between. R is the **centre** of the edge (weight ½ at d = R). Distances and widths share one
+/// unit (pixels, Å or 1/pixel). Every soft mask, soft disc, Fourier cosine filter and smoothing
+/// kernel of Fovea evaluates `falloff(at:start:width:)`.
 public struct CosineEdge: Sendable, Equatable {
     /// R, the centre of the edge.
     public var radius: Double
@@ -20,7 +22,13 @@ public struct CosineEdge: Sendable, Equatable {
         let start = radius - width / 2
         if distance <= start { return 1 }
         if distance >= radius + width / 2 { return 0 }
-        return 0.5 * (1 + Double.cos(Double.pi * (distance - start) / width))
+        return Self.falloff(at: distance, start: start, width: width)
+    }
+
+    /// The raised cosine ½[1 + cos(π(d − start)/w)] for start ≤ d ≤ start + w (1 at the start of
+    /// the edge, 0 at its end); callers decide what lies before and after the edge.
+    @inlinable public static func falloff(at distance: Double, start: Double, width: Double) -> Double {
+        0.5 * (1 + Double.cos(Double.pi * (distance - start) / width))
     }
 }
 

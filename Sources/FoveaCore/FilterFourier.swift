@@ -10,7 +10,7 @@ public enum FourierFilter {
         let start = radius - edgeWidth / 2
         if f <= start { return edgeWidth > 0 || f <= radius ? 1 : 0 }
         if f >= radius + edgeWidth / 2 { return 0 }
-        return 0.5 * (1 + Double.cos(Double.pi * (f - start) / edgeWidth))
+        return CosineEdge.falloff(at: f, start: start, width: edgeWidth)
     }
 
     /// The inverted cosine mask: 1 − `cosineLowPass` (a high-pass; passes f > R).

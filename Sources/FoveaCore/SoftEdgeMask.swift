@@ -5,21 +5,22 @@ import RealModule
 /// `CosineEdge(radius: radius, width: edgeWidth)` of |k|, both in 1/pixel.
 public typealias VolumeLowPassFilter = (_ map: Volume, _ radius: Double, _ edgeWidth: Double) -> Volume
 
-/// Settings of cisTEM's "3-D masking" of class references (docs/algorithm.md §4.2; GUI defaults).
+/// The one settings type of "3-D masking" of class references (docs/algorithm.md §4.2; cisTEM's GUI
+/// defaults): `--mask-edge`, `--mask-outside-weight`, `--mask-lowpass`. Stored in checkpoints and
+/// `run.h5` under these field names; ranges are checked by `ClassificationConfig`.
 public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
-    /// e, the width of the soft edge, Å (cisTEM default 10 Å).
-    public var edgeWidth: Double
-    /// w, the weight of the density outside the mask (default 0: outside becomes flat background).
-    public var outsideWeight: Double
-    /// d_m, the resolution of the low-pass applied to the outside density when w > 0, Å; nil = off
+    /// e, the width of the cosine soft edge, Å (cisTEM default 10 Å).
+    public let edge: Double
+    /// w, the weight 0…1 of the density outside the mask (0: outside becomes flat background).
+    public let outsideWeight: Double
+    /// d_m, the resolution (Å) of the low-pass applied to the outside density when w > 0; nil = off
     /// (cisTEM default off; 20 Å when switched on).
-    public var lowPassResolution: Double?
+    public let outsideLowPass: Double?
 
-    public init(edgeWidth: Double = 10, outsideWeight: Double = 0, lowPassResolution: Double? = nil) {
-        precondition(edgeWidth >= 0 && outsideWeight >= 0, "Mask edge width and outside weight must not be negative")
-        self.edgeWidth = edgeWidth
+    public init(edge: Double = 10, outsideWeight: Double = 0, outsideLowPass: Double? = nil) {
+        self.edge = edge
         self.outsideWeight = outsideWeight
-        self.lowPassResolution = lowPassResolution
+        self.outsideLowPass = outsideLowPass
     }
 }
 
@@ -39,24 +40,24 @@ public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
 /// with a 10-pixel edge and a 30-pixel sphere.
 public enum ReferenceMasking {
     /// V' for class map `map`, mask `mask` (same box), `settings`; `lowPass` is required when
-    /// `settings.lowPassResolution` is set and w > 0.
+    /// `settings.outsideLowPass` is set and w > 0.
     public static func apply(to map: Volume, mask: Volume, settings: ReferenceMaskSettings,
                              lowPass: VolumeLowPassFilter? = nil) -> Volume {
         precondition(map.size == mask.size, "Map and mask must have the same box size")
-        let edgePixels = settings.edgeWidth / map.pixelSize
+        let edgePixels = settings.edge / map.pixelSize
         let binary = mask.voxels.map { $0 > 0 ? Float(1) : 0 }
         let soft = smoothed(binary, size: map.size, edgeRadius: edgePixels)
         let background = backgroundMean(map)
         var result = map
         let count = map.voxels.count
-        if settings.outsideWeight > 0 && settings.edgeWidth > 0 {
+        if settings.outsideWeight > 0 && settings.edge > 0 {
             let dilated = smoothed(soft.map { $0 > 0.1 ? Float(1) : 0 }, size: map.size, edgeRadius: edgePixels)
             var outside = map
             for i in 0..<count {
                 let m2 = Double(dilated[i])
                 outside.voxels[i] = Float(m2 * background + (1 - m2) * Double(map.voxels[i]))
             }
-            if let resolution = settings.lowPassResolution {
+            if let resolution = settings.outsideLowPass {
                 guard let lowPass else {
                     preconditionFailure("ReferenceMasking: a low-pass at \(resolution) Å needs a VolumeLowPassFilter")
                 }
@@ -91,7 +92,7 @@ public enum ReferenceMasking {
         var taps: [(dx: Int, dy: Int, dz: Int, weight: Double)] = []
         for dz in -reach...reach { for dy in -reach...reach { for dx in -reach...reach {
             let d = Double(dx * dx + dy * dy + dz * dz).squareRoot()
-            if d <= e { taps.append((dx, dy, dz, 0.5 * (1 + Double.cos(Double.pi * d / e)))) }
+            if d <= e { taps.append((dx, dy, dz, CosineEdge.falloff(at: d, start: 0, width: e))) }
         } } }
         let total = taps.reduce(0) { $0 + $1.weight }
         return taps.map { ($0.dx, $0.dy, $0.dz, $0.weight / total) }

@@ -70,7 +70,7 @@ public enum HumanoidExport {
             try sink.write(binary, fileName: "mask_\(region.rawValue).mrc")
             entries.append(HumanoidManifestEntry(file: "mask_\(region.rawValue).mrc", kind: "mask",
                                                  name: region.rawValue, description: region.summary))
-            let soft = CosineSoftEdge.apply(to: binary, width: maskSettings.softEdgeWidth)
+            let soft = RegionSoftEdge.soften(binary, edgePixels: maskSettings.softEdgeWidth)
             try sink.write(soft, fileName: "softmask_\(region.rawValue).mrc")
             entries.append(HumanoidManifestEntry(
                 file: "softmask_\(region.rawValue).mrc", kind: "soft_mask", name: region.rawValue,

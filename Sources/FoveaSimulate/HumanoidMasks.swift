@@ -95,11 +95,11 @@ extension HumanoidGeometry {
     /// The soft mask of `region`: the binary mask with a cosine edge of `settings.softEdgeWidth` pixels.
     public func softMask(_ region: HumanoidRegion, on grid: HumanoidGrid,
                          settings: HumanoidMaskSettings = HumanoidMaskSettings()) -> Volume {
-        CosineSoftEdge.apply(to: binaryMask(region, on: grid, settings: settings), width: settings.softEdgeWidth)
+        RegionSoftEdge.soften(binaryMask(region, on: grid, settings: settings), edgePixels: settings.softEdgeWidth)
     }
 
     /// The smallest sphere (to within about 1 %) holding every voxel centre of side A's solid arm
-    /// and hand in both conformations: the sphere for a spherical focus mask.
+    /// and hand in both conformations: the sphere for a spherical focus mask, centre from the map centre.
     public func armHandSphere(on grid: HumanoidGrid) -> FocusSphere {
         let solid = ArmConformation.allCases.flatMap { [arm(.a, $0), hand(.a, $0)] }
         var points: [SIMD3<Double>] = []
@@ -113,41 +113,8 @@ extension HumanoidGeometry {
             if unionDistance(solid, at: p) <= 0 { points.append(p) }
         }
         let (center, radius) = EnclosingSphere.approximate(points)
-        return FocusSphere(grid: grid, centerFromMapCenter: center, radius: radius)
+        return FocusSphere(centreFromMapCentreInÅ: center, radius: radius)
     }
-}
-
-/// A sphere for `--sphere`: centre in Å (from the map centre and from the map corner) and radius in Å.
-public struct FocusSphere: Sendable, Equatable, Codable {
-    /// Centre in Å from the map centre (voxel N/2, N/2, N/2).
-    public var centerFromMapCenter: SIMD3<Double>
-    /// Centre in Å from the map corner (the centre of voxel 0, 0, 0): centerFromMapCenter + (N/2)·pixel.
-    public var centerFromCorner: SIMD3<Double>
-    /// Radius in Å.
-    public var radius: Double
-
-    public init(grid: HumanoidGrid, centerFromMapCenter: SIMD3<Double>, radius: Double) {
-        self.centerFromMapCenter = centerFromMapCenter
-        self.centerFromCorner = centerFromMapCenter + SIMD3(repeating: Double(grid.center) * grid.pixelSize)
-        self.radius = radius
-    }
-
-    /// "sphere:x,y,z,r" with the centre from the map corner, Å, one decimal.
-    public var specFromCorner: String { Self.spec(centerFromCorner, radius) }
-
-    /// "sphere:x,y,z,r" with the centre from the map centre, Å, one decimal.
-    public var specFromMapCenter: String { Self.spec(centerFromMapCenter, radius) }
-
-    private static func spec(_ c: SIMD3<Double>, _ radius: Double) -> String {
-        "sphere:" + [c.x, c.y, c.z, radius].map { formatOneDecimal($0) }.joined(separator: ",")
-    }
-}
-
-func formatOneDecimal(_ value: Double) -> String {
-    let tenths = (value * 10).rounded()
-    let sign = tenths < 0 ? "-" : ""
-    let magnitude = Int(abs(tenths))
-    return "\(sign)\(magnitude / 10).\(magnitude % 10)"
 }
 
 /// Smallest enclosing sphere of points, by Bădoiu–Clarkson iterations (move the centre toward

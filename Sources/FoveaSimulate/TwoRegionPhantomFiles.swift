@@ -31,7 +31,7 @@ extension TwoRegionPhantom {
         for (index, map) in maps.enumerated() {
             try MRCWriter.write(map, to: folder + "/map_\(index / 2)\(index % 2).mrc")
         }
-        let sphere = SphereMask(centre: Self.focusCentre, radius: Self.focusRadius, origin: .mapCentre)
+        let sphere = FocusSphere(centre: Self.focusCentre, radius: Self.focusRadius, origin: .centre)
         try MRCWriter.write(sphere.volume(size: Self.box, pixelSize: Self.pixel), to: folder + "/focus_mask.mrc")
     }
 

@@ -18,16 +18,16 @@ public struct FocusMaskError: Error, CustomStringConvertible, Equatable {
 public enum FocusMaskBuilder {
     /// The sphere as an N³ mask.
     /// - Throws: `FocusMaskError` when the sphere, with half its soft edge, does not lie inside the box.
-    public static func sphere(_ sphere: SphereMask, boxSize: Int, pixelSize: Double, softEdge: Double = 0) throws -> Volume {
+    public static func sphere(_ sphere: FocusSphere, boxSize: Int, pixelSize: Double, softEdge: Double = 0) throws -> Volume {
         guard sphere.radius > 0, pixelSize > 0, boxSize > 0 else {
             throw FocusMaskError("the sphere radius, box and pixel size must be positive")
         }
-        let c = sphere.centreInPixels(boxSize: boxSize, pixelSize: pixelSize)
+        let c = sphere.centreFromMapCentre(pixelSize: pixelSize, boxSize: boxSize)
         let reach = (sphere.radius + softEdge / 2) / pixelSize
         let low = -Double(boxSize / 2), high = Double(boxSize - 1 - boxSize / 2)
         for axis in 0..<3 where c[axis] - reach < low - 0.5 || c[axis] + reach > high + 0.5 {
             let name = ["x", "y", "z"][axis]
-            let origin = sphere.origin == .mapCorner ? "the map corner" : "the map centre"
+            let origin = sphere.origin == .corner ? "the map corner" : "the map centre"
             throw FocusMaskError("""
                 the sphere (centre \(formatAngstrom(sphere.centre[axis])) Å in \(name) from \(origin), radius \(sphere.radius) Å\
                 \(softEdge > 0 ? " + half of --soft-edge \(softEdge) Å" : "")) reaches outside the \(boxSize)-voxel box \
@@ -64,74 +64,7 @@ public enum FocusMaskBuilder {
     /// 1 within `dilation` Å of the region, then ½[1 + cos(π(d − dilation)/w)] up to dilation + w.
     private static func softened(region: [Bool], size n: Int, pixelSize: Double, dilation: Double, softEdge: Double) throws -> Volume {
         guard dilation >= 0, softEdge >= 0 else { throw FocusMaskError("--dilate and --soft-edge must not be negative") }
-        let distance = distanceToRegion(region, size: n, reachPixels: (dilation + softEdge) / pixelSize)
-        var mask = Volume(size: n, pixelSize: pixelSize)
-        for i in 0..<region.count {
-            let d = distance[i] * pixelSize
-            if d <= dilation { mask.voxels[i] = 1 }
-            else if softEdge > 0 && d < dilation + softEdge {
-                mask.voxels[i] = Float(0.5 * (1 + cos(Double.pi * (d - dilation) / softEdge)))
-            }
-        }
-        return mask
-    }
-
-    /// Per voxel, the distance in pixels from its centre to the nearest region voxel centre
-    /// (0 inside), exact up to `reachPixels`; +∞ beyond (and everywhere for an empty region).
-    /// An exact Euclidean distance transform (separable lower envelopes of parabolas, one pass per
-    /// axis): time proportional to the voxel count, whatever the reach.
-    public static func distanceToRegion(_ region: [Bool], size n: Int, reachPixels: Double) -> [Double] {
-        var squared = region.map { $0 ? 0.0 : Double.infinity }
-        guard reachPixels > 0, n > 0 else { return squared }
-        var line = [Double](repeating: 0, count: n)
-        var envelope = LowerEnvelope(capacity: n)
-        for stride in [1, n, n * n] {
-            for start in 0..<(n * n * n) where (start / stride) % n == 0 {
-                for k in 0..<n { line[k] = squared[start + k * stride] }
-                envelope.transform(&line)
-                for k in 0..<n { squared[start + k * stride] = line[k] }
-            }
-        }
-        let limit = reachPixels * reachPixels + 1e-9
-        return squared.map { $0 <= limit ? $0.squareRoot() : .infinity }
-    }
-}
-
-/// The 1-D squared distance transform d(q) = min over p of (q − p)² + f(p), by the lower envelope
-/// of the parabolas of the finite f(p) (Felzenszwalb and Huttenlocher's algorithm); exact for the
-/// integer sums of squares it is used with.
-private struct LowerEnvelope {
-    private var apex: [Int]
-    private var bound: [Double]
-
-    init(capacity: Int) {
-        apex = [Int](repeating: 0, count: capacity)
-        bound = [Double](repeating: 0, count: capacity + 1)
-    }
-
-    mutating func transform(_ f: inout [Double]) {
-        var k = -1
-        for q in f.indices where f[q].isFinite {
-            let height = f[q] + Double(q * q)
-            var s = -Double.infinity
-            while k >= 0 {
-                let p = apex[k]
-                s = (height - (f[p] + Double(p * p))) / Double(2 * (q - p))
-                if s > bound[k] { break }
-                k -= 1
-            }
-            k += 1
-            apex[k] = q
-            bound[k] = k == 0 ? -.infinity : s
-            bound[k + 1] = .infinity
-        }
-        guard k >= 0 else { return }
-        let heights = apex[0...k].map { f[$0] }
-        var j = 0
-        for q in f.indices {
-            while bound[j + 1] < Double(q) { j += 1 }
-            let offset = q - apex[j]
-            f[q] = Double(offset * offset) + heights[j]
-        }
+        return RegionSoftEdge.soften(region: region, size: n, pixelSize: pixelSize,
+                                     dilationPixels: dilation / pixelSize, edgePixels: softEdge / pixelSize)
     }
 }

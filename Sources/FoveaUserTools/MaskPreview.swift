@@ -84,7 +84,7 @@ public enum MaskPreview {
     }
 
     /// The exact footprint of a sphere: the hard disc at (Mᵀ·c)_xy + shift/p pixels, radius r/p.
-    public static func particleFootprint(sphere: SphereMask, view: RotationMatrix, shiftX: Double, shiftY: Double,
+    public static func particleFootprint(sphere: FocusSphere, view: RotationMatrix, shiftX: Double, shiftY: Double,
                                          boxSize: Int, pixelSize: Double) -> Image2D {
         var disc = sphere.projected(along: view, boxSize: boxSize, pixelSize: pixelSize)
         disc.centre += SIMD2(shiftX, shiftY) / pixelSize

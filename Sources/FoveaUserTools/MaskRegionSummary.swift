@@ -44,13 +44,13 @@ public struct MaskRegionSummary: Sendable, Equatable {
         weightedVolume = weight * p * p * p
     }
 
-    /// The enclosing sphere, as `SphereMask` with the given origin.
-    public func sphere(origin: MaskOrigin) -> SphereMask {
-        SphereMask(centre: origin == .mapCorner ? centreFromCorner : centreFromMapCentre, radius: enclosingRadius, origin: origin)
+    /// The enclosing sphere, as `FocusSphere` with the given origin.
+    public func sphere(origin: CoordinateOrigin) -> FocusSphere {
+        FocusSphere(centre: origin == .corner ? centreFromCorner : centreFromMapCentre, radius: enclosingRadius, origin: origin)
     }
 
     /// "x,y,z,r" (Å, two decimals) for `fovea classify --sphere`.
-    public func sphereSpec(origin: MaskOrigin) -> String {
+    public func sphereSpec(origin: CoordinateOrigin) -> String {
         let s = sphere(origin: origin)
         return [s.centre.x, s.centre.y, s.centre.z, s.radius].map { formatAngstrom($0) }.joined(separator: ",")
     }

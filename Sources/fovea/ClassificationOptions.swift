@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoveaClassify
+import FoveaCore
 
 /// The method's options of `fovea classify` (docs/classify.md gives each one's meaning and
 /// formula). Names match `ClassificationConfig.Option`, which error messages use.

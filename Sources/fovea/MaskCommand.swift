@@ -92,15 +92,15 @@ struct MaskCommand: ParsableCommand {
         if particles != nil && preview == nil { throw ValidationError("--particles is drawn in the previews: give --preview DIR") }
     }
 
-    var maskOrigin: MaskOrigin { origin == "corner" ? .mapCorner : .mapCentre }
+    var maskOrigin: CoordinateOrigin { origin == "corner" ? .corner : .centre }
 
-    func parsedSphere() throws -> SphereMask {
+    func parsedSphere() throws -> FocusSphere {
         let values = (sphere ?? "").split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         let numbers = values.compactMap { $0 }
         guard numbers.count == 4, values.count == 4, numbers.allSatisfy(\.isFinite), numbers[3] > 0 else {
             throw ValidationError("--sphere must be four finite numbers x,y,z,r in Å with r > 0 (got '\(sphere ?? "")')")
         }
-        return SphereMask(centre: SIMD3(numbers[0], numbers[1], numbers[2]), radius: numbers[3], origin: maskOrigin)
+        return FocusSphere(centre: SIMD3(numbers[0], numbers[1], numbers[2]), radius: numbers[3], origin: maskOrigin)
     }
 
     func run() throws {
@@ -179,8 +179,8 @@ struct MaskCommand: ParsableCommand {
             centre of mass, Å from the map centre: \(triple(s.centreFromMapCentre))
             enclosing radius: \(String(format: "%.2f", s.enclosingRadius)) Å
             volume: \(String(format: "%.0f", s.regionVolume)) Å³ (\(s.regionVoxels) voxels ≥ 0.5); weighted by the mask: \(String(format: "%.0f", s.weightedVolume)) Å³
-            for fovea classify: --sphere \(s.sphereSpec(origin: .mapCorner)) --sphere-origin corner
-                            or: --sphere \(s.sphereSpec(origin: .mapCentre)) --sphere-origin centre
+            for fovea classify: --sphere \(s.sphereSpec(origin: .corner)) --sphere-origin corner
+                            or: --sphere \(s.sphereSpec(origin: .centre)) --sphere-origin centre
             """
     }
 

@@ -165,8 +165,9 @@ struct SimulateCommand: ParsableCommand {
         print("wrote \(counts["component"] ?? 0) component maps, \(counts["state"] ?? 0) state maps, "
               + "\(counts["mask"] ?? 0) masks (+ soft versions) to \(output)")
         let sphere = manifest.armHandSphere
-        print("arm+hand focus sphere (side A), Å: \(sphere.specFromCorner) (centre from the map corner), "
-              + "\(sphere.specFromMapCenter) (centre from the map centre)")
+        let fromCorner = sphere.measured(from: .corner, pixelSize: grid.pixelSize, boxSize: grid.size)
+        print("arm+hand focus sphere (side A), Å: --sphere \(fromCorner.optionText) --sphere-origin corner, "
+              + "or --sphere \(sphere.optionText) --sphere-origin centre")
         if let particles { try writeParticles(count: particles, grid: grid) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FoveaCore
 import Testing
 import FoveaClassify
 

@@ -16,10 +16,10 @@ import Testing
 
     @Test func softSphereVolumeMatchesFormula() {
         // Centre given from the corner: 20 Å on a 1.25 Å grid of 32 → voxel 16 + (−2, 3, 1).
-        let sphere = SphereMask(centre: SIMD3(17.5, 23.75, 21.25), radius: 8, origin: .mapCorner)
-        #expect(sphere.centreInPixels(boxSize: 32, pixelSize: 1.25) == SIMD3(-2, 3, 1))
-        let sameFromCentre = SphereMask(centre: SIMD3(-2.5, 3.75, 1.25), radius: 8, origin: .mapCentre)
-        #expect(sameFromCentre.centreInPixels(boxSize: 32, pixelSize: 1.25) == SIMD3(-2, 3, 1))
+        let sphere = FocusSphere(centre: SIMD3(17.5, 23.75, 21.25), radius: 8, origin: .corner)
+        #expect(sphere.centreFromMapCentre(pixelSize: 1.25, boxSize: 32) == SIMD3(-2, 3, 1))
+        let sameFromCentre = FocusSphere(centre: SIMD3(-2.5, 3.75, 1.25), radius: 8, origin: .centre)
+        #expect(sameFromCentre.centreFromMapCentre(pixelSize: 1.25, boxSize: 32) == SIMD3(-2, 3, 1))
         let map = sphere.volume(size: 32, pixelSize: 1.25, edgeWidth: 5)  // R = 6.4 px, w = 4 px
         var worst = 0.0
         for z in 0..<32 { for y in 0..<32 { for x in 0..<32 {
@@ -47,7 +47,7 @@ import Testing
     @Test func projectedSphereIsTheAnalyticDisc() {
         var random = SeededRandom(seed: 5)
         let (n, p) = (32, 1.5)
-        let sphere = SphereMask(centre: SIMD3(30, 21, 27), radius: 7.5, origin: .mapCorner)
+        let sphere = FocusSphere(centre: SIMD3(30, 21, 27), radius: 7.5, origin: .corner)
         let sphereMap = sphere.volume(size: n, pixelSize: p)
         for _ in 0..<12 {
             let angles = EulerAngles.uniformRandom(using: &random)
@@ -173,7 +173,7 @@ import Testing
         let m = Self.bruteForceSoftMask(mask, edgePixels: 5)
         let bg = Self.backgroundByHand(map)
         #expect(abs(ReferenceMasking.backgroundMean(map) - bg) < 1e-9)
-        let result = ReferenceMasking.apply(to: map, mask: mask, settings: ReferenceMaskSettings(edgeWidth: 10))
+        let result = ReferenceMasking.apply(to: map, mask: mask, settings: ReferenceMaskSettings(edge: 10))
         var worst = 0.0
         for i in 0..<map.voxels.count {
             worst = max(worst, abs(Double(result.voxels[i]) - (m[i] * Double(map.voxels[i]) + (1 - m[i]) * bg)))
@@ -183,7 +183,7 @@ import Testing
 
     @Test func outsideWeightWithLowPassUsesTheSuppliedFilter() {
         let (map, mask) = Self.fixtures()
-        let settings = ReferenceMaskSettings(edgeWidth: 6, outsideWeight: 0.4, lowPassResolution: 20)
+        let settings = ReferenceMaskSettings(edge: 6, outsideWeight: 0.4, outsideLowPass: 20)
         nonisolated(unsafe) var seen: (Double, Double)?
         // Stand-in filter: records its parameters and halves the map.
         let result = ReferenceMasking.apply(to: map, mask: mask, settings: settings) { volume, radius, width in

@@ -8,7 +8,7 @@ import FoveaRun
 /// One point of the space a user sets for `fovea classify`, with small simulated data.
 struct SweepCase: Sendable, CustomStringConvertible {
     enum Region: Sendable, CustomStringConvertible {
-        case sphere(FoveaClassify.FocusSphere)
+        case sphere(FoveaCore.FocusSphere)
         /// A focus mask file: a sphere (Å, from the map centre) written as an MRC; radius 0 = an empty mask.
         case mask(centre: SIMD3<Double>, radius: Double)
         var description: String {
@@ -83,7 +83,7 @@ struct SweepCase: Sendable, CustomStringConvertible {
                 if random.uniform() < 0.6 {
                     let corner = random.uniform() < 0.5
                     let c = corner ? centre + SIMD3(repeating: Double(box / 2) * pixel) : centre
-                    region = .sphere(FoveaClassify.FocusSphere(x: (c.x * 10).rounded() / 10, y: (c.y * 10).rounded() / 10,
+                    region = .sphere(FoveaCore.FocusSphere(x: (c.x * 10).rounded() / 10, y: (c.y * 10).rounded() / 10,
                                                  z: (c.z * 10).rounded() / 10, radius: (radius * 10).rounded() / 10,
                                                  origin: corner ? .corner : .centre))
                 } else {
@@ -110,7 +110,7 @@ struct SweepCase: Sendable, CustomStringConvertible {
 
     /// The case's configuration (throws `ConfigurationError` for options that are wrong on their own).
     func config() throws -> ClassificationConfig {
-        var sphere: FoveaClassify.FocusSphere?
+        var sphere: FoveaCore.FocusSphere?
         var mask: String?
         switch region {
         case .sphere(let s): sphere = s
@@ -131,7 +131,7 @@ struct SweepCase: Sendable, CustomStringConvertible {
         try data.writeParticles(count: particles, to: folder)
         var maskPath: String?
         if case .mask(let centre, let radius) = region {
-            var volume = SphereMask(centre: centre, radius: max(radius, 1e-3), origin: .mapCentre).volume(size: box, pixelSize: pixelSize)
+            var volume = FocusSphere(centre: centre, radius: max(radius, 1e-3), origin: .centre).volume(size: box, pixelSize: pixelSize)
             if radius == 0 { volume.voxels = [Float](repeating: 0, count: volume.voxels.count) }
             maskPath = folder + "/focus_mask.mrc"
             try MRCWriter.write(volume, to: maskPath!)

@@ -35,7 +35,7 @@ import FoveaRun
     static func regression(_ settings: (pixel: Double, resolution: Double)) -> SweepCase {
         let (p, d) = settings
         return SweepCase(index: 10_000 + Int(d), box: 64, pixelSize: p, particles: 24, classes: 2, resolution: d,
-                         outerRadius: 30 * p, focus: .twoD, region: .sphere(FoveaClassify.FocusSphere(x: 12 * p, y: 1.5 * p, z: 9 * p, radius: 9.4 * p,
+                         outerRadius: 30 * p, focus: .twoD, region: .sphere(FoveaCore.FocusSphere(x: 12 * p, y: 1.5 * p, z: 9 * p, radius: 9.4 * p,
                                                                                              origin: .centre)),
                          expand: "C1", ranks: 1, references: 0, seed: 2)
     }

@@ -60,7 +60,7 @@ struct HumanoidMaskTests {
         for _ in 0..<6 { binary.voxels[random.nextBits(20) % binary.voxels.count] = 1 }
         for index in 0..<3 { binary[5 + index, 6, 6] = 1 }
         let width = 2.5
-        let soft = CosineSoftEdge.apply(to: binary, width: width)
+        let soft = RegionSoftEdge.soften(binary, edgePixels: width)
         let inside = indices(binary, atLeast: 0.5).map { ($0 % 12, ($0 / 12) % 12, $0 / 144) }
         for k in 0..<12 {
             for j in 0..<12 {
@@ -91,22 +91,27 @@ struct HumanoidMaskTests {
             }
         }
         func radius(_ c: SIMD3<Double>) -> Double { points.map { (($0 - c) * ($0 - c)).sum().squareRoot() }.max()! }
-        #expect(radius(sphere.centerFromMapCenter) <= sphere.radius + 1e-9)
+        let centre = SIMD3(sphere.x, sphere.y, sphere.z)
+        #expect(sphere.origin == .centre)
+        #expect(radius(centre) <= sphere.radius + 1e-9)
         var best = Double.infinity
         for dz in -6...6 {
             for dy in -6...6 {
                 for dx in -6...6 {
-                    best = min(best, radius(sphere.centerFromMapCenter + SIMD3(Double(dx), Double(dy), Double(dz))))
+                    best = min(best, radius(centre + SIMD3(Double(dx), Double(dy), Double(dz))))
                 }
             }
         }
         #expect(sphere.radius <= best + 0.7, "sphere \(sphere.radius) Å, grid search \(best) Å")
         let offset = Double(n / 2) * coarseGrid.pixelSize
-        #expect(sphere.centerFromCorner == sphere.centerFromMapCenter + SIMD3(repeating: offset))
-        #expect(sphere.centerFromMapCenter.x > 40)
-        let written = FocusSphere(grid: coarseGrid, centerFromMapCenter: SIMD3(1.25, -0.04, -2.46), radius: 60)
-        #expect(written.specFromMapCenter == "sphere:1.3,0.0,-2.5,60.0")
-        #expect(written.specFromCorner == "sphere:210.9,209.6,207.1,60.0")
+        let fromCorner = sphere.measured(from: .corner, pixelSize: coarseGrid.pixelSize, boxSize: n)
+        #expect(abs(fromCorner.x - (centre.x + offset)) < 1e-9 && abs(fromCorner.z - (centre.z + offset)) < 1e-9)
+        #expect(fromCorner.measured(from: .centre, pixelSize: coarseGrid.pixelSize, boxSize: n).x - centre.x < 1e-9)
+        #expect(centre.x > 40)
+        let written = FocusSphere(centreFromMapCentreInÅ: SIMD3(1.25, -0.04, -2.46), radius: 60)
+        #expect(written.optionText == "1.3,0.0,-2.5,60.0")
+        #expect(written.measured(from: .corner, pixelSize: coarseGrid.pixelSize, boxSize: n).optionText
+                == "210.9,209.6,207.1,60.0")
         let standard = geometry.armHandSphere(on: HumanoidGrid())
         #expect(standard.radius > 55 && standard.radius < 70, "default sphere radius \(standard.radius) Å")
     }

@@ -7,27 +7,27 @@ import Testing
 /// `fovea mask`: building, summarising and previewing focus masks.
 @Suite struct FocusMaskTests {
     @Test func sphereSummaryGivesBackTheSphereFromBothOrigins() throws {
-        let sphere = SphereMask(centre: SIMD3(40, 30, 52), radius: 9, origin: .mapCorner)  // Å, box 32 at 2 Å
+        let sphere = FocusSphere(centre: SIMD3(40, 30, 52), radius: 9, origin: .corner)  // Å, box 32 at 2 Å
         let mask = try FocusMaskBuilder.sphere(sphere, boxSize: 32, pixelSize: 2)
         let summary = try MaskRegionSummary(mask: mask)
         #expect(simd_distance(summary.centreFromCorner, sphere.centre) < 1e-9)  // symmetric voxel set
         #expect(simd_distance(summary.centreFromMapCentre, sphere.centre - SIMD3(repeating: 32)) < 1e-9)
         #expect(abs(summary.enclosingRadius - 9) <= 2)  // within a pixel (2 Å)
-        #expect(summary.sphereSpec(origin: .mapCorner).hasPrefix("40.00,30.00,52.00,"))
+        #expect(summary.sphereSpec(origin: .corner).hasPrefix("40.00,30.00,52.00,"))
         // voxel count vs the analytic volume 4/3·π·(r/p)³ = 381.7 voxels
         #expect(abs(Double(summary.regionVoxels) - 4.0 / 3 * Double.pi * 4.5 * 4.5 * 4.5) < 40)
         #expect(abs(summary.regionVolume - Double(summary.regionVoxels) * 8) < 1e-9)
         // the same sphere from the centre origin gives the same mask
-        let centred = SphereMask(centre: sphere.centre - SIMD3(repeating: 32), radius: 9, origin: .mapCentre)
+        let centred = FocusSphere(centre: sphere.centre - SIMD3(repeating: 32), radius: 9, origin: .centre)
         #expect(try FocusMaskBuilder.sphere(centred, boxSize: 32, pixelSize: 2) == mask)
     }
 
     @Test func sphereOutsideTheBoxAndEmptyRegionsAreRefused() throws {
         #expect(throws: FocusMaskError.self) {
-            try FocusMaskBuilder.sphere(SphereMask(centre: SIMD3(58, 32, 32), radius: 8, origin: .mapCorner), boxSize: 32, pixelSize: 2)
+            try FocusMaskBuilder.sphere(FocusSphere(centre: SIMD3(58, 32, 32), radius: 8, origin: .corner), boxSize: 32, pixelSize: 2)
         }
         #expect(throws: FocusMaskError.self) {  // a corner-origin spec given as centre-origin
-            try FocusMaskBuilder.sphere(SphereMask(centre: SIMD3(40, 30, 32), radius: 8, origin: .mapCentre), boxSize: 32, pixelSize: 2)
+            try FocusMaskBuilder.sphere(FocusSphere(centre: SIMD3(40, 30, 32), radius: 8, origin: .centre), boxSize: 32, pixelSize: 2)
         }
         let map = Volume(size: 16, pixelSize: 1)
         #expect(throws: FocusMaskError.self) { try FocusMaskBuilder.region(of: map, threshold: 0.1) }
@@ -59,7 +59,7 @@ import Testing
     @Test(arguments: [(30.0, 60.0, -45.0, 3.0, -5.0), (-120.0, 135.0, 10.0, -4.0, 2.0), (0.0, 0.0, 0.0, 0.0, 0.0)])
     func projectedSphereCentreIsAtTheAnalyticPosition(phi: Double, theta: Double, psi: Double, shiftX: Double, shiftY: Double) throws {
         let (box, p) = (40, 2.0)
-        let sphere = SphereMask(centre: SIMD3(52, 34, 22), radius: 8, origin: .mapCorner)
+        let sphere = FocusSphere(centre: SIMD3(52, 34, 22), radius: 8, origin: .corner)
         let mask = try FocusMaskBuilder.sphere(sphere, boxSize: box, pixelSize: p)
         // independent analytic position: M = Rz(φ)Ry(θ)Rz(ψ), point r lands at (Mᵀ·r)_xy
         let r = sphere.centre / p - SIMD3(repeating: Double(box / 2))

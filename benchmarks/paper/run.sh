@@ -52,7 +52,7 @@ classify_and_score() {
     run="$WORK/t$table-s$scenario-snr$snr-$mode-$region-n$PARTICLES"
     if [ "$region" = arm ] && [ "$mode" = 2d ]; then
         # cisTEM's 2-D masking: the sphere around the arm + hand of side A (centre from the map centre).
-        sphere="$(grep -oE 'sphere:[-0-9.,]+ \(centre from the map centre\)' "$data.simulate.log" | sed -E 's/sphere:([^ ]+).*/\1/')"
+        sphere="$(grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$data.simulate.log" | awk '{print $2}')"
         focus=(--focus 2d --sphere "$sphere" --sphere-origin centre)
     elif [ "$region" = arm ]; then
         focus=(--focus 3d --mask "$data/maps/mask_arm_hand_focus_A.mrc")
