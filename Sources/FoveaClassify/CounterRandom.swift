@@ -1,3 +1,5 @@
+import FoveaCore
+
 /// A counter-based random number generator: every value is a pure function of a key
 /// (seed, purpose, a, b, c), so a value never depends on how many ranks there are, which rank owns
 /// a particle, or the order in which rows are processed. Built from the SplitMix64 finaliser
@@ -10,14 +12,9 @@ public enum CounterRandom {
         case halfSet = 3
     }
 
-    /// SplitMix64's mixing function: a bijection on 64-bit words with good avalanche.
+    /// SplitMix64's mixing function (`SplitMix64.mix`).
     @inlinable
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public static func mix(_ value: UInt64) -> UInt64 { SplitMix64.mix(value) }
 
     /// 64 random bits for the key (seed, purpose, a, b, c).
     @inlinable

@@ -1,8 +1,10 @@
 import RealModule
 
 /// The project's one random number generator: xoshiro256** (Blackman & Vigna, 2018) seeded through
-/// SplitMix64. Every random draw in Fovea (simulation, initial occupancies, random rotations, random
-/// subsets) goes through this type so that a run is reproducible from its seed on any machine.
+/// `SplitMix64`. Every random draw in Fovea (simulation, random rotations, random subsets) goes
+/// through this type or its seeder `SplitMix64` (the simulator's particle states; the finaliser
+/// behind `CounterRandom`'s rank-independent draws), so a run is reproducible from its seed on any
+/// machine.
 ///
 /// * `init(seed:)` expands one 64-bit seed into the 256-bit state with SplitMix64, so nearby seeds
 ///   (0, 1, 2 …) give unrelated streams.
@@ -23,7 +25,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     /// A generator whose whole sequence is fixed by `seed`.
     public init(seed: UInt64) {
-        var mixer = SplitMix64(state: seed)
+        var mixer = SplitMix64(seed: seed)
         s0 = mixer.next()
         s1 = mixer.next()
         s2 = mixer.next()
@@ -43,9 +45,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Stream `stream` of seed `seed`: independent of every other stream of the same seed
     /// (use the rank, thread or particle number as the stream).
     public init(seed: UInt64, stream: UInt64) {
-        var mixer = SplitMix64(state: seed)
+        var mixer = SplitMix64(seed: seed)
         let a = mixer.next()
-        var streamMixer = SplitMix64(state: stream ^ 0xD1B5_4A32_D192_ED03)
+        var streamMixer = SplitMix64(seed: stream ^ 0xD1B5_4A32_D192_ED03)
         self.init(seed: a ^ streamMixer.next())
     }
 
@@ -97,18 +99,5 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 
     @inline(__always) private func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood, 2014): used only to expand seeds into xoshiro state.
-private struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

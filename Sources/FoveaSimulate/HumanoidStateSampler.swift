@@ -1,3 +1,5 @@
+import FoveaCore
+
 /// The ground truth of one simulated particle.
 public struct HumanoidParticleTruth: Hashable, Sendable, Codable {
     /// The scenario it was drawn from.
@@ -35,14 +37,14 @@ public struct HumanoidParticleTruth: Hashable, Sendable, Codable {
 /// the arm of each side and (scenario 2/3) the hand of each side independent fair coins, with
 /// feet always present (1, 2) or equal to the hand on the same side (3).
 ///
-/// Deterministic: the same seed gives the same sequence on every platform (one `SimulationRandom`
+/// Deterministic: the same seed gives the same sequence on every platform (one `SplitMix64`
 /// word per particle; the map index is its top 2 or 4 bits).
 public struct HumanoidStateSampler: Sendable {
     public let scenario: HumanoidScenario
     private let maps: [HumanoidState]
     private let catalogNumbers: [Int]
     private let bits: Int
-    private var random: SimulationRandom
+    private var random: SplitMix64
 
     public init(scenario: HumanoidScenario, seed: UInt64) {
         self.scenario = scenario
@@ -50,7 +52,7 @@ public struct HumanoidStateSampler: Sendable {
         catalogNumbers = maps.map { HumanoidCatalog.number(of: $0)! }
         bits = maps.count.trailingZeroBitCount
         precondition(1 << bits == maps.count, "scenario map count must be a power of two")
-        random = SimulationRandom(seed: seed)
+        random = SplitMix64(seed: seed)
     }
 
     /// The next particle's truth.

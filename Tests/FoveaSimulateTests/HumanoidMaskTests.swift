@@ -56,7 +56,7 @@ struct HumanoidMaskTests {
     @Test("cosine soft edge matches a brute-force distance computation")
     func cosineEdgeBruteForce() {
         var binary = Volume(size: 12, pixelSize: 1)
-        var random = SimulationRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<6 { binary.voxels[random.nextBits(20) % binary.voxels.count] = 1 }
         for index in 0..<3 { binary[5 + index, 6, 6] = 1 }
         let width = 2.5

@@ -86,7 +86,7 @@ struct HumanoidScenarioTests {
             #expect(first != HumanoidStateSampler.sample(scenario, count: 500, seed: 43))
             #expect(first.allSatisfy { HumanoidCatalog.states[$0.catalogNumber - 1] == $0.state })
         }
-        var random = SimulationRandom(seed: 0)
+        var random = SplitMix64(seed: 0)
         #expect(random.next() == 0xE220_A839_7B1D_CDAF)
         #expect(random.next() == 0x6E78_9E6A_A1B9_65F4)
         #expect(random.next() == 0x06C4_5D18_8009_454F)
