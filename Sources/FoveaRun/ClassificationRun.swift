@@ -287,7 +287,8 @@ public final class ClassificationRun {
     private func writeCheckpoint(_ engine: ClassificationEngine, setup: Setup, folder: RunFolder) throws -> RunState {
         let snapshot = try engine.snapshot(particleCount: setup.table.count)
         let state = RunState(config: engine.config, inputs: setup.inputs, particleCount: setup.table.count,
-                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot)
+                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot,
+                             densityScale: engine.densityScale)
         if communicator.isRoot {
             try state.write(to: folder.checkpoint)
             notifyWritten(folder)
