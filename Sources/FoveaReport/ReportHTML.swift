@@ -144,6 +144,7 @@ public struct ReportHTML {
             <html lang="en"><head><meta charset="utf-8"><title>Fovea run report: \(SVGLinePlot.escape(data.folder.path))</title>
             <style>body{font-family:sans-serif;margin:1.5em;max-width:1200px}svg.plot{margin:6px;border:1px solid #eee}
             table.maps td{padding:2px;text-align:center}img.map{image-rendering:pixelated;border:1px solid #ddd}
+            table.counts th,table.counts td{padding:2px 12px;text-align:right;border-bottom:1px solid #eee}
             code{background:#f4f4f4;padding:1px 3px}</style></head><body>
             <h1>Fovea run report</h1>
             <p>Run folder <code>\(SVGLinePlot.escape(data.folder.path))</code>; status: <b class="status">\(SVGLinePlot.escape(data.status.text))</b>;

@@ -38,9 +38,6 @@ public struct RunReportData {
     public var status: Status
     public var commandLine: String
 
-    /// The status text (kept for callers of the older report data).
-    public var outcome: String { status.text }
-
     public init(folder: RunFolder) throws {
         self.folder = folder
         cycles = (try? String(contentsOfFile: folder.progressLog, encoding: .utf8)).map(ProgressRecord.records(inLog:)) ?? []
