@@ -15,7 +15,7 @@ public enum MatchedVolumes {
                 }
                 if abs(volume.pixelSize - first.pixelSize) > 1e-3 * first.pixelSize {
                     throw FormatError(file: path, field: "pixel size",
-                                      "\(volume.pixelSize) Å differs from \(first.pixelSize) Å of \(paths[0])")
+                                      "\(DecimalText.text(volume.pixelSize, digits: 7)) Å differs from \(DecimalText.text(first.pixelSize, digits: 7)) Å of \(paths[0])")
                 }
             }
             volumes.append(volume)

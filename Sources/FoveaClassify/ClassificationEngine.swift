@@ -65,6 +65,8 @@ public final class ClassificationEngine {
     /// (pixels) outside which an image is background.
     let whitening: [Float]
     let backgroundRadius: Double
+    /// From the engine's map units to the images' density on RELION's scale (the written maps).
+    public let densityScale: MapDensityScale
     /// The disc of frequencies the cycles read (likelihood and band-limited insertion).
     let cycleLayout: HalfPlaneLayout
     /// `.memory`: the prepared particles in `cycleLayout` (nil once released: cycles then read and
@@ -190,7 +192,10 @@ public final class ClassificationEngine {
         chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
         let power = try ParticlePreprocessing.noisePower(images: images, globalIndex: globalIndex, backgroundRadius: radius,
                                                          threads: threads, chunk: chunkSize, communicator: communicator)
-        whitening = ParticlePreprocessing.whiteningGrid(power: power, size: n)
+        whitening = ParticlePreprocessing.whiteningGrid(power: power.normalised, size: n)
+        let densityScale = MapDensityScale.estimate(backgroundPower: power.raw, particleCount: Int(globalCount), size: n,
+                                                    backgroundRadius: radius)
+        self.densityScale = densityScale
         cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)
         evaluation.read(from: cycleLayout)
         self.evaluation = evaluation
@@ -231,7 +236,8 @@ public final class ClassificationEngine {
             logP = localRows(of: snapshot.logP)
             if let best = snapshot.bestClass { bestClass = globalRows.map { best[$0] } }
         } else if let references, !Self.startsFromData(referenceCount: references.count, classCount: config.classCount) {
-            classVolumes = references
+            // References are density maps (RELION's scale, or Fovea's written maps): into the engine's units.
+            classVolumes = references.map { densityScale.engineMap($0) }
         } else {
             classVolumes = []
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),

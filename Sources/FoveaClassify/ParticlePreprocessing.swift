@@ -37,13 +37,17 @@ enum ParticlePreprocessing {
         return (mean, variance > 0 ? variance.squareRoot() : 1)
     }
 
-    /// Global background power per Fourier shell (shells 0 ..< N/2 + 1), identical on every rank.
-    /// Reads the images in chunks of `chunk` particles. Collective: a rank that cannot read its
-    /// images, or finds a NaN, throws its error and the others throw "another rank …".
+    /// Global background power per Fourier shell (shells 0 ..< N/2 + 1), identical on every rank:
+    /// `normalised` of the images normalised to unit background SD (the whitening filter's), `raw`
+    /// of the images as read (each shell's power times the image's background variance; the map
+    /// scale's, `MapDensityScale`). Reads the images in chunks of `chunk` particles. Collective:
+    /// a rank that cannot read its images, or finds a NaN, throws its error and the others throw
+    /// "another rank …".
     static func noisePower(images: any ParticleImageSource, globalIndex: [Int], backgroundRadius: Double, threads: Int,
-                           chunk: Int, communicator: any Communicator) throws -> [Double] {
+                           chunk: Int, communicator: any Communicator) throws -> (normalised: [Double], raw: [Double]) {
         let size = images.boxSize, shells = size / 2 + 1
         let perImage = SharedSlots<[Double]>(repeating: [], count: images.count)
+        let variances = SharedSlots<Double>(repeating: 0, count: images.count)
         try EngineInputError.agreeing(communicator) {
             for range in chunks(of: images.count, size: chunk) {
                 let raw = try images.images(range)
@@ -54,20 +58,25 @@ enum ParticlePreprocessing {
                                    makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
                     var spectrum = HalfComplexImage(size: size)
                     for offset in local {
-                        perImage.set(range.lowerBound + offset, backgroundShellPower(raw[offset], size: size, radius: backgroundRadius,
-                                                                                     workspace: workspace, spectrum: &spectrum))
+                        let (power, sd) = backgroundShellPower(raw[offset], size: size, radius: backgroundRadius,
+                                                               workspace: workspace, spectrum: &spectrum)
+                        perImage.set(range.lowerBound + offset, power)
+                        variances.set(range.lowerBound + offset, sd * sd)
                     }
                 }
             }
         }
         let columns = (0..<shells).map { shell in perImage.values.map { $0[shell] } }
-        return try ExactSum.globalSums(columns, communicator: communicator)
+        let rawColumns = columns.map { column in zip(column, variances.values).map { $0 * $1 } }
+        let sums = try ExactSum.globalSums(columns + rawColumns, communicator: communicator)
+        return (Array(sums[0..<shells]), Array(sums[shells...]))
     }
 
     /// `shellPower` of one image's background: normalised to zero mean and unit SD outside
-    /// `radius` (pixels), the particle disc set to 0, transformed (`spectrum` is scratch).
+    /// `radius` (pixels), the particle disc set to 0, transformed (`spectrum` is scratch); and
+    /// the background's SD before normalisation.
     static func backgroundShellPower(_ image: [Float], size: Int, radius: Double, workspace: FFTWorkspace,
-                                     spectrum: inout HalfComplexImage) -> [Double] {
+                                     spectrum: inout HalfComplexImage) -> (power: [Double], sd: Double) {
         var pixels = image
         let (mean, sd) = backgroundStatistics(pixels, size: size, radius: radius)
         let c = Double(size / 2), r2 = radius * radius
@@ -81,7 +90,7 @@ enum ParticlePreprocessing {
         pixels.withUnsafeBufferPointer { input in
             spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
         }
-        return shellPower(spectrum)
+        return (shellPower(spectrum), sd)
     }
 
     /// 0..<count cut into consecutive ranges of at most `size` (≥ 1) items.

@@ -42,13 +42,20 @@ extension FuzzedReader {
             }
             return [CheckpointContents.listing(of: state, configJSON: config, inputsJSON: inputs)]
         case .runManifest:
-            let object: [String: Any] = [
-                "fovea_version": "fuzz", "particle_count": 3,
-                "sessions": [["command_line": ["fovea", "classify", "--expand", "C2", "--classes", "2"],
-                              "started": "2026-01-01T00:00:00Z", "ranks": 2, "outcome": "finished"]],
-                "config": ["classCount": 2], "inputs": ["particles": "particles.star"],
-            ]
-            return [[UInt8](try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))]
+            // What `RunManifest` writes: the typed record with a real configuration.
+            var session = RunManifestRecord.Session(commandLine: ["fovea", "classify", "--expand", "C2", "--classes", "2"],
+                                                    started: "2026-01-01T00:00:00Z")
+            session.ranks = 2
+            session.outcome = "finished (cycle limit) after cycle 3"
+            session.finishedAfterCycle = 3
+            var record = RunManifestRecord(sessions: [session])
+            record.foveaVersion = "fuzz"
+            record.particleCount = 3
+            record.config = try ClassificationConfig(classCount: 2, cycles: 3, outerRadius: 90, classificationResolution: 10,
+                                                     referenceBand: ReferenceBand(low: 300, high: 10), molecularMass: 200,
+                                                     expansionGroup: "C2")
+            record.inputs = RunInputPaths(particles: "particles.star")
+            return [[UInt8](try record.encoded())]
         }
     }
 

@@ -104,7 +104,7 @@ public enum FuzzedReader: String, Sendable, CaseIterable {
             }
         case .runManifest:
             _ = RunParticleRows.expansionGroup(runFolder: folder)
-            try RunManifest.writeEnd(to: path, outcome: "fuzzed")
+            try RunManifest.writeEnd(to: path, ending: .other("fuzzed"))
         }
         return .accepted
     }

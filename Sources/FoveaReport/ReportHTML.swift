@@ -6,8 +6,10 @@ import FoveaIO
 import FoveaRun
 
 /// Writes `report.html`: one self-contained page (inline SVG plots, PNG images as data URIs, no
-/// network access) with the run's per-cycle curves, FSC curves, central sections of every class
-/// volume and of the merged difference map, and the projected focus sphere on sample particles.
+/// network access) with the run's status, per-cycle curves, FSC curves, particles per class and
+/// the histogram of their best-class probability, sections of every class map and of the
+/// difference maps through the focus centre with the region outlined, the projected focus sphere
+/// on sample particles, and links to the run folder's files.
 /// A script at the end counts the plots and decoded images into `#render-check` (used by the
 /// headless-browser test).
 public struct ReportHTML {
@@ -16,17 +18,23 @@ public struct ReportHTML {
     public let encodePNG: (RasterImage) throws -> Data
     /// Regions of interest for the covariance heat map (none: no such section).
     public let regions: ReportRegions?
+    /// Prefix of the links to the run folder's files: "" when the page is in the folder, else the
+    /// folder's path and a slash.
+    public let linkBase: String
 
-    public init(data: RunReportData, regions: ReportRegions? = nil, encodePNG: @escaping (RasterImage) throws -> Data) {
+    public init(data: RunReportData, regions: ReportRegions? = nil, linkBase: String = "",
+                encodePNG: @escaping (RasterImage) throws -> Data) {
         self.data = data
         self.regions = regions
+        self.linkBase = linkBase
         self.encodePNG = encodePNG
     }
 
     /// The ROI occupancies and their normalised covariance across the class volumes.
     func covarianceSection() -> String {
         guard let regions, let state = data.state else { return "" }
-        let (occupancy, r) = regions.correlation(classes: state.snapshot.classVolumes)
+        let classes = state.writtenClassMaps
+        let (occupancy, r) = regions.correlation(classes: classes)
         var html = "<h2>Regions that change together</h2><p>Occupancy of each region in each class (mass in the region "
             + "/ its full-occupancy mass), and R<sub>ij</sub> = C<sub>ij</sub>/√(C<sub>ii</sub>C<sub>jj</sub>) across the "
             + "classes (docs/validation.md). A region whose occupancy hardly varies has an R of noise: check the spread.</p>"
@@ -40,8 +48,8 @@ public struct ReportHTML {
         let k = occupancy.count
         let halfPaths = (0..<k).map { c in [1, 2].map { data.folder.halfMap(c, half: $0) } }
         guard k >= 2, let halves = try? halfPaths.map({ try $0.map { try MRCReader(path: $0).volume() } }),
-              halves.allSatisfy({ $0.allSatisfy { $0.size == state.snapshot.classVolumes[0].size } }) else { return html }
-        let test = regions.variation(classes: state.snapshot.classVolumes, halves: halves)
+              halves.allSatisfy({ $0.allSatisfy { $0.size == classes[0].size } }) else { return html }
+        let test = regions.variation(classes: classes, halves: halves)
         let varies = test.varies(alpha: 0.01)
         html += "<p>Half-map noise test (F with \(k - 1) and \(k) degrees of freedom): "
             + regions.names.indices.map { i in
@@ -61,27 +69,35 @@ public struct ReportHTML {
     func plots() -> [String] {
         let cycles = data.cycles
         guard !cycles.isEmpty else { return [] }
-        let k = cycles[0].soft.count
-        func series(_ name: String, _ value: (RunReportData.Cycle) -> Double?) -> SVGLinePlot.Series {
+        let k = cycles[0].softFractions.count
+        func series(_ name: String, _ value: (ProgressRecord) -> Double?) -> SVGLinePlot.Series {
             SVGLinePlot.Series(name: name, points: cycles.compactMap { c in value(c).map { (Double(c.cycle), $0) } })
         }
         var out: [String] = []
         out.append(SVGLinePlot(title: "Class fractions (soft, %)", xLabel: "cycle", yLabel: "%",
-                               series: (0..<k).map { j in series("class \(j + 1)") { $0.soft.count > j ? $0.soft[j] * 100 : nil } },
+                               series: (0..<k).map { j in series("class \(j + 1)") { $0.softFractions.count > j ? $0.softFractions[j] * 100 : nil } },
                                yRange: 0...100).svg())
         out.append(SVGLinePlot(title: "Class fractions (hard, %)", xLabel: "cycle", yLabel: "%",
-                               series: (0..<k).map { j in series("class \(j + 1)") { $0.hard.count > j ? $0.hard[j] * 100 : nil } },
+                               series: (0..<k).map { j in series("class \(j + 1)") { $0.hardFractions.count > j ? $0.hardFractions[j] * 100 : nil } },
                                yRange: 0...100).svg())
         out.append(SVGLinePlot(title: "Rows that changed class (%)", xLabel: "cycle", yLabel: "%",
-                               series: [series("changed") { $0.changed * 100 }]).svg())
+                               series: [series("changed") { $0.changedFraction * 100 }]).svg())
         out.append(SVGLinePlot(title: "Mean LogP of the best class", xLabel: "cycle", yLabel: "LogP",
                                series: [series("mean LogP") { $0.meanLogP }]).svg())
+        // From 0 Å (with Nyquist marked) to above the worst value: a change of 0.1 Å is not
+        // stretched over the whole height.
+        let resolutions = cycles.flatMap(\.resolutionAngstrom).filter(\.isFinite)
+        let nyquist = data.state.map { 2 * $0.pixelSize }
+        let top = max(resolutions.max() ?? 1, nyquist ?? 0) * 1.15
         out.append(SVGLinePlot(title: "FSC-0.143 resolution (Å)", xLabel: "cycle", yLabel: "Å",
-                               series: (0..<k).map { j in series("class \(j + 1)") { $0.resolution.count > j ? $0.resolution[j] : nil } }).svg())
+                               series: (0..<k).map { j in
+                                   series("class \(j + 1)") { $0.resolutionAngstrom.count > j ? $0.resolutionAngstrom[j] : nil }
+                               }, yRange: 0...max(top, 1), guides: nyquist.map { [$0] } ?? []).svg())
         if cycles.contains(where: { $0.kappa != nil }) {
             out.append(SVGLinePlot(title: "Kappa against the truth", xLabel: "cycle", yLabel: "kappa",
                                    series: [series("kappa") { $0.kappa }], yRange: -0.1...1).svg())
         }
+        if let histogram = classCounts().histogram { out.append(histogram) }
         if let state = data.state {
             let n = state.boxSize, p = state.pixelSize
             let curves = state.snapshot.fscCurves.enumerated().map { j, curve in
@@ -91,31 +107,6 @@ public struct ReportHTML {
                                    yLabel: "FSC", series: curves, yRange: -0.1...1, guides: [0.143]).svg())
         }
         return out
-    }
-
-    func classImages() throws -> String {
-        guard let state = data.state else { return "<p>No class volumes yet (no checkpoint written).</p>" }
-        var html = "<table class=\"maps\"><tr><th>class</th><th>%</th><th>xy</th><th>xz</th><th>yz</th><th>projection z</th></tr>"
-        let fractions = data.cycles.last?.soft ?? []
-        let n = state.boxSize
-        for (k, volume) in state.snapshot.classVolumes.enumerated() {
-            let percent = k < fractions.count ? String(format: "%.1f", fractions[k] * 100) : "–"
-            html += "<tr><td>\(k + 1)</td><td>\(percent)</td>"
-            for section in MapViews.centralSections(volume) {
-                html += "<td>" + (try image(.grey(section.values, width: n, height: n), alt: "class \(k + 1) \(section.name)")) + "</td>"
-            }
-            html += "<td>" + (try image(.grey(MapViews.projectionAlongZ(volume), width: n, height: n),
-                                        alt: "class \(k + 1) projection")) + "</td></tr>"
-        }
-        html += "</table>"
-        if let difference = RunReportData.mergedDifference(state.snapshot.classVolumes) {
-            html += "<h3>Merged difference map (voxel-wise max over class pairs of |V<sub>k</sub> − V<sub>l</sub>|)</h3><p>"
-            for section in MapViews.centralSections(difference) {
-                html += try image(.grey(section.values, width: n, height: n), alt: "difference \(section.name)") + " "
-            }
-            html += "</p>"
-        }
-        return html
     }
 
     /// Up to four particles with the focus sphere's projected disc drawn where the likelihood
@@ -153,9 +144,10 @@ public struct ReportHTML {
             <html lang="en"><head><meta charset="utf-8"><title>Fovea run report: \(SVGLinePlot.escape(data.folder.path))</title>
             <style>body{font-family:sans-serif;margin:1.5em;max-width:1200px}svg.plot{margin:6px;border:1px solid #eee}
             table.maps td{padding:2px;text-align:center}img.map{image-rendering:pixelated;border:1px solid #ddd}
+            table.counts th,table.counts td{padding:2px 12px;text-align:right;border-bottom:1px solid #eee}
             code{background:#f4f4f4;padding:1px 3px}</style></head><body>
             <h1>Fovea run report</h1>
-            <p>Run folder <code>\(SVGLinePlot.escape(data.folder.path))</code>; status: <b>\(SVGLinePlot.escape(data.outcome))</b>;
+            <p>Run folder <code>\(SVGLinePlot.escape(data.folder.path))</code>; status: <b class="status">\(SVGLinePlot.escape(data.status.text))</b>;
             generated \(ISO8601DateFormatter().string(from: Date())) by fovea \(FoveaVersion.string).</p>
             """
         if let config {
@@ -166,9 +158,11 @@ public struct ReportHTML {
         }
         if !data.commandLine.isEmpty { page += "<p>Command: <code>\(SVGLinePlot.escape(data.commandLine))</code></p>" }
         page += "<h2>Per cycle</h2><div>" + plots().joined(separator: "\n") + "</div>"
+        page += "<h2>Particles per class</h2>" + classCounts().table
         page += "<h2>Class volumes</h2>" + (try classImages())
         page += "<h2>Focus region on sample particles</h2>" + (try maskOnParticles())
         page += covarianceSection()
+        page += fileLinks()
         page += """
             <div id="render-check"></div>
             <script>

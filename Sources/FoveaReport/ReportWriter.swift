@@ -1,3 +1,4 @@
+import Foundation
 import FoveaRun
 import FoveaIO
 
@@ -9,7 +10,11 @@ public enum ReportWriter {
     @discardableResult
     public static func write(folder: RunFolder, to output: String? = nil, regions: ReportRegions? = nil) throws -> String {
         let path = output ?? Self.path(in: folder)
-        try ReportHTML(data: try RunReportData(folder: folder), regions: regions, encodePNG: { try PNGWriter.encode($0) }).write(to: path)
+        let here = URL(fileURLWithPath: (path as NSString).deletingLastPathComponent).standardizedFileURL.path
+        let folderPath = URL(fileURLWithPath: folder.path).standardizedFileURL.path
+        let linkBase = here == folderPath ? "" : folderPath + "/"
+        try ReportHTML(data: try RunReportData(folder: folder), regions: regions, linkBase: linkBase,
+                       encodePNG: { try PNGWriter.encode($0) }).write(to: path)
         return path
     }
 }

@@ -6,61 +6,79 @@ import FoveaRun
 
 /// The figures of a run folder, gathered for the HTML report: per-cycle curves from
 /// `progress.jsonl` (current during a run), class volumes and FSC curves from the latest state
-/// file (`run.h5` at the end, else `checkpoint.h5`), status from `run.json`.
+/// file (`run.h5` at the end, else `checkpoint.h5`), status from `run.json` and the folder's lock.
 public struct RunReportData {
-    public struct Cycle {
-        public var cycle: Int
-        public var soft: [Double]
-        public var hard: [Double]
-        public var changed: Double
-        public var meanLogP: Double
-        public var resolution: [Double]
-        public var seconds: Double
-        /// Kappa against the truth, when the run was given one.
-        public var kappa: Double?
+    /// Where a run stands, as the report says it.
+    public enum Status: Equatable, Sendable {
+        /// Finished after `cycle` (`outcome` in words).
+        case finished(cycle: Int?, outcome: String)
+        /// Stopped with a checkpoint of `cycle` (a signal, or the process ended without saying why).
+        case stopped(cycle: Int, why: String)
+        /// A process holds the folder's lock: cycles are being added.
+        case running(since: String?)
+        /// No session recorded an end and no state file exists yet.
+        case starting
+
+        public var text: String {
+            switch self {
+            case .finished(_, let outcome): return outcome
+            case .stopped(let cycle, let why): return "stopped at cycle \(cycle) (checkpoint; \(why))"
+            case .running(let since): return "running" + (since.map { " (session started \($0))" } ?? "")
+            case .starting: return "starting (no cycle finished yet)"
+            }
+        }
     }
 
     public var folder: RunFolder
-    public var cycles: [Cycle]
+    public var cycles: [ProgressRecord]
     public var state: RunState?
     /// Which file `state` came from.
     public var stateFile: String?
-    public var outcome: String
+    public var manifest: RunManifestRecord?
+    public var status: Status
     public var commandLine: String
 
     public init(folder: RunFolder) throws {
         self.folder = folder
-        cycles = []
-        if let text = try? String(contentsOfFile: folder.progressLog, encoding: .utf8) {
-            for line in text.split(separator: "\n") {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let cycle = object["cycle"] as? Int else { continue }
-                // A continued run logs cycles again from its restart point: keep the latest.
-                cycles.removeAll { $0.cycle >= cycle }
-                cycles.append(Cycle(cycle: cycle, soft: object["soft_fractions"] as? [Double] ?? [],
-                                    hard: object["hard_fractions"] as? [Double] ?? [],
-                                    changed: object["changed_fraction"] as? Double ?? 0,
-                                    meanLogP: object["mean_logp"] as? Double ?? 0,
-                                    resolution: object["resolution_angstrom"] as? [Double] ?? [],
-                                    seconds: object["seconds"] as? Double ?? 0, kappa: object["kappa"] as? Double))
-            }
-        }
+        cycles = (try? String(contentsOfFile: folder.progressLog, encoding: .utf8)).map(ProgressRecord.records(inLog:)) ?? []
         for path in [folder.state, folder.checkpoint] where FileManager.default.fileExists(atPath: path) {
             state = try RunState.read(from: path)
             stateFile = path
             break
         }
-        outcome = "running"
-        commandLine = ""
-        if let data = FileManager.default.contents(atPath: folder.manifest),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let sessions = object["sessions"] as? [[String: Any]], let last = sessions.last {
-            outcome = last["outcome"] as? String ?? "running (session started \(last["started"] as? String ?? "?"))"
-            commandLine = (last["command_line"] as? [String])?.joined(separator: " ") ?? ""
-        }
+        manifest = try? RunManifestRecord.read(from: folder.manifest)
+        let last = manifest?.sessions.last
+        commandLine = last?.commandLine?.joined(separator: " ") ?? ""
+        status = Self.status(session: last, stateCycle: state?.snapshot.cycle, stateIsFinal: stateFile == folder.state,
+                             lockHeld: RunFolderLock.liveOwner(folder: folder.path) != nil)
         guard !cycles.isEmpty || state != nil else {
             throw RunInputError("\(folder.path): no progress.jsonl and no run.h5/checkpoint.h5 — is this a fovea run folder?")
         }
+    }
+
+    /// The status from the last session of `run.json`, the state file's cycle and whether a live
+    /// process holds the folder's lock.
+    static func status(session: RunManifestRecord.Session?, stateCycle: Int?, stateIsFinal: Bool, lockHeld: Bool) -> Status {
+        if let session, let cycle = session.finishedAfterCycle {
+            return .finished(cycle: cycle, outcome: session.outcome ?? "finished after cycle \(cycle)")
+        }
+        if let session, let cycle = session.stoppedAfterCycle {
+            return .stopped(cycle: cycle, why: (session.outcome ?? "stopped") + "; continue with fovea classify --continue")
+        }
+        if let outcome = session?.outcome {
+            // A run.json of an earlier version: the outcome in words only.
+            if outcome.hasPrefix("checkpointed after cycle "),
+               let cycle = Int(outcome.dropFirst("checkpointed after cycle ".count).prefix { $0.isNumber }) {
+                return .stopped(cycle: cycle, why: outcome + "; continue with fovea classify --continue")
+            }
+            return .finished(cycle: stateIsFinal ? stateCycle : nil, outcome: outcome)
+        }
+        if lockHeld { return .running(since: session?.started) }
+        if let stateCycle {
+            return stateIsFinal ? .finished(cycle: stateCycle, outcome: "finished after cycle \(stateCycle)")
+                : .stopped(cycle: stateCycle, why: "the run ended without recording why, e.g. killed; continue with fovea classify --continue")
+        }
+        return .starting
     }
 
     /// Voxel-wise maximum over all class pairs of |V_k − V_l| (the merged difference map of the
@@ -74,5 +92,17 @@ public struct RunReportData {
             }
         }
         return out
+    }
+
+    /// Class k minus the mean of all classes, per class (the labelled difference panels).
+    public static func differencesFromMean(_ volumes: [Volume]) -> [Volume] {
+        guard let first = volumes.first, volumes.count > 1 else { return [] }
+        var mean = Volume(size: first.size, pixelSize: first.pixelSize)
+        for v in volumes { for i in mean.voxels.indices { mean.voxels[i] += v.voxels[i] / Float(volumes.count) } }
+        return volumes.map { v in
+            var d = v
+            for i in d.voxels.indices { d.voxels[i] -= mean.voxels[i] }
+            return d
+        }
     }
 }

@@ -111,7 +111,8 @@ public final class ClassificationRun {
                 if communicator.isRoot {
                     say("\(StopSignal.name(signal)) received: stopped after cycle \(engine.cycle); checkpoint written to "
                         + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
-                    try RunManifest.writeEnd(to: folder.manifest, outcome: "checkpointed after cycle \(engine.cycle) (\(StopSignal.name(signal)))")
+                    try RunManifest.writeEnd(to: folder.manifest, ending: .checkpointed(cycle: engine.cycle, signal: StopSignal.name(signal)))
+                    notifyWritten(folder)  // the report then says "stopped at cycle N (checkpoint)", not "running"
                 }
                 return .checkpointed(cycle: engine.cycle, signal: signal)
             }
@@ -123,7 +124,7 @@ public final class ClassificationRun {
         if communicator.isRoot {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
-            try RunManifest.writeEnd(to: folder.manifest, outcome: "finished: \(reason!.rawValue) after cycle \(engine.cycle)")
+            try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: engine.cycle, reason: reason! == .converged ? "converged" : "cycle limit"))
             notifyWritten(folder)
             say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
@@ -287,7 +288,8 @@ public final class ClassificationRun {
     private func writeCheckpoint(_ engine: ClassificationEngine, setup: Setup, folder: RunFolder) throws -> RunState {
         let snapshot = try engine.snapshot(particleCount: setup.table.count)
         let state = RunState(config: engine.config, inputs: setup.inputs, particleCount: setup.table.count,
-                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot)
+                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot,
+                             densityScale: engine.densityScale)
         if communicator.isRoot {
             try state.write(to: folder.checkpoint)
             notifyWritten(folder)

@@ -56,19 +56,18 @@ public final class ProgressReporter {
         if let indistinct = report.indistinct { print("warning: cycle \(report.statistics.cycle): \(indistinct); not converged") }
         guard let logPath else { return }
         let s = report.statistics
-        var entry: [String: Any] = [
-            "cycle": s.cycle, "cycles": cycles, "soft_fractions": s.softFractions, "hard_fractions": s.hardFractions,
-            "changed_fraction": s.changedFraction, "mean_logp": s.meanLogP, "resolution_angstrom": report.resolutions,
-            "seconds": report.seconds, "time": ISO8601DateFormatter().string(from: Date()),
-        ]
-        if let change = s.classAverageChange { entry["class_average_change"] = change }
-        if let eta { entry["eta_seconds"] = eta }
-        if let kappa { entry["kappa"] = kappa }
+        var record = ProgressRecord(cycle: s.cycle, cycles: cycles, softFractions: s.softFractions, hardFractions: s.hardFractions,
+                                    changedFraction: s.changedFraction, meanLogP: s.meanLogP,
+                                    resolutionAngstrom: report.resolutions, seconds: report.seconds)
+        record.time = ISO8601DateFormatter().string(from: Date())
+        record.classAverageChange = s.classAverageChange
+        record.etaSeconds = eta
+        record.kappa = kappa
         if let indistinct = report.indistinct {
-            entry["identical_classes"] = indistinct.identicalPairs
-            entry["empty_classes"] = indistinct.emptyClasses
+            record.identicalClasses = indistinct.identicalPairs
+            record.emptyClasses = indistinct.emptyClasses
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { return }
+        guard let data = try? record.encodedLine() else { return }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         // The log is a record, not the run's state: a failed append (a full disk) is said once and
         // the run goes on (the old `FileHandle.write(_:)` would trap on it).

@@ -36,7 +36,7 @@ public enum RelionIterationFiles {
         let classified = try RunOutputs.classifiedTable(table, tablePath: state.inputs.particles, state: state)
         var written = [dataStar(in: folder, cycle: cycle)]
         try classified.writeRelionStar(to: written[0], version: .relion31)
-        for (k, volume) in state.snapshot.classVolumes.enumerated() {
+        for (k, volume) in state.writtenClassMaps.enumerated() {
             written.append(classMap(in: folder, cycle: cycle, classIndex: k))
             try MRCWriter.write(volume, to: written[k + 1])
         }

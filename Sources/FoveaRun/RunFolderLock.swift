@@ -100,6 +100,15 @@ public final class RunFolderLock {
         return true
     }
 
+    /// The owner of `folder`'s lock when a live process holds it (on this host, or any lock of
+    /// another host, whose process cannot be checked from here); nil when there is no lock or its
+    /// process is gone.
+    public static func liveOwner(folder: String) -> Owner? {
+        guard let text = try? String(contentsOfFile: folder + "/" + fileName, encoding: .utf8),
+              let owner = Owner.parse(text), !owner.isDeadHere else { return nil }
+        return owner
+    }
+
     /// Removes the lock (idempotent).
     public func release() {
         guard held else { return }

@@ -94,13 +94,13 @@ public enum ParticleTableLoading {
         for (index, particle) in table.particles.enumerated() where !(particle.pixelSize > 0 && particle.pixelSize.isFinite) {
             throw RunInputError(particle.pixelSize == 0
                 ? "\(paths.particles), particle \(index + 1): no pixel size (give --pixel-size)"
-                : "\(paths.particles), particle \(index + 1): the pixel size \(particle.pixelSize) Å is not a positive number")
+                : "\(paths.particles), particle \(index + 1): the pixel size \(DecimalText.text(particle.pixelSize)) Å is not a positive number")
         }
         let first = table.particles[0]
         for (index, particle) in table.particles.enumerated()
         where abs(particle.pixelSize - first.pixelSize) > 1e-4 * first.pixelSize {
-            throw RunInputError("\(paths.particles), particle \(index + 1): pixel size \(particle.pixelSize) Å differs "
-                                + "from the first particle's \(first.pixelSize) Å; classify one optics group at a time")
+            throw RunInputError("\(paths.particles), particle \(index + 1): pixel size \(DecimalText.text(particle.pixelSize)) Å differs "
+                                + "from the first particle's \(DecimalText.text(first.pixelSize)) Å; classify one optics group at a time")
         }
         try ParFieldLimits.check(table, path: paths.particles)
         return table

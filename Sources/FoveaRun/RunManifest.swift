@@ -10,43 +10,51 @@ public enum RunManifest {
 
     public static func writeStart(to path: String, request: RunRequest, config: ClassificationConfig, ranks: Int,
                                   particleCount: Int, resumedAt cycle: Int?) throws {
-        var object = try existing(path) ?? [:]
-        var sessions = object["sessions"] as? [[String: Any]] ?? []
-        var session: [String: Any] = [
-            "command_line": request.commandLine, "started": ISO8601DateFormatter().string(from: Date()),
-            "ranks": ranks, "threads_per_rank": config.threads, "host_of_rank_0": host(),
-            "working_folder": FileManager.default.currentDirectoryPath,
-        ]
-        if let cycle { session["continued_after_cycle"] = cycle }
-        sessions.append(session)
-        object["sessions"] = sessions
-        object["fovea_version"] = FoveaVersion.string
-        object["particle_count"] = particleCount
-        object["config"] = try JSONSerialization.jsonObject(with: Data(try RunState.json(config).utf8))
-        object["inputs"] = try JSONSerialization.jsonObject(with: Data(try RunState.json(request.inputs).utf8))
-        try write(object, to: path)
+        var record = try RunManifestRecord.read(from: path) ?? RunManifestRecord()
+        var session = RunManifestRecord.Session(commandLine: request.commandLine,
+                                                started: ISO8601DateFormatter().string(from: Date()))
+        session.ranks = ranks
+        session.threadsPerRank = config.threads
+        session.hostOfRank0 = host()
+        session.workingFolder = FileManager.default.currentDirectoryPath
+        session.continuedAfterCycle = cycle
+        record.sessions.append(session)
+        record.foveaVersion = FoveaVersion.string
+        record.particleCount = particleCount
+        record.config = config
+        record.inputs = request.inputs
+        try write(record, to: path)
     }
 
-    public static func writeEnd(to path: String, outcome: String) throws {
-        var object = try existing(path) ?? [:]
-        var sessions = object["sessions"] as? [[String: Any]] ?? []
-        if sessions.isEmpty { sessions = [[:]] }
-        sessions[sessions.count - 1]["ended"] = ISO8601DateFormatter().string(from: Date())
-        sessions[sessions.count - 1]["outcome"] = outcome
-        object["sessions"] = sessions
-        try write(object, to: path)
+    /// How a session ended, recorded in its last session.
+    public enum Ending: Sendable, Equatable {
+        /// Stopped on `signal` after `cycle`, with a checkpoint of that cycle.
+        case checkpointed(cycle: Int, signal: String)
+        /// Finished (`reason`, in words: "converged" or "cycle limit") after `cycle`.
+        case finished(cycle: Int, reason: String)
+        /// Anything else, in words (the fuzzing harness).
+        case other(String)
     }
 
-    /// The manifest's JSON object, or nil when there is no file; a file that is not a JSON object
-    /// with a list of sessions is an error (its history is never reset silently).
-    static func existing(_ path: String) throws -> [String: Any]? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              object["sessions"] == nil || object["sessions"] is [[String: Any]] else {
-            throw RunManifestError.unreadable(path)
+    public static func writeEnd(to path: String, ending: Ending) throws {
+        var record = try RunManifestRecord.read(from: path) ?? RunManifestRecord()
+        if record.sessions.isEmpty { record.sessions = [RunManifestRecord.Session()] }
+        var session = record.sessions[record.sessions.count - 1]
+        session.ended = ISO8601DateFormatter().string(from: Date())
+        session.stoppedAfterCycle = nil
+        session.finishedAfterCycle = nil
+        switch ending {
+        case .checkpointed(let cycle, let signal):
+            session.outcome = "checkpointed after cycle \(cycle) (\(signal))"
+            session.stoppedAfterCycle = cycle
+        case .finished(let cycle, let reason):
+            session.outcome = "finished (\(reason)) after cycle \(cycle)"
+            session.finishedAfterCycle = cycle
+        case .other(let words):
+            session.outcome = words
         }
-        return object
+        record.sessions[record.sessions.count - 1] = session
+        try write(record, to: path)
     }
 
     /// Checks, before a run is continued, that `run.json` at `path` describes the run whose
@@ -54,30 +62,19 @@ public enum RunManifest {
     /// the inputs must agree (a checkpoint copied into another run's folder would otherwise
     /// silently rewrite that run's history).
     public static func checkBelongs(manifest path: String, to state: RunState, checkpoint: String) throws {
-        guard let object = try existing(path) else { throw RunManifestError.missing(path) }
-        let recorded: ClassificationConfig
-        do {
-            let data = try JSONSerialization.data(withJSONObject: object["config"] ?? [:])
-            recorded = try JSONDecoder().decode(ClassificationConfig.self, from: data)
-        } catch {
-            throw RunManifestError.unreadable(path)
-        }
+        guard let record = try RunManifestRecord.read(from: path) else { throw RunManifestError.missing(path) }
+        guard let recorded = record.config else { throw RunManifestError.unreadable(path) }
         var differences = recorded.differingOptions(from: state.config)
             .filter { !ClassificationConfig.optionsChangeableOnContinue.contains($0) }.map { "--\($0.rawValue)" }
-        if let count = object["particle_count"] as? Int, count != state.particleCount { differences.append("particle count") }
-        if let inputs = object["inputs"],
-           let recordedInputs = try? JSONDecoder().decode(RunInputPaths.self, from: JSONSerialization.data(withJSONObject: inputs)),
-           recordedInputs != state.inputs {
-            differences.append("inputs")
-        }
+        if let count = record.particleCount, count != state.particleCount { differences.append("particle count") }
+        if let recordedInputs = record.inputs, recordedInputs != state.inputs { differences.append("inputs") }
         if !differences.isEmpty {
             throw RunManifestError.mismatch(manifest: path, checkpoint: checkpoint, differences: differences)
         }
     }
 
-    static func write(_ object: [String: Any], to path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFileWriter.write(data, to: path)
+    static func write(_ record: RunManifestRecord, to path: String) throws {
+        try AtomicFileWriter.write(try record.encoded(), to: path)
     }
 }
 

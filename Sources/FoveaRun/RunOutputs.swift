@@ -69,14 +69,15 @@ public enum RunOutputs {
     }
 
     /// Class volumes, half maps (when the engine has them), the RELION STAR, one cisTEM STAR and
-    /// one Frealign .par per class, and run.h5.
+    /// one Frealign .par per class, and run.h5. Maps are written on the images' density scale
+    /// (`RunState.writtenMap`).
     public static func write(folder: RunFolder, state: RunState, halfMaps: [[Volume]], table: ParticleTable,
                              tablePath: String) throws {
-        for (k, volume) in state.snapshot.classVolumes.enumerated() {
+        for (k, volume) in state.writtenClassMaps.enumerated() {
             try MRCWriter.write(volume, to: folder.classVolume(k))
         }
         for (k, halves) in halfMaps.enumerated() {
-            for (h, map) in halves.enumerated() { try MRCWriter.write(map, to: folder.halfMap(k, half: h + 1)) }
+            for (h, map) in halves.enumerated() { try MRCWriter.write(state.writtenMap(map), to: folder.halfMap(k, half: h + 1)) }
         }
         let classified = try classifiedTable(table, tablePath: tablePath, state: state)
         try classified.writeRelionStar(to: folder.particles, version: .relion31)

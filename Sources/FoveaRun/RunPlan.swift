@@ -63,7 +63,7 @@ public enum RunPlan {
         let (n, nc) = try boxes(of: table, tablePath: request.inputs.particles, config: config)
         let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
         var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
-                     + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(first.pixelSize) Å, "
+                     + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(DecimalText.text(first.pixelSize, digits: 7)) Å, "
                      + "likelihood box \(nc) px, focus \(config.focus.rawValue)",
                      "ranks \(ranks) × threads \(config.threads)"]
         if table.count < ranks { lines.append("error: more ranks than particles") }

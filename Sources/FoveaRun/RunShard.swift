@@ -58,7 +58,8 @@ public enum RunShard {
             throw RunInputError("\(path): the \(role) is \(volume.size) px but the particles are \(box) px")
         }
         if volume.pixelSize > 0 && abs(volume.pixelSize - pixelSize) > 0.01 * pixelSize {
-            throw RunInputError("\(path): the \(role) has \(volume.pixelSize) Å/px but the particles have \(pixelSize) Å/px")
+            throw RunInputError("\(path): the \(role) has \(DecimalText.text(volume.pixelSize, digits: 7)) Å/px but the particles "
+                                + "have \(DecimalText.text(pixelSize, digits: 7)) Å/px")
         }
         if let bad = volume.voxels.firstIndex(where: { !$0.isFinite }) {
             throw RunInputError("\(path): the \(role) has a NaN or infinite value at voxel \(bad)")

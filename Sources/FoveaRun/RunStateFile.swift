@@ -16,6 +16,8 @@ import FoveaIO
 ///     /rows/best_class       Int32 [R]       1-based; 0 before the first cycle
 ///     /classes/volumes       Float32 [K, N, N, N]  (z, y, x; x fastest)
 ///     /classes/fsc           Float64 [K, N/2 + 1]  half-map FSC per shell
+///     /classes/density_scale Float64 [N/2 + 1]  noise amplitude a(s) of `MapDensityScale` (the
+///                            volumes above are in the engine's units; written maps are a(|k|)/N ×)
 ///     /cycles/soft_fractions, /cycles/hard_fractions  Float64 [C, K]
 ///     /cycles/changed_fraction, /cycles/mean_logp, /cycles/seconds  Float64 [C]
 ///     /cycles/resolution     Float64 [C, K]  FSC-0.143 resolution, Å
@@ -30,12 +32,27 @@ public struct RunState: Sendable {
     public var boxSize: Int
     public var pixelSize: Double
     public var snapshot: EngineSnapshot
+    /// How the engine's maps (`snapshot.classVolumes`, half maps) are written: on the images'
+    /// density scale as RELION reconstructs it. nil for a state written before Fovea kept it (its
+    /// maps are then written in the engine's units).
+    public var densityScale: MapDensityScale?
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, particleCount: Int, boxSize: Int,
-                pixelSize: Double, snapshot: EngineSnapshot) {
+                pixelSize: Double, snapshot: EngineSnapshot, densityScale: MapDensityScale? = nil) {
         self.config = config; self.inputs = inputs; self.particleCount = particleCount
         self.boxSize = boxSize; self.pixelSize = pixelSize; self.snapshot = snapshot
+        self.densityScale = densityScale
     }
+
+    /// `map` (engine units) as Fovea writes it: class maps, half maps and what is computed from
+    /// them are all on this one scale (docs/conventions.md "Map scale").
+    public func writtenMap(_ map: Volume) -> Volume {
+        guard let densityScale, densityScale.boxSize == map.size else { return map }
+        return densityScale.densityMap(map)
+    }
+
+    /// The class maps as written (`writtenMap` of each class volume).
+    public var writtenClassMaps: [Volume] { snapshot.classVolumes.map(writtenMap) }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
@@ -73,6 +90,7 @@ public struct RunState: Sendable {
                 return (0..<shells).map { $0 < curve.count ? curve[$0] : 0 }
             }
             try classes.writeDataset("fsc", fsc, shape: [k, shells])
+            if let densityScale { try classes.writeDataset("density_scale", densityScale.noiseAmplitude, shape: [shells]) }
             let cycles = try file.createGroup("cycles")
             let history = snapshot.history, c = history.count
             try cycles.writeDataset("soft_fractions", history.flatMap(\.statistics.softFractions), shape: [c, k])
@@ -162,8 +180,16 @@ public struct RunState: Sendable {
                 logP: ClassTable(rowCount: rowCount, classCount: k, values: logP),
                 bestClass: beforeFirstCycle ? nil : best.map { $0 - 1 }, classVolumes: volumes,
                 fscCurves: (0..<k).map { Array(fsc[($0 * shells)..<(($0 + 1) * shells)]) }, history: history)
+            var densityScale: MapDensityScale?
+            if file.contains("classes/density_scale") {
+                let amplitude: [Double] = try file.readDataset("classes/density_scale")
+                guard amplitude.count == shells, amplitude.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                    throw invalid("classes/density_scale is not \(shells) finite values ≥ 0")
+                }
+                densityScale = MapDensityScale(noiseAmplitude: amplitude, boxSize: n)
+            }
             return RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: n,
-                            pixelSize: pixelSize, snapshot: snapshot)
+                            pixelSize: pixelSize, snapshot: snapshot, densityScale: densityScale)
         }
     }
 }

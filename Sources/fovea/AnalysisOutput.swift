@@ -11,9 +11,9 @@ enum AnalysisOutput {
     /// A JSON-safe number: NaN/∞ become null.
     static func json(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
 
-    /// Writes `object` as pretty JSON, atomically.
+    /// Writes `object` as pretty JSON, atomically (numbers as `DecimalText` prints them).
     static func writeJSON(_ object: Any, to path: String) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: DecimalText.roundedJSON(object), options: [.prettyPrinted, .sortedKeys])
         try AtomicFileWriter.write(data + Data("\n".utf8), to: path)
     }
 

@@ -46,6 +46,8 @@ struct RunComparisonSelfTest: ParsableCommand {
             worst = max(worst, scale > 0 ? difference / scale : difference)
         }
         if worst > tolerance { problems.append("class volumes differ by \(worst) relative (allowed \(tolerance))") }
+        // The written maps' scale comes from exact global sums: any difference is a defect.
+        if a.densityScale != b.densityScale { problems.append("the map density scales differ") }
         print("compare \(first) \(second): best classes of \(bestA.count) rows, occupancy difference "
               + "\(occupancyDifference) points, volume difference \(worst) relative")
         if !problems.isEmpty {

@@ -201,7 +201,8 @@ struct SimulateCommand: ParsableCommand {
             "defocus_range": [defocusMin, defocusMax], "shift_range_angstrom": shiftRange,
             "contrast": "white protein (RELION convention)",
         ]
-        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]),
+        try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: DecimalText.roundedJSON(record),
+                                                              options: [.prettyPrinted, .sortedKeys]),
                                    to: output + "/simulation.json")
         print("wrote \(count) particles of scenario \(settings.scenario.rawValue) at SNR \(snr) to \(output)/particles.star "
               + "(+ particles.mrcs, truth.star, simulation.json; maps and masks in \(output)/maps)")

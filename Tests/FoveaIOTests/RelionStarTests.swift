@@ -85,13 +85,17 @@ import FoveaIO
         let folder = try makeTemporaryFolder("relion-rt")
         defer { removeFolder(folder) }
         var table = try ParticleTable(relionStarAt: try fixturePath("relion/relion30_particles.star"))
-        table.particles[2].shiftX = 0.1 + 0.2    // a value with no short decimal form
-        table.particles[2].defocusU = 12345.678901234
+        table.particles[2].defocusU = 12345.6789012     // 12 significant digits survive exactly
         table.particles[0].opticsGroup = 3       // two optics groups
         let path = folder + "/rt.star"
         try table.writeRelionStar(to: path, version: version)
         let back = try ParticleTable(relionStarAt: path)
         #expect(back.particles == table.particles && back.extraColumns == table.extraColumns)
+        // Binary noise of arithmetic (0.1 + 0.2 = 0.30000000000000004) is written as the decimal it stands for.
+        table.particles[2].shiftX = 0.1 + 0.2
+        try table.writeRelionStar(to: path, version: version)
+        #expect(try ParticleTable(relionStarAt: path).particles[2].shiftX == 0.3)
+        #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("0000000"))
         // Written 3.1 files gain optics names/dimensionality; from then on the table is a fixed point.
         try back.writeRelionStar(to: path, version: version)
         #expect(try ParticleTable(relionStarAt: path) == back)

@@ -46,10 +46,18 @@ let testScratchRoot: String = {
     @Test func reportHasEveryPlotAndImage() throws {
         let folder = try Self.makeRun()
         let html = try String(contentsOfFile: ReportWriter.path(in: folder), encoding: .utf8)
-        // 5 per-cycle plots + the FSC plot; 2 classes × 4 views + 3 difference sections + 4 particles.
-        #expect(html.components(separatedBy: "<svg class=\"plot\"").count - 1 == 6)
-        #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 15)
-        #expect(html.contains("finished"))
+        // 5 per-cycle plots + the best-class probability histogram + the FSC plot; 2 classes × 4
+        // views + (2 classes − mean + merged) × 3 difference sections + 4 particles.
+        #expect(html.components(separatedBy: "<svg class=\"plot\"").count - 1 == 7)
+        #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 21)
+        #expect(html.contains("<b class=\"status\">finished (cycle limit) after cycle 3</b>")
+                || html.contains("<b class=\"status\">finished (converged) after cycle 3</b>"))
+        // Labelled difference panels, counts per class, links to the files.
+        #expect(html.contains("<td>class 1 − mean</td>") && html.contains("<td>class 2 − mean</td>"))
+        #expect(html.contains("<th>rows (best class)</th>"))
+        for name in ["class_001.mrc", "class_002_half1.mrc", "particles.star", "run.h5", "run.json", "progress.jsonl"] {
+            #expect(html.contains("<a href=\"\(name)\">\(name)</a>"), "\(name)")
+        }
     }
 
     @Test(.enabled(if: chromium != nil, "no chromium on PATH (scripts/install-deps.sh installs it)"))
@@ -71,10 +79,10 @@ let testScratchRoot: String = {
             return Int(check[range].split(separator: "\"")[1])
         }
         print("chromium render check: \(check)")
-        #expect(value("data-images") == 15)
-        #expect(value("data-images-decoded") == 15)
-        #expect(value("data-plots") == 6)
-        #expect(value("data-plots-drawn") == 6)
+        #expect(value("data-images") == 21)
+        #expect(value("data-images-decoded") == 21)
+        #expect(value("data-plots") == 7)
+        #expect(value("data-plots-drawn") == 7)
     }
 
     @Test func svgTicksAreRoundAndCoverTheRange() {

@@ -28,7 +28,8 @@ import FoveaSimulate
         let state = try RunState.read(from: folder.state)
         #expect(state.snapshot.cycle == 3 && state.particleCount == 120 && state.config.operatorCount == 2)
         let mrc = try MRCReader(path: folder.classVolume(1)).volume()
-        #expect(mrc.voxels == state.snapshot.classVolumes[1].voxels)
+        #expect(mrc.voxels == state.writtenClassMaps[1].voxels)
+        #expect(state.densityScale != nil)
         let table = try ParticleTable(relionStarAt: folder.particles)
         #expect(table.count == 240)
         let classColumn = try #require(table.extraColumns.firstIndex(of: "rlnClassNumber"))
@@ -49,6 +50,7 @@ import FoveaSimulate
         #expect(log.count == 3)
         let last = try JSONSerialization.jsonObject(with: Data(log[2].utf8)) as? [String: Any]
         #expect(last?["cycle"] as? Int == 3)
+        #expect(ProgressRecord.records(inLog: log.joined(separator: "\n")).map(\.cycle) == [1, 2, 3])
         // run.json records the command line.
         let manifest = try String(contentsOfFile: folder.manifest, encoding: .utf8)
         #expect(manifest.contains("\"test\"") && manifest.contains("finished"))
@@ -70,6 +72,10 @@ import FoveaSimulate
         #expect(outcome == .checkpointed(cycle: 1, signal: SIGUSR1))
         #expect(lines.last?.contains("fovea classify --continue") == true)
         #expect(!FileManager.default.fileExists(atPath: RunFolder(base + "/stopped").state))
+        // run.json says where it stopped, in a field the report reads (not only in words).
+        let session = try RunManifestRecord.read(from: RunFolder(base + "/stopped").manifest)?.sessions.last
+        #expect(session?.stoppedAfterCycle == 1 && session?.finishedAfterCycle == nil)
+        #expect(session?.outcome == "checkpointed after cycle 1 (SIGUSR1)")
         StopSignal.reset()
         // A new run may not overwrite the stopped one.
         #expect(throws: (any Error).self) {
