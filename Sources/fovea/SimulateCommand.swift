@@ -184,14 +184,22 @@ struct SimulateCommand: ParsableCommand {
         settings.structuralFraction = structuralFraction
         settings.threads = threadOptions.resolvedThreads
         let start = Date()
-        let dataset = HumanoidParticleDataset(settings: settings)
+        let components = HumanoidComponentMaps(grid: grid)
+        let dataset = HumanoidParticleDataset(settings: settings, maps: components)
         try dataset.write(to: output, chunk: max(500, count / 10)) { done in
             let elapsed = Date().timeIntervalSince(start)
             let eta = Double(count - done) * elapsed / Double(max(done, 1))
             FileHandle.standardError.write(Data(String(format: "simulate: %d/%d particles, %.0f s, ETA %.0f s\n",
                                                        done, count, elapsed, eta).utf8))
         }
-        let record: [String: Any] = [
+        let maskSettings = HumanoidMaskSettings(focusMargin: focusMargin, roiMargin: roiMargin, softEdgeWidth: softEdge)
+        let ceiling = IdealObserverCeiling(dataset: dataset, components: components,
+                                           focusMask: HumanoidGeometry().softMask(.armHandFocus, on: grid, settings: maskSettings))
+        try CeilingTable.write(ceiling, to: output)
+        let sides = (0..<count).flatMap { [(particle: $0, side: HumanoidSide.a), (particle: $0, side: HumanoidSide.b)] }
+        let ceilingAccuracy = ceiling.accuracy(of: sides)
+        let ceilingKappa = IdealObserverCeiling.pooledKappa(accuracy: ceilingAccuracy, states: ceiling.labelCount)
+        var record: [String: Any] = [
             "fovea_version": FoveaVersion.string, "command_line": CommandLine.arguments, "scenario": settings.scenario.rawValue,
             "particles": count, "snr": snr, "seed": seed, "box": grid.size, "pixel_size": grid.pixelSize,
             "snr_definition": "var(noise-free CTF-modulated image over the whole box, mean over the dataset) / var(total noise)",
@@ -200,9 +208,15 @@ struct SimulateCommand: ParsableCommand {
             "defocus_range": [defocusMin, defocusMax], "shift_range_angstrom": shiftRange,
             "contrast": "white protein (RELION convention)",
         ]
+        record["ideal_observer"] = ["accuracy": ceilingAccuracy, "kappa": ceilingKappa, "labels_per_side": ceiling.labelCount,
+                                    "per_unit": CeilingTable.fileName,
+                                    "definition": "expected accuracy of the Bayes-optimal classifier of each side's label from the "
+                                        + "true maps under the soft arm+hand focus mask, known view, CTF and noise (docs/validation.md)"]
         try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: record, options: [.prettyPrinted, .sortedKeys]),
                                    to: output + "/simulation.json")
         print("wrote \(count) particles of scenario \(settings.scenario.rawValue) at SNR \(snr) to \(output)/particles.star "
               + "(+ particles.mrcs, truth.star, simulation.json; maps and masks in \(output)/maps)")
+        print(String(format: "ideal-observer ceiling (both sides, focus region): accuracy %.4f, kappa %.4f",
+                     ceilingAccuracy, ceilingKappa) + " (\(CeilingTable.fileName))")
     }
 }
