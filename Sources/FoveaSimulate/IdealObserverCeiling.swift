@@ -17,6 +17,9 @@ import Numerics
 /// rule under the scenario's uniform label prior is right exactly when Δ_l·z > −G_ll/2 for every l ≠ t
 /// (z standard Gaussian noise). With two labels this is Φ(d/2), d = √G (d is the unit's
 /// `separation`); with more it is estimated by Monte Carlo on (Δ_l·z) ~ N(0, G), seeded per unit.
+/// With the simulator's imperfections on, the particle's contrast scale and its micrograph's noise
+/// factor and colour enter Δ and the variance; a junk particle's ceiling is chance (1/K); the
+/// background normalisation scales signal and noise alike and changes nothing.
 public struct IdealObserverCeiling: Sendable {
     /// One asymmetric unit's ceiling.
     public struct Unit: Sendable, Equatable {
@@ -78,12 +81,19 @@ public struct IdealObserverCeiling: Sendable {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                     let draw = dataset.draws[i]
+                    let conditions = dataset.conditions(of: i)
+                    if conditions.isJunk {
+                        output[i] = Unit(accuracy: 1 / Double(scenario.labelCount), separation: 0)
+                        continue
+                    }
                     let hypotheses = Self.hypotheses(truth: draw.truth.state, side: side, scenario: scenario)
                     let ctf = draw.ctf.halfPlaneGrid(size: n, pixelSize: p)
                     let rotation = RotationMatrix(draw.angles)
                     let means = hypotheses.states.map { projectorTable[$0]!.projection(rotation) }
+                    let factor = conditions.noiseFactor * conditions.noiseFactor
                     let gram = Self.whitenedGram(means: means, truth: hypotheses.truthIndex, ctf: ctf,
-                                                 structuralVariance: noise.structural, shotVariance: noise.shot)
+                                                 structuralVariance: noise.structural * factor, shotVariance: noise.shot * factor,
+                                                 signalScale: conditions.signalScale, shotFilter: conditions.shotNoiseFilter)
                     var random = SeededRandom(seed: settings.seed ^ 0x1DEA_1C01, stream: UInt64(2 * i + sideIndex))
                     output[i] = Self.unit(gram: gram, samples: samples, random: &random)
                 }
@@ -108,10 +118,12 @@ public struct IdealObserverCeiling: Sendable {
     }
 
     /// G_lm = Σ_k mult_k · Re[Δ_l(k)·conj(Δ_m(k))] / v_k over the hypotheses l, m ≠ truth, with
-    /// Δ_l = CTF·(P_truth − P_l), v_k = (σ_s²·CTF_k² + σ_n²)/N² and mult_k the half-plane weight
+    /// Δ_l = s·CTF·(P_truth − P_l) (s the particle's contrast scale), v_k = (σ_s²·CTF_k² + σ_n²·F_k²)/N²
+    /// (F the shot-noise colour filter, 1 for white noise; σ's times the micrograph's factor) and mult_k the half-plane weight
     /// (columns 0 and N/2 once, the others twice, as the full plane counts them).
     static func whitenedGram(means: [HalfComplexImage], truth: Int, ctf: [Float],
-                             structuralVariance: Double, shotVariance: Double) -> [[Double]] {
+                             structuralVariance: Double, shotVariance: Double,
+                             signalScale: Double = 1, shotFilter: [Float]? = nil) -> [[Double]] {
         let others = means.indices.filter { $0 != truth }
         guard let first = means.first else { return [] }
         let n = first.size, w = first.width, scale = Double(n * n)
@@ -121,13 +133,14 @@ public struct IdealObserverCeiling: Sendable {
             for i in 0..<w {
                 let index = i + w * j
                 let c = Double(ctf[index])
-                let variance = (structuralVariance * c * c + shotVariance) / scale
+                let colour = shotFilter.map { Double($0[index]) } ?? 1
+                let variance = (structuralVariance * c * c + shotVariance * colour * colour) / scale
                 guard variance > 0 else { continue }
                 let weight = ((i == 0 || i == n / 2) ? 1.0 : 2.0) / variance
                 let t = means[truth].values[index]
                 for (a, l) in others.enumerated() {
                     let v = means[l].values[index]
-                    differences[a] = (c * Double(t.real - v.real), c * Double(t.imaginary - v.imaginary))
+                    differences[a] = (signalScale * c * Double(t.real - v.real), signalScale * c * Double(t.imaginary - v.imaginary))
                 }
                 for a in others.indices {
                     for b in a..<others.count {

@@ -125,5 +125,21 @@ extension HumanoidParticleDataset.Settings {
             throw FormatError(file: path, field: "defocus_range", "expected [smallest, largest] with 0 < smallest < largest")
         }
         defocusRange = range[0].doubleValue...range[1].doubleValue
+        if record["astigmatism"] != nil { astigmatism = try number("astigmatism") }
+        if let values = record["imperfections"] as? [String: Any] {
+            func value(_ key: String, _ range: ClosedRange<Double>) throws -> Double {
+                guard let v = (values[key] as? NSNumber)?.doubleValue, range.contains(v) else {
+                    throw FormatError(file: path, field: "imperfections.\(key)", "missing or outside \(range.lowerBound) … \(range.upperBound)")
+                }
+                return v
+            }
+            imperfections.contrastLogSpread = try value("contrast_log_spread", 0...3)
+            imperfections.noiseLogSpread = try value("noise_log_spread", 0...3)
+            imperfections.noiseColourMax = try value("noise_colour_bfactor_max", 0...10_000)
+            imperfections.bFactorSpread = try value("bfactor_spread", 0...10_000)
+            imperfections.junkFraction = try value("junk_fraction", 0...1)
+            imperfections.particlesPerMicrograph = Int(try value("micrograph_particles", 1...1e8))
+            imperfections.normalise = (values["normalised_on_background"] as? Bool) ?? imperfections.isActive
+        }
     }
 }

@@ -85,6 +85,30 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("structural-fraction"), parsing: .unconditional, help: "Fraction of the noise added before the CTF (structural noise).")
     var structuralFraction: Double = 0.5
 
+    @Option(parsing: .unconditional, help: "Astigmatism, Å (defocus U − V, at a random angle per particle).")
+    var astigmatism: Double = 300
+
+    @Option(name: .customLong("contrast-spread"), parsing: .unconditional, help: "Real-data imperfection: standard deviation of ln(contrast scale) over particles (0 = off).")
+    var contrastSpread: Double = 0
+
+    @Option(name: .customLong("noise-spread"), parsing: .unconditional, help: "Real-data imperfection: standard deviation of ln(noise level) over micrographs (0 = off).")
+    var noiseSpread: Double = 0
+
+    @Option(name: .customLong("noise-colour"), parsing: .unconditional, help: "Real-data imperfection: largest B-factor (Å²) of the shot noise's colour filter exp(−b|k|²/4), b uniform per micrograph (0 = white).")
+    var noiseColour: Double = 0
+
+    @Option(name: .customLong("bfactor-spread"), parsing: .unconditional, help: "Real-data imperfection: envelope B-factor varies per micrograph in [--bfactor, --bfactor + this], Å² (0 = off).")
+    var bfactorSpread: Double = 0
+
+    @Option(name: .customLong("junk-fraction"), parsing: .unconditional, help: "Real-data imperfection: fraction of junk particles, images of noise only (0 = off).")
+    var junkFraction: Double = 0
+
+    @Option(name: .customLong("micrograph-particles"), parsing: .unconditional, help: "Consecutive particles per micrograph for the per-micrograph imperfections.")
+    var micrographParticles: Int = 100
+
+    @Flag(help: "Normalise every image on its background as RELION's extraction does (automatic with any imperfection).")
+    var normalise = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     /// Bytes per voxel the map export holds at once (maps of the components and states, masks).
@@ -107,6 +131,13 @@ struct SimulateCommand: ParsableCommand {
         }
         try OptionCheck.nonNegative(bfactor, "--bfactor", maximum: 10_000, unit: " Å²")
         try OptionCheck.within(structuralFraction, 0...1, "--structural-fraction")
+        try OptionCheck.nonNegative(astigmatism, "--astigmatism", maximum: defocusMin, unit: " Å")
+        try OptionCheck.nonNegative(contrastSpread, "--contrast-spread", maximum: 3, unit: "")
+        try OptionCheck.nonNegative(noiseSpread, "--noise-spread", maximum: 3, unit: "")
+        try OptionCheck.nonNegative(noiseColour, "--noise-colour", maximum: 10_000, unit: " Å²")
+        try OptionCheck.nonNegative(bfactorSpread, "--bfactor-spread", maximum: 10_000, unit: " Å²")
+        try OptionCheck.within(junkFraction, 0...1, "--junk-fraction")
+        try OptionCheck.count(micrographParticles, 1...100_000_000, "--micrograph-particles")
         if let particles {
             try OptionCheck.count(particles, 1...100_000_000, "--particles")
             guard Int(scenario) != nil else { throw ValidationError("--particles needs --scenario 1, 2 or 3") }
@@ -132,6 +163,19 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError(String(format: "--particles %d of %d² pixels need about %.0f MiB but the disk of %@ has %.0f MiB free",
                                          particles, box, bytes / 1_048_576, folder.path, free / 1_048_576))
         }
+    }
+
+    /// The real-data imperfections the options ask for.
+    var imperfections: SimulationImperfections {
+        var value = SimulationImperfections()
+        value.contrastLogSpread = contrastSpread
+        value.noiseLogSpread = noiseSpread
+        value.noiseColourMax = noiseColour
+        value.bFactorSpread = bfactorSpread
+        value.junkFraction = junkFraction
+        value.particlesPerMicrograph = micrographParticles
+        if normalise { value.normalise = true }
+        return value
     }
 
     func scenarios() throws -> [HumanoidScenario] {
@@ -182,6 +226,8 @@ struct SimulateCommand: ParsableCommand {
         settings.defocusRange = defocusMin...defocusMax
         settings.bFactor = bfactor
         settings.structuralFraction = structuralFraction
+        settings.astigmatism = astigmatism
+        settings.imperfections = imperfections
         settings.threads = threadOptions.resolvedThreads
         let start = Date()
         let components = HumanoidComponentMaps(grid: grid)
@@ -208,6 +254,13 @@ struct SimulateCommand: ParsableCommand {
             "defocus_range": [defocusMin, defocusMax], "shift_range_angstrom": shiftRange,
             "contrast": "white protein (RELION convention)",
         ]
+        if astigmatism != 300 { record["astigmatism"] = astigmatism }
+        if imperfections.isActive || normalise {
+            record["imperfections"] = ["contrast_log_spread": contrastSpread, "noise_log_spread": noiseSpread,
+                                       "noise_colour_bfactor_max": noiseColour, "bfactor_spread": bfactorSpread,
+                                       "junk_fraction": junkFraction, "micrograph_particles": micrographParticles,
+                                       "normalised_on_background": imperfections.normalises]
+        }
         record["ideal_observer"] = ["accuracy": ceilingAccuracy, "kappa": ceilingKappa, "labels_per_side": ceiling.labelCount,
                                     "per_unit": CeilingTable.fileName,
                                     "definition": "expected accuracy of the Bayes-optimal classifier of each side's label from the "
