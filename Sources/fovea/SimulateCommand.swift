@@ -30,7 +30,14 @@ struct SimulateCommand: ParsableCommand {
             With --particles N (and --scenario 1, 2 or 3) the maps and masks go to <output>/maps/ \
             and the folder gets particles.mrcs + particles.star (RELION 3.1, white protein as \
             RELION's particles), truth.star (the state of every particle and side) and \
-            simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md.
+            simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md. \
+            It also gets ceiling.star: per particle and side, the accuracy the ideal observer could \
+            expect from the focus region (fovea kappa --ceiling; docs/validation.md).
+
+            Real-data imperfections, all off by default (docs/humanoid.md): --contrast-spread, \
+            --noise-spread, --noise-colour, --bfactor-spread, --junk-fraction, grouped in micrographs \
+            of --micrograph-particles; with any of them (or --normalise) every image is normalised \
+            on its background as RELION's extraction does.
 
             Example:
               fovea simulate --output humanoid
