@@ -63,8 +63,14 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("mask-edge"), parsing: .unconditional, help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
     var maskEdge: Double?
 
-    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0).", valueName: "w"))
+    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0.5, chosen by benchmarks/mask3d/sweep.sh).", valueName: "w"))
     var maskOutsideWeight: Double?
+
+    /// `--mask-outside-weight` when not given: in the measured sweep (benchmarks/mask3d/sweep.sh,
+    /// docs/validation.md "3-D masking and 2-D masking") 0.5 was the most stable weight — 0.93 in
+    /// scenario 1 (best 0.94) and 0.70–0.71 in scenario 3 at every edge and low-pass — where 0 gave
+    /// 0.88–0.90 and 0.30 (0.82 only with a 20 Å edge).
+    static let defaultOutsideWeight = 0.5
 
     @Option(name: .customLong("mask-lowpass"), parsing: .unconditional, help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?
@@ -152,7 +158,7 @@ struct ClassificationOptions: ParsableArguments {
             minimumCycles: minCycles ?? base?.convergence.minimumCycles ?? 5)
         let referenceMask = ReferenceMaskSettings(
             edge: maskEdge ?? base?.referenceMask.edge ?? 10,
-            outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight ?? 0,
+            outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight ?? Self.defaultOutsideWeight,
             outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass)
         return try ClassificationConfig(
             classCount: classes, cycles: cycles ?? base?.cycles ?? 20, focus: mode, sphere: focusSphere,

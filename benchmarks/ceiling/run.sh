@@ -16,6 +16,7 @@ if [ -z "${FOVEA:-}" ]; then
     swift build -c release --product fovea 2>&1 | tail -1
     FOVEA="$PWD/.build/release/fovea"
 fi
+mkdir -p "$SCRATCH"
 printf 'scenario\tsnr\tparticles\tceiling_accuracy\tceiling_kappa\n'
 for scenario in $SCENARIOS; do
     for snr in $SNRS; do
