@@ -63,14 +63,14 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("mask-edge"), parsing: .unconditional, help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
     var maskEdge: Double?
 
-    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0.5, chosen by benchmarks/mask3d/sweep.sh).", valueName: "w"))
+    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0.25, chosen by benchmarks/mask3d/sweep.sh).", valueName: "w"))
     var maskOutsideWeight: Double?
 
-    /// `--mask-outside-weight` when not given: in the measured sweep (benchmarks/mask3d/sweep.sh,
-    /// docs/validation.md "3-D masking and 2-D masking") 0.5 was the most stable weight — 0.93 in
-    /// scenario 1 (best 0.94) and 0.70–0.71 in scenario 3 at every edge and low-pass — where 0 gave
-    /// 0.88–0.90 and 0.30 (0.82 only with a 20 Å edge).
-    static let defaultOutsideWeight = 0.5
+    /// `--mask-outside-weight` when not given: the weight with the best worst case in the measured
+    /// sweep (benchmarks/mask3d/sweep.sh and benchmarks/imperfections/run.sh; docs/validation.md
+    /// "3-D masking and 2-D masking"): 0.915 / 0.671 / 0.743 on scenario 1, scenario 3 and scenario 1
+    /// with real-data imperfections, where 0 gave 0.894 / 0.300 / 0.673 and 0.5 0.933 / 0.710 / 0.085.
+    static let defaultOutsideWeight = 0.25
 
     @Option(name: .customLong("mask-lowpass"), parsing: .unconditional, help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?

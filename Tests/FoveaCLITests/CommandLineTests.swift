@@ -33,8 +33,8 @@ import Testing
         #expect(missing.output.contains("/nonexistent/particles.star: no such file"))
     }
 
-    @Test("--focus 3d keeps the outside density at weight 0.5 unless --mask-outside-weight says otherwise (run.json records it)",
-          arguments: [nil, "0", "0.25"] as [String?])
+    @Test("--focus 3d keeps the outside density at weight 0.25 unless --mask-outside-weight says otherwise (run.json records it)",
+          arguments: [nil, "0", "0.5"] as [String?])
     func threeDOutsideWeightDefault(given: String?) throws {
         let fixture = OptionTestFixture.shared.folder
         let run = FoveaProcess.temporaryFolder("outside-weight") + "/run"
@@ -46,7 +46,7 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any]
         let config = (json?["config"] as? [String: Any]) ?? json
         let weight = (config?["referenceMask"] as? [String: Any])?["outsideWeight"] as? Double
-        #expect(weight == (given.flatMap(Double.init) ?? 0.5))
+        #expect(weight == (given.flatMap(Double.init) ?? 0.25))
     }
 
     @Test func simulateClassifyKappaAndReport() throws {
