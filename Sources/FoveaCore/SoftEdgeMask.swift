@@ -31,7 +31,7 @@ public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
 ///    below 0.001 set to 0 (m ≈ ½ on the binary boundary; the edge straddles it).
 /// 3. m2 = (m > 0.1) ⊛ k (the dilated, "double-edge" mask), with the same clipping.
 /// 4. bg = mean of V over voxels farther than 0.4·N from the box centre.
-/// 5. If w > 0 and e > 0: V_out = m2·bg + (1 − m2)·V, optionally low-passed with a cosine edge at
+/// 5. If w > 0: V_out = m2·bg + (1 − m2)·V (with e = 0, m = m2 = B), optionally low-passed with a cosine edge at
 ///    radius p/d_m, width p/40 (1/pixel), and V' = m·V + w·(1 − m)·V_out.
 /// 6. Otherwise V' = m·V + (1 − m)·bg.
 ///
@@ -50,7 +50,7 @@ public enum ReferenceMasking {
         let background = backgroundMean(map)
         var result = map
         let count = map.voxels.count
-        if settings.outsideWeight > 0 && settings.edge > 0 {
+        if settings.outsideWeight > 0 {
             let dilated = smoothed(soft.map { $0 > 0.1 ? Float(1) : 0 }, size: map.size, edgeRadius: edgePixels)
             var outside = map
             for i in 0..<count {

@@ -33,6 +33,8 @@ public struct HumanoidParticleDataset: Sendable {
         public var sphericalAberration = 2.7
         public var amplitudeContrast = 0.07
         public var threads = 1
+        /// Real-data imperfections (all off by default).
+        public var imperfections = SimulationImperfections()
 
         public init(scenario: HumanoidScenario, count: Int, snr: Double, seed: UInt64) {
             self.scenario = scenario; self.count = count; self.snr = snr; self.seed = seed
@@ -66,10 +68,14 @@ public struct HumanoidParticleDataset: Sendable {
             let shiftY = random.uniform(in: -settings.shiftRange..<settings.shiftRange)
             let defocus = random.uniform(in: settings.defocusRange.lowerBound..<settings.defocusRange.upperBound)
             let angle = random.uniform(in: 0..<180)
+            var bFactor = settings.bFactor
+            if settings.imperfections.bFactorSpread > 0 {
+                bFactor += settings.imperfections.micrograph(settings.imperfections.micrograph(of: i), seed: settings.seed).bFactorIncrement
+            }
             let ctf = CTFParameters(defocusU: defocus + settings.astigmatism / 2, defocusV: defocus - settings.astigmatism / 2,
                                     astigmatismAngle: angle, voltage: settings.voltage,
                                     sphericalAberration: settings.sphericalAberration,
-                                    amplitudeContrast: settings.amplitudeContrast, bFactor: settings.bFactor)
+                                    amplitudeContrast: settings.amplitudeContrast, bFactor: bFactor)
             return Draw(truth: truths[i], angles: angles, shiftX: shiftX, shiftY: shiftY, ctf: ctf)
         }
         self.draws = draws
@@ -96,14 +102,39 @@ public struct HumanoidParticleDataset: Sendable {
                                                    meanCTFSquared: ctf2 / Double(max(sample.count, 1)))
     }
 
-    /// Image of particle `index` in Fovea's convention (black protein, CTF = −sin χ).
+    /// Image of particle `index` in Fovea's convention (black protein, CTF = −sin χ), with the
+    /// settings' imperfections and, when they normalise, normalised on its background.
     public func image(_ index: Int) -> Image2D {
         let draw = draws[index]
         var random = SeededRandom(seed: settings.seed, stream: UInt64(index) &+ 1 &+ (1 << 40))
-        return simulators[draw.truth.catalogNumber]!.image(rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX,
-                                                           shiftY: draw.shiftY, ctf: draw.ctf,
-                                                           structuralNoise: noise.structural, shotNoise: noise.shot,
-                                                           random: &random)
+        let simulator = simulators[draw.truth.catalogNumber]!
+        let imperfections = settings.imperfections
+        var image: Image2D
+        if imperfections.isActive {
+            let conditions = self.conditions(of: index)
+            image = simulator.image(rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX, shiftY: draw.shiftY, ctf: draw.ctf,
+                                    structuralNoise: noise.structural * conditions.noiseFactor,
+                                    shotNoise: noise.shot * conditions.noiseFactor, signalScale: conditions.signalScale,
+                                    shotNoiseFilter: conditions.shotNoiseFilter, random: &random)
+        } else {
+            image = simulator.image(rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX, shiftY: draw.shiftY, ctf: draw.ctf,
+                                    structuralNoise: noise.structural, shotNoise: noise.shot, random: &random)
+        }
+        if imperfections.normalises { SimulationImperfections.normaliseOnBackground(&image) }
+        return image
+    }
+
+    /// What the imperfections make of particle `index`: the factor on its signal (0 for junk), on
+    /// its noise standard deviations, and its shot-noise colour filter (nil = white).
+    public func conditions(of index: Int) -> (signalScale: Double, noiseFactor: Double, shotNoiseFilter: [Float]?, isJunk: Bool) {
+        let imperfections = settings.imperfections
+        guard imperfections.isActive else { return (1, 1, nil, false) }
+        let micrograph = imperfections.micrograph(imperfections.micrograph(of: index), seed: settings.seed)
+        let particle = imperfections.particle(index, seed: settings.seed)
+        return (particle.isJunk ? 0 : particle.contrastScale, micrograph.noiseFactor,
+                SimulationImperfections.colourFilter(b: micrograph.noiseColourB, size: settings.grid.size,
+                                                     pixelSize: settings.grid.pixelSize),
+                particle.isJunk)
     }
 
     /// Images `range`, made on `settings.threads` threads (each image depends only on its index).

@@ -24,21 +24,28 @@ extension HumanoidParticleDataset {
         }
         try MRCWriter.write(stack: stack, to: folder + "/particles.mrcs")
         let grid = settings.grid
+        let imperfections = settings.imperfections
         let records = draws.enumerated().map { i, d in
-            ParticleRecord(image: ImageLocation(path: "particles.mrcs", index: i), angles: d.angles, shiftX: d.shiftX,
+            var record = ParticleRecord(image: ImageLocation(path: "particles.mrcs", index: i), angles: d.angles, shiftX: d.shiftX,
                            shiftY: d.shiftY, defocusU: d.ctf.defocusU, defocusV: d.ctf.defocusV,
                            astigmatismAngle: d.ctf.astigmatismAngle, voltage: d.ctf.voltage,
                            sphericalAberration: d.ctf.sphericalAberration, amplitudeContrast: d.ctf.amplitudeContrast,
                            pixelSize: grid.pixelSize, imageSize: grid.size, halfSet: i % 2 + 1)
+            if imperfections.isActive { record.extraValues = [String(format: "mic%06d", imperfections.micrograph(of: i) + 1)] }
+            return record
         }
-        try ParticleTable(particles: records).writeRelionStar(to: folder + "/particles.star", version: .relion31)
-        try Self.truthDocument(draws.map(\.truth)).write(to: folder + "/truth.star")
+        try ParticleTable(particles: records, extraColumns: imperfections.isActive ? ["rlnMicrographName"] : [])
+            .writeRelionStar(to: folder + "/particles.star", version: .relion31)
+        let junk = imperfections.junkFraction > 0 ? draws.indices.map { conditions(of: $0).isJunk } : nil
+        try Self.truthDocument(draws.map(\.truth), junk: junk).write(to: folder + "/truth.star")
     }
 
     /// The `data_truth` table of the file contract (docs/humanoid.md).
-    static func truthDocument(_ truths: [HumanoidParticleTruth]) -> StarDocumentFile {
+    /// With `junk`, a last column `_foveaJunk` (1 for an image without a humanoid).
+    static func truthDocument(_ truths: [HumanoidParticleTruth], junk: [Bool]? = nil) -> StarDocumentFile {
         var columns = ["foveaParticleIndex", "foveaScenario", "foveaHumanoidMap"]
         for side in ["A", "B"] { columns += ["Arm", "Hand", "Foot", "Label"].map { "foveaSide\(side)\($0)" } }
+        if junk != nil { columns.append("foveaJunk") }
         let rows = truths.enumerated().map { i, truth -> [String] in
             var row = [String(i + 1), String(truth.scenario.rawValue), String(truth.catalogNumber)]
             for side in HumanoidSide.allCases {
@@ -46,6 +53,7 @@ extension HumanoidParticleDataset {
                 row += [String(parts.arm.rawValue + 1), parts.handPresent ? "1" : "0", parts.footPresent ? "1" : "0",
                         String(truth.label(of: side) + 1)]
             }
+            if let junk { row.append(junk[i] ? "1" : "0") }
             return row
         }
         return StarDocumentFile(document: StarDocument(blocks: [StarBlock(name: "truth", loops: [StarLoop(columns: columns, rows: rows)])]))

@@ -90,6 +90,50 @@ public struct ParticleImageSimulator: Sendable {
         return Image2D(size: n, pixelSize: p, pixels: pixels)
     }
 
+    /// One noisy image with the imperfections of `SimulationImperfections`: the signal multiplied
+    /// by `signalScale` (0: noise only), and the shot noise filtered by `shotNoiseFilter` (an
+    /// amplitude on the half-plane grid, see `SimulationImperfections.colourFilter`) when given.
+    /// With scale 1 and no filter it is `image(…)` exactly.
+    public func image(rotation: RotationMatrix, shiftX: Double, shiftY: Double, ctf: CTFParameters,
+                      structuralNoise: Double, shotNoise: Double, signalScale: Double, shotNoiseFilter: [Float]?,
+                      random: inout SeededRandom) -> Image2D {
+        if signalScale == 1 && shotNoiseFilter == nil {
+            return image(rotation: rotation, shiftX: shiftX, shiftY: shiftY, ctf: ctf, structuralNoise: structuralNoise,
+                         shotNoise: shotNoise, random: &random)
+        }
+        let n = projector.size, p = projector.pixelSize
+        let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
+        var spectrum = projector.projection(rotation)
+        spectrum.applyPhaseShift(x: shiftX / p, y: shiftY / p)
+        let scale = Float(signalScale)
+        for i in spectrum.values.indices { spectrum.values[i] = spectrum.values[i].multiplied(by: scale) }
+        var pixels = [Float](repeating: 0, count: n * n)
+        var noise = HalfComplexImage(size: n)
+        if structuralNoise > 0 {
+            for i in pixels.indices { pixels[i] = Float(random.gaussian(mean: 0, standardDeviation: structuralNoise)) }
+            pixels.withUnsafeBufferPointer { input in
+                noise.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+            }
+            for i in spectrum.values.indices { spectrum.values[i] = spectrum.values[i] + noise.values[i] }
+        }
+        spectrum.multiply(by: ctf.halfPlaneGrid(size: n, pixelSize: p))
+        if let filter = shotNoiseFilter, shotNoise > 0 {
+            for i in pixels.indices { pixels[i] = Float(random.gaussian(mean: 0, standardDeviation: shotNoise)) }
+            pixels.withUnsafeBufferPointer { input in
+                noise.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+            }
+            noise.multiply(by: filter)
+            for i in spectrum.values.indices { spectrum.values[i] = spectrum.values[i] + noise.values[i] }
+        }
+        spectrum.values.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        }
+        if shotNoiseFilter == nil && shotNoise > 0 {
+            for i in pixels.indices { pixels[i] += Float(random.gaussian(mean: 0, standardDeviation: shotNoise)) }
+        }
+        return Image2D(size: n, pixelSize: p, pixels: pixels)
+    }
+
     /// The (σ_s, σ_n) that give `snr` for a signal of variance `signalVariance`, with a fraction
     /// `structuralFraction` of the total noise variance coming from the CTF-filtered structural
     /// noise (⟨CTF²⟩ = `meanCTFSquared`).

@@ -30,7 +30,14 @@ struct SimulateCommand: ParsableCommand {
             With --particles N (and --scenario 1, 2 or 3) the maps and masks go to <output>/maps/ \
             and the folder gets particles.mrcs + particles.star (RELION 3.1, white protein as \
             RELION's particles), truth.star (the state of every particle and side) and \
-            simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md.
+            simulation.json. SNR = var(noise-free CTF-modulated image) / var(noise), docs/humanoid.md. \
+            It also gets ceiling.star: per particle and side, the accuracy the ideal observer could \
+            expect from the focus region (fovea kappa --ceiling; docs/validation.md).
+
+            Real-data imperfections, all off by default (docs/humanoid.md): --contrast-spread, \
+            --noise-spread, --noise-colour, --bfactor-spread, --junk-fraction, grouped in micrographs \
+            of --micrograph-particles; with any of them (or --normalise) every image is normalised \
+            on its background as RELION's extraction does.
 
             Example:
               fovea simulate --output humanoid
@@ -85,6 +92,30 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("structural-fraction"), parsing: .unconditional, help: "Fraction of the noise added before the CTF (structural noise).")
     var structuralFraction: Double = 0.5
 
+    @Option(parsing: .unconditional, help: "Astigmatism, Å (defocus U − V, at a random angle per particle).")
+    var astigmatism: Double = 300
+
+    @Option(name: .customLong("contrast-spread"), parsing: .unconditional, help: "Real-data imperfection: standard deviation of ln(contrast scale) over particles (0 = off).")
+    var contrastSpread: Double = 0
+
+    @Option(name: .customLong("noise-spread"), parsing: .unconditional, help: "Real-data imperfection: standard deviation of ln(noise level) over micrographs (0 = off).")
+    var noiseSpread: Double = 0
+
+    @Option(name: .customLong("noise-colour"), parsing: .unconditional, help: "Real-data imperfection: largest B-factor (Å²) of the shot noise's colour filter exp(−b|k|²/4), b uniform per micrograph (0 = white).")
+    var noiseColour: Double = 0
+
+    @Option(name: .customLong("bfactor-spread"), parsing: .unconditional, help: "Real-data imperfection: envelope B-factor varies per micrograph in [--bfactor, --bfactor + this], Å² (0 = off).")
+    var bfactorSpread: Double = 0
+
+    @Option(name: .customLong("junk-fraction"), parsing: .unconditional, help: "Real-data imperfection: fraction of junk particles, images of noise only (0 = off).")
+    var junkFraction: Double = 0
+
+    @Option(name: .customLong("micrograph-particles"), parsing: .unconditional, help: "Consecutive particles per micrograph for the per-micrograph imperfections.")
+    var micrographParticles: Int = 100
+
+    @Flag(help: "Normalise every image on its background as RELION's extraction does (automatic with any imperfection).")
+    var normalise = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     /// Bytes per voxel the map export holds at once (maps of the components and states, masks).
@@ -107,6 +138,13 @@ struct SimulateCommand: ParsableCommand {
         }
         try OptionCheck.nonNegative(bfactor, "--bfactor", maximum: 10_000, unit: " Å²")
         try OptionCheck.within(structuralFraction, 0...1, "--structural-fraction")
+        try OptionCheck.nonNegative(astigmatism, "--astigmatism", maximum: defocusMin, unit: " Å")
+        try OptionCheck.nonNegative(contrastSpread, "--contrast-spread", maximum: 3, unit: "")
+        try OptionCheck.nonNegative(noiseSpread, "--noise-spread", maximum: 3, unit: "")
+        try OptionCheck.nonNegative(noiseColour, "--noise-colour", maximum: 10_000, unit: " Å²")
+        try OptionCheck.nonNegative(bfactorSpread, "--bfactor-spread", maximum: 10_000, unit: " Å²")
+        try OptionCheck.within(junkFraction, 0...1, "--junk-fraction")
+        try OptionCheck.count(micrographParticles, 1...100_000_000, "--micrograph-particles")
         if let particles {
             try OptionCheck.count(particles, 1...100_000_000, "--particles")
             guard Int(scenario) != nil else { throw ValidationError("--particles needs --scenario 1, 2 or 3") }
@@ -132,6 +170,19 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError(String(format: "--particles %d of %d² pixels need about %.0f MiB but the disk of %@ has %.0f MiB free",
                                          particles, box, bytes / 1_048_576, folder.path, free / 1_048_576))
         }
+    }
+
+    /// The real-data imperfections the options ask for.
+    var imperfections: SimulationImperfections {
+        var value = SimulationImperfections()
+        value.contrastLogSpread = contrastSpread
+        value.noiseLogSpread = noiseSpread
+        value.noiseColourMax = noiseColour
+        value.bFactorSpread = bfactorSpread
+        value.junkFraction = junkFraction
+        value.particlesPerMicrograph = micrographParticles
+        if normalise { value.normalise = true }
+        return value
     }
 
     func scenarios() throws -> [HumanoidScenario] {
@@ -183,16 +234,26 @@ struct SimulateCommand: ParsableCommand {
         settings.defocusRange = defocusMin...defocusMax
         settings.bFactor = bfactor
         settings.structuralFraction = structuralFraction
+        settings.astigmatism = astigmatism
+        settings.imperfections = imperfections
         settings.threads = threadOptions.resolvedThreads
         let start = Date()
-        let dataset = HumanoidParticleDataset(settings: settings)
+        let components = HumanoidComponentMaps(grid: grid)
+        let dataset = HumanoidParticleDataset(settings: settings, maps: components)
         try dataset.write(to: output, chunk: max(500, count / 10)) { done in
             let elapsed = Date().timeIntervalSince(start)
             let eta = Double(count - done) * elapsed / Double(max(done, 1))
             FileHandle.standardError.write(Data(String(format: "simulate: %d/%d particles, %.0f s, ETA %.0f s\n",
                                                        done, count, elapsed, eta).utf8))
         }
-        let record: [String: Any] = [
+        let maskSettings = HumanoidMaskSettings(focusMargin: focusMargin, roiMargin: roiMargin, softEdgeWidth: softEdge)
+        let ceiling = IdealObserverCeiling(dataset: dataset, components: components,
+                                           focusMask: HumanoidGeometry().softMask(.armHandFocus, on: grid, settings: maskSettings))
+        try CeilingTable.write(ceiling, to: output)
+        let sides = (0..<count).flatMap { [(particle: $0, side: HumanoidSide.a), (particle: $0, side: HumanoidSide.b)] }
+        let ceilingAccuracy = ceiling.accuracy(of: sides)
+        let ceilingKappa = IdealObserverCeiling.pooledKappa(accuracy: ceilingAccuracy, states: ceiling.labelCount)
+        var record: [String: Any] = [
             "fovea_version": FoveaVersion.string, "command_line": CommandLine.arguments, "scenario": settings.scenario.rawValue,
             "particles": count, "snr": snr, "seed": seed, "box": grid.size, "pixel_size": grid.pixelSize,
             "snr_definition": "var(noise-free CTF-modulated image over the whole box, mean over the dataset) / var(total noise)",
@@ -201,10 +262,23 @@ struct SimulateCommand: ParsableCommand {
             "defocus_range": [defocusMin, defocusMax], "shift_range_angstrom": shiftRange,
             "contrast": "white protein (RELION convention)",
         ]
+        if astigmatism != 300 { record["astigmatism"] = astigmatism }
+        if imperfections.isActive || normalise {
+            record["imperfections"] = ["contrast_log_spread": contrastSpread, "noise_log_spread": noiseSpread,
+                                       "noise_colour_bfactor_max": noiseColour, "bfactor_spread": bfactorSpread,
+                                       "junk_fraction": junkFraction, "micrograph_particles": micrographParticles,
+                                       "normalised_on_background": imperfections.normalises]
+        }
+        record["ideal_observer"] = ["accuracy": ceilingAccuracy, "kappa": ceilingKappa, "labels_per_side": ceiling.labelCount,
+                                    "per_unit": CeilingTable.fileName,
+                                    "definition": "expected accuracy of the Bayes-optimal classifier of each side's label from the "
+                                        + "true maps under the soft arm+hand focus mask, known view, CTF and noise (docs/validation.md)"]
         try AtomicFileWriter.write(try JSONSerialization.data(withJSONObject: DecimalText.roundedJSON(record),
                                                               options: [.prettyPrinted, .sortedKeys]),
                                    to: output + "/simulation.json")
         print("wrote \(count) particles of scenario \(settings.scenario.rawValue) at SNR \(snr) to \(output)/particles.star "
               + "(+ particles.mrcs, truth.star, simulation.json; maps and masks in \(output)/maps)")
+        print(String(format: "ideal-observer ceiling (both sides, focus region): accuracy %.4f, kappa %.4f",
+                     ceilingAccuracy, ceilingKappa) + " (\(CeilingTable.fileName))")
     }
 }

@@ -49,6 +49,49 @@ struct AnalysisCLITests {
         #expect(bad.status != 0 && bad.output.contains("foveaSideAHand"))
     }
 
+    @Test("kappa --ceiling: simulate writes ceiling.star; kappa reads it, and computes the same from simulation.json without it",
+          .enabled(if: built))
+    func ceiling() throws {
+        let dir = NSTemporaryDirectory() + "fovea-cli-ceiling-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for snr in ["0.002", "0.02"] {
+            let data = dir + "/data" + snr
+            let simulate = try Self.run(["simulate", "--box", "52", "--pixel-size", "6.55", "--scenario", "1", "--particles", "30",
+                                         "--snr", snr, "--output", data])
+            #expect(simulate.status == 0 && simulate.output.contains("ideal-observer ceiling"))
+            // A run whose classes are the truth of each copy's side.
+            let truth = try String(contentsOfFile: data + "/truth.star", encoding: .utf8)
+            var run = "data_particles\nloop_\n_rlnImageName\n_rlnClassNumber\n_rlnFoveaParticleIndex\n_rlnFoveaOperatorIndex\n"
+            for line in truth.split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                guard fields.count == 11, let p = Int(fields[0]) else { continue }
+                run += "\(p)@particles.mrcs \(fields[6]) \(p) 1\n\(p)@particles.mrcs \(fields[10]) \(p) 2\n"
+            }
+            try FileManager.default.createDirectory(atPath: dir + "/run" + snr, withIntermediateDirectories: true)
+            try run.write(toFile: dir + "/run\(snr)/particles.star", atomically: true, encoding: .utf8)
+            let stored = try Self.run(["kappa", "--run", dir + "/run" + snr, "--truth", data + "/truth.star", "--ceiling",
+                                       "--json", dir + "/stored\(snr).json"])
+            #expect(stored.status == 0 && stored.output.contains("kappa 1.0000") && stored.output.contains("ideal-observer ceiling"))
+            try FileManager.default.removeItem(atPath: data + "/ceiling.star")
+            let computed = try Self.run(["kappa", "--run", dir + "/run" + snr, "--truth", data + "/truth.star", "--ceiling",
+                                         "--json", dir + "/computed\(snr).json"])
+            #expect(computed.status == 0 && computed.output.contains("(computed)"))
+            func ceilingKappa(_ name: String) throws -> Double {
+                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))) as! [String: Any]
+                return (json["ceiling"] as! [String: Any])["kappa"] as! Double
+            }
+            let kappa = try ceilingKappa("stored\(snr).json")
+            #expect(abs(kappa - (try ceilingKappa("computed\(snr).json"))) < 1e-12)
+            #expect(kappa > 0 && kappa < 1)
+        }
+        let low = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/stored0.002.json"))) as! [String: Any]
+        let high = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/stored0.02.json"))) as! [String: Any]
+        #expect(((low["ceiling"] as! [String: Any])["kappa"] as! Double) < ((high["ceiling"] as! [String: Any])["kappa"] as! Double))
+        // The ceiling is defined for the state label only.
+        let refused = try Self.run(["kappa", "--run", dir + "/run0.02", "--truth", dir + "/data0.02/truth.star", "--ceiling", "--state", "arm"])
+        #expect(refused.status == 2 && refused.output.contains("--ceiling"))
+    }
+
     @Test("agreement and per-particle covariance on two runs", .enabled(if: built))
     func agreementAndCrosstab() throws {
         let base = NSTemporaryDirectory() + "fovea-cli-agree-\(UUID().uuidString)"

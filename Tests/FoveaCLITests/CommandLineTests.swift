@@ -33,6 +33,22 @@ import Testing
         #expect(missing.output.contains("/nonexistent/particles.star: no such file"))
     }
 
+    @Test("--focus 3d keeps the outside density at weight 0.25 unless --mask-outside-weight says otherwise (run.json records it)",
+          arguments: [nil, "0", "0.5"] as [String?])
+    func threeDOutsideWeightDefault(given: String?) throws {
+        let fixture = OptionTestFixture.shared.folder
+        let run = FoveaProcess.temporaryFolder("outside-weight") + "/run"
+        var arguments = ["classify", "-i", "data/particles.star", "--classes", "2", "--resolution", "10", "--outer-radius", "90",
+                         "--focus", "3d", "--mask", "mask.mrc", "--cycles", "1", "-o", run]
+        if let given { arguments += ["--mask-outside-weight", given] }
+        let result = try FoveaProcess.run(arguments, in: fixture)
+        #expect(result.status == 0, "\(result.output)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any]
+        let config = (json?["config"] as? [String: Any]) ?? json
+        let weight = (config?["referenceMask"] as? [String: Any])?["outsideWeight"] as? Double
+        #expect(weight == (given.flatMap(Double.init) ?? 0.25))
+    }
+
     @Test func simulateClassifyKappaAndReport() throws {
         let folder = FoveaProcess.temporaryFolder("session")
         let simulate = try FoveaProcess.run(["selftest", "dataset", "--count", "300", "--snr", "0.5", "--output", "data"], in: folder)

@@ -48,7 +48,8 @@ struct OptionTestFixture: Sendable {
         }
         for option in ["--box", "--pixel-size", "--focus-margin", "--roi-margin", "--soft-edge", "--particles", "--snr",
                        "--seed", "--shift-range", "--defocus-min", "--defocus-max", "--bfactor", "--structural-fraction",
-                       "--threads"] {
+                       "--threads", "--astigmatism", "--contrast-spread", "--noise-spread", "--noise-colour", "--bfactor-spread",
+                       "--junk-fraction", "--micrograph-particles"] {
             all.append(Case(option: option, base: without(option, simulateBase)))
         }
         let sphere = ["mask", "--sphere", "0,0,0,20", "--origin", "centre", "--box", "48", "--pixel-size", "4", "--out", "m.mrc"]

@@ -202,4 +202,22 @@ import Testing
         }
         #expect(worst < 1e-5)
     }
+
+    /// A hard mask (edge 0) with an outside weight keeps the outside density at that weight; it was
+    /// silently dropped (flat background), so `--mask-edge 0` undid `--mask-outside-weight`.
+    @Test(arguments: [0.25, 0.5, 1.0])
+    func hardEdgeKeepsTheOutsideWeight(weight: Double) {
+        let (map, mask) = Self.fixtures()
+        let result = ReferenceMasking.apply(to: map, mask: mask, settings: ReferenceMaskSettings(edge: 0, outsideWeight: weight))
+        var worst = 0.0
+        var outsideVoxels = 0
+        for i in 0..<map.voxels.count {
+            let v = Double(map.voxels[i])
+            let expected = mask.voxels[i] > 0 ? v : weight * v
+            if mask.voxels[i] == 0 && v != 0 { outsideVoxels += 1 }
+            worst = max(worst, abs(Double(result.voxels[i]) - expected))
+        }
+        #expect(outsideVoxels > 0)
+        #expect(worst < 1e-6)
+    }
 }

@@ -64,13 +64,17 @@ classify_and_score() {
     "${MPIRUN[@]}" -np "$RANKS" "$FOVEA" classify --particles "$data/particles.star" --classes "$classes" "${focus[@]}" \
         --expand C2 --resolution 20 --outer-radius 190 --cycles "$CYCLES" --min-cycles 5 --threads 1 \
         --output "$run" > "$run.log" 2>&1 || { echo "classify failed: $run.log"; tail -5 "$run.log"; return 1; }
-    local seconds=$((SECONDS - t0)) cycles kappa
+    local seconds=$((SECONDS - t0)) cycles kappa ceiling
     cycles=$(wc -l < "$run/progress.jsonl")
-    "$FOVEA" kappa --run "$run" --truth "$data/truth.star" --json "$run/kappa.json" > "$run/kappa.txt"
+    # The ideal-observer ceiling beside the kappa (Table 1's arm region; ceiling.star of the dataset).
+    local ceiling_option=()
+    [ "$region" = arm ] && ceiling_option=(--ceiling)
+    "$FOVEA" kappa --run "$run" --truth "$data/truth.star" "${ceiling_option[@]}" --json "$run/kappa.json" > "$run/kappa.txt"
     kappa=$(python3 -c "import json; d = json.load(open('$run/kappa.json')); print('%.3f' % d.get('pooled', d)['kappa'])")
+    ceiling=$(python3 -c "import json; d = json.load(open('$run/kappa.json')); print('%.3f' % d['ceiling']['kappa'] if 'ceiling' in d else '-')")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$scenario" "$snr" "$mode" "$PARTICLES" "$classes" "$cycles" \
         "$kappa" "$seconds" "$(date -u +%F)" >> "$RESULTS"
-    echo "table $table scenario $scenario SNR $snr $mode ($region): kappa $kappa, $cycles cycles, $seconds s"
+    echo "table $table scenario $scenario SNR $snr $mode ($region): kappa $kappa (ceiling $ceiling), $cycles cycles, $seconds s"
 }
 
 for table in $TABLES; do
