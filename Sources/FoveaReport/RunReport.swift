@@ -46,7 +46,7 @@ public struct RunReportData {
             }
         }
         for path in [folder.state, folder.checkpoint] where FileManager.default.fileExists(atPath: path) {
-            state = try RunState.read(from: path)
+            state = try RunState.read(from: path).withFullBoxVolumes()
             stateFile = path
             break
         }

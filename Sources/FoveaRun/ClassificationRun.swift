@@ -86,7 +86,7 @@ public final class ClassificationRun {
                                        particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
                 + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(engine.boxSize) "
-                + "(likelihood at \(engine.croppedSize)), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
+                + "(likelihood at \(engine.croppedSize), cycles on a \(engine.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
@@ -191,6 +191,11 @@ public final class ClassificationRun {
         var resumeState: RunState?
         if request.continuing {
             let stored = try RunState.read(from: folder.checkpoint)
+            guard stored.storedFormatVersion >= RunState.continuableFormatVersion else {
+                throw RunInputError("\(folder.checkpoint): written by an older Fovea (state format \(stored.storedFormatVersion)), "
+                                    + "whose cycles ran at the full box; this version runs them on the classification box and "
+                                    + "cannot continue that run exactly: start it again in a new folder (its outputs stay readable)")
+            }
             try RunManifest.checkBelongs(manifest: folder.manifest, to: stored, checkpoint: folder.checkpoint)
             let requested = try stored.config.replacing(cycles: request.config.cycles, threads: request.config.threads,
                                                         checkpointEvery: request.config.checkpointEvery)
