@@ -362,15 +362,21 @@ public final class ClassificationEngine {
         return report
     }
 
-    /// Runs cycles until the stopping rule says stop; `progress` sees every report.
-    public func run(progress: (CycleReport) -> Void = { _ in }) throws -> StopReason {
-        while true {
+    /// The one cycle loop (a job's, `ClassificationRun`, and the tests'): cycles until the
+    /// stopping rule says stop — none when the state already meets it, as a finished run continued
+    /// — or until `afterCycle` returns false. `afterCycle` sees every report with the stopping
+    /// rule's verdict on it (nil: more cycles) and does the caller's work between cycles (progress,
+    /// checkpoints, stop signals); every rank must return the same. Returns the stopping rule's
+    /// reason, or nil when `afterCycle` ended the loop before it said stop.
+    @discardableResult
+    public func run(afterCycle: (CycleReport, StopReason?) throws -> Bool = { _, _ in true }) throws -> StopReason? {
+        var reason = history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
+        while reason == nil {
             let report = try runCycle()
-            progress(report)
-            if let reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles) {
-                return reason
-            }
+            reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles)
+            guard try afterCycle(report, reason) else { return reason }
         }
+        return reason
     }
 
     /// Best class (0-based) of each local row after the last cycle.

@@ -90,9 +90,8 @@ public final class ClassificationRun {
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
-        var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
-        while reason == nil {
-            let report = try engine.runCycle()
+        var stoppedBy: Int32 = 0
+        let finished = try engine.run { report, reason in
             var kappa: Double?
             if let table = truth {
                 do { kappa = try self.kappa(of: engine, particleCount: setup.table.count, truth: table) } catch {
@@ -102,19 +101,21 @@ public final class ClassificationRun {
                 }
             }
             reporter.report(report, cycles: config.cycles, kappa: kappa)
-            reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles)
+            // One value on every rank, so every rank leaves the loop after the same cycle.
             let signal = try communicator.allreduce(StopSignal.pending, .max)
             if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
                 try writeCheckpoint(engine, setup: setup, folder: folder)
             }
-            if reason == nil && signal != 0 {
-                if communicator.isRoot {
-                    say("\(StopSignal.name(signal)) received: stopped after cycle \(engine.cycle); checkpoint written to "
-                        + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
-                    try RunManifest.writeEnd(to: folder.manifest, outcome: "checkpointed after cycle \(engine.cycle) (\(StopSignal.name(signal)))")
-                }
-                return .checkpointed(cycle: engine.cycle, signal: signal)
+            if reason == nil && signal != 0 { stoppedBy = signal }
+            return stoppedBy == 0
+        }
+        guard let reason = finished else {
+            if communicator.isRoot {
+                say("\(StopSignal.name(stoppedBy)) received: stopped after cycle \(engine.cycle); checkpoint written to "
+                    + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
+                try RunManifest.writeEnd(to: folder.manifest, outcome: "checkpointed after cycle \(engine.cycle) (\(StopSignal.name(stoppedBy)))")
             }
+            return .checkpointed(cycle: engine.cycle, signal: stoppedBy)
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
         // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
@@ -123,15 +124,15 @@ public final class ClassificationRun {
         if communicator.isRoot {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
-            try RunManifest.writeEnd(to: folder.manifest, outcome: "finished: \(reason!.rawValue) after cycle \(engine.cycle)")
+            try RunManifest.writeEnd(to: folder.manifest, outcome: "finished: \(reason.rawValue) after cycle \(engine.cycle)")
             notifyWritten(folder)
-            say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
+            say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
             if let indistinct = engine.history.last?.indistinct {
                 say("warning: the classes did not separate: \(indistinct) after the last cycle; see docs/troubleshooting.md")
             }
         }
-        return .finished(reason!)
+        return .finished(reason)
     }
 
     /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
