@@ -12,16 +12,36 @@ import FoveaDistributed
 /// FSC of shell s, shared across classes (`sharedSSNR`), then every full map with the Wiener
 /// term 1/SSNR(s) — the textbook filter for the FSC-estimated SSNR; shells with SSNR 0 are zero.
 struct ClassReconstruction {
-    /// Per class: the two half-set accumulators.
+    /// Per class of `classes`: the two half-set accumulators.
     var accumulators: [[ReconstructionAccumulator]]
+    /// The classes (0-based, of the run's K) these accumulators belong to: all K in a cycle; a
+    /// group of them at a time when the full-resolution maps are made (`ClassificationEngine`).
+    let classes: Range<Int>
 
     /// Rows with a weight at or below this are not inserted.
     static let weightThreshold: Float = 1e-3
 
-    init(classCount: Int, size: Int, padding: Int) {
-        accumulators = (0..<classCount).map { _ in
+    /// Empty sums for `classes` on a grid of `size` voxels (the cycle box N_r, or the data's N).
+    init(classes: Range<Int>, size: Int, padding: Int) {
+        self.classes = classes
+        accumulators = classes.map { _ in
             [ReconstructionAccumulator(size: size, padding: padding), ReconstructionAccumulator(size: size, padding: padding)]
         }
+    }
+
+    /// The two half-set sums of class `k` alone (moved in, not copied).
+    init(moving halves: [ReconstructionAccumulator], ofClass k: Int) {
+        classes = k..<(k + 1)
+        accumulators = [halves]
+    }
+
+    /// Voxels a side of the grid (0 once the accumulators are consumed).
+    var accumulatorSize: Int { accumulators.first(where: { !$0.isEmpty })?.first?.size ?? 0 }
+
+    /// Bytes of the Float64 sums of one class (two half sets) on a grid of `size` voxels.
+    static func bytesPerClass(size: Int, padding: Int) -> Int {
+        let np = size * padding
+        return 2 * 3 * (np / 2 + 1) * np * np * MemoryLayout<Double>.size
     }
 
     /// Inserts the rows `rows` of this rank, whose particles are in `particles` (`particleOfRow`
@@ -40,7 +60,7 @@ struct ClassReconstruction {
     mutating func insert(particles: PreparedParticles, rows: Range<Int>, particleOfRow: (Int) -> Int,
                          rotations: [RotationMatrix], halfOfRow: (Int) -> Int, weights: ClassTable, threads: Int,
                          maxRadius: Double? = nil) {
-        let classCount = accumulators.count
+        let classCount = accumulators.count, firstClass = self.classes.lowerBound
         let groups = max(1, min(classCount, threads / 2))
         func classes(of group: Int) -> Range<Int> { (classCount * group / groups)..<(classCount * (group + 1) / groups) }
         let slots = SharedSlots<[ReconstructionAccumulator]>(repeating: [], count: 2 * groups)
@@ -59,7 +79,7 @@ struct ClassReconstruction {
                 for row in rows where halfOfRow(row) == half {
                     var any = false
                     for k in classes {
-                        let w = weights[row, k]
+                        let w = weights[row, firstClass + k]
                         let use = w > Self.weightThreshold
                         rowWeights[k - classes.lowerBound] = use ? Double(w) : 0
                         any = any || use
@@ -97,39 +117,42 @@ struct ClassReconstruction {
         }
     }
 
-    /// Class volumes and half-map FSCs from the reduced sums. `classWeights` (the class average
-    /// occupancies) weight the SSNR that every class shares.
+    /// What the half sets of each class give before the classes' SSNRs are shared: the half
+    /// maps, their FSC, the class's SSNR per shell and the summed accumulator (both halves).
+    struct Halves {
+        var halfMaps: [[Volume]] = []
+        var fsc: [FourierShellCorrelation] = []
+        var ssnr: [[Double]] = []
+        var totals: [ReconstructionAccumulator] = []
+    }
+
+    /// The half maps, FSC, SSNR and total of every class here.
     /// Consumes the accumulators: each class's second half is added into its first in place and
     /// released (no copy of the Float64 sums is made).
-    mutating func finalise(pixelSize: Double, classWeights: [Double])
-        -> (volumes: [Volume], fsc: [FourierShellCorrelation], halfMaps: [[Volume]]) {
-        var totals: [ReconstructionAccumulator] = [], curves: [FourierShellCorrelation] = [], ssnrs: [[Double]] = []
-        var halfMaps: [[Volume]] = []
-        let classCount = accumulators.count
-        for k in 0..<classCount {
+    mutating func finaliseHalves(pixelSize: Double) -> Halves {
+        var result = Halves()
+        for k in accumulators.indices {
             var halves = accumulators[k]
             accumulators[k] = []
             let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let fsc = FourierShellCorrelation(a, b)
-            halfMaps.append([a, b])
+            result.halfMaps.append([a, b])
             let second = halves.removeLast()
             var total = halves.removeLast()
             total.add(second)
             let statistics = total.shellStatistics()
-            ssnrs.append(fsc.values.indices.map { s -> Double in
+            result.ssnr.append(fsc.values.indices.map { s -> Double in
                 let f = fsc.values[s]
                 guard f > 0, s < statistics.voxelCount.count, statistics.voxelCount[s] > 0 else { return 0 }
                 let full = min(2 * f / (1 + f), 0.999)
                 let meanCTF2 = statistics.ctfSquaredSum[s] / statistics.voxelCount[s]
                 return meanCTF2 > 0 ? full / ((1 - full) * meanCTF2) : 0
             })
-            totals.append(total)
-            curves.append(fsc)
+            result.totals.append(total)
+            result.fsc.append(fsc)
         }
-        let shared = Self.sharedSSNR(ssnrs, weights: classWeights)
-        let volumes = totals.map { $0.finalised(regularisation: .ssnr(perShell: shared, wienerConstant: 1), pixelSize: pixelSize) }
-        return (volumes, curves, halfMaps)
+        return result
     }
 
     /// Σ_k w_k·SSNR_k(s) / Σ_k w_k per shell (cisTEM's PSSNR sharing, §7.4). Fovea also filters the

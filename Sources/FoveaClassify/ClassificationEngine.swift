@@ -33,20 +33,24 @@ public final class ClassificationEngine {
     public let pixelSize: Double
     /// The classification box N_c the likelihood is computed in.
     public let croppedSize: Int
+    /// The grid N_r the cycles keep, reconstruct and prepare the class volumes on (≥ N_c; see
+    /// `CycleBox`).
+    public let cycleBox: CycleBox
     /// Cycles completed.
     public private(set) var cycle = 0
     /// Occupancies (%) of this rank's rows × K, after the last cycle (the random start before).
     public private(set) var occupancy: ClassTable
     /// LogP of this rank's rows × K from the last cycle.
     public private(set) var logP: ClassTable
-    /// The class volumes used as references by the next cycle. Cycles reconstruct only out to
-    /// `cycleInsertionRadius` (all the likelihood reads); `reconstructAtFullResolution()` makes
-    /// the full-resolution maps a finished run writes.
+    /// The class volumes used as references by the next cycle, on the cycle box N_r (pixel
+    /// p·N/N_r). Cycles reconstruct only out to `cycleInsertionRadius` (all the likelihood reads);
+    /// `reconstructAtFullResolution()` makes the box-N full-resolution maps a finished run writes.
     public private(set) var classVolumes: [Volume]
-    /// Half-map FSC per class from the last reconstruction, shells 0 … N/2.
+    /// Half-map FSC per class from the last reconstruction, shells 0 … N_r/2 (0 … N/2 after
+    /// `reconstructAtFullResolution()`).
     public private(set) var fscCurves: [[Double]] = []
-    /// The two half maps of each class from the last reconstruction (K × 2; empty after a resume
-    /// until a cycle has run). Regularised with a constant Wiener term of 1.
+    /// The two half maps of each class (K × 2, box N) from `reconstructAtFullResolution()`; empty
+    /// before it (the cycles do not keep them). Regularised with a constant Wiener term of 1.
     public private(set) var halfMaps: [[Volume]] = []
     /// Reports of the cycles run so far.
     public private(set) var history: [CycleReport] = []
@@ -78,8 +82,11 @@ public final class ClassificationEngine {
     private let regions: [LikelihoodRegion]
     private let active: [Bool]
     private let halfOfRow: [Int]
+    /// The 3-D focus region at box N (the likelihood regions' footprints are taken from it).
     private let focusMask: Volume?
-    /// Voxels the class maps are compared over to find identical classes (`IndistinctClasses`).
+    /// The same region on the cycle box, where the references are masked.
+    private let cycleFocusMask: Volume?
+    /// Voxels (of the cycle box) the class maps are compared over to find identical classes (`IndistinctClasses`).
     private let comparisonRegion: [Int]
     private let evaluation: LikelihoodEvaluation
     private var bestClass: [Int32]?
@@ -95,6 +102,11 @@ public final class ClassificationEngine {
 
     /// Padding of the reconstruction grid (1: trilinear insertion on the N grid).
     static let reconstructionPadding = 1
+
+    /// Bytes of Float64 sums the full-resolution pass fills at once: the K classes are
+    /// reconstructed a group at a time (the particles read once per group), as many classes per
+    /// group as fit (at least one). Box 192 fits 12 classes, box 320 two.
+    public static let fullResolutionAccumulatorBudget = 2 << 30
 
     /// The engine over particles whose images are in memory (`particles[i].image`); see
     /// `init(config:alignments:images:…)`. Collective.
@@ -183,10 +195,16 @@ public final class ClassificationEngine {
         active = (0..<rows.count).map { input[$0 / group.order].isActive }
         halfOfRow = (0..<rows.count).map { input[$0 / group.order].halfSet == .first ? 0 : 1 }
         self.focusMask = try Self.resolvedFocusMask(config: config, given: focusMask, size: n, pixelSize: p)
-
-        comparisonRegion = IndistinctClasses.comparisonRegion(config: config, focusMask: self.focusMask, size: n, pixelSize: p)
         croppedSize = LikelihoodEvaluation.croppedSize(size: n, pixelSize: p, classificationResolution: config.classificationResolution)
         var evaluation = LikelihoodEvaluation(config: config, size: n, pixelSize: p, croppedSize: croppedSize)
+        let box = CycleBox(fullSize: n, pixelSize: p, insertionRadius: Self.insertionRadius(size: n, evaluation: evaluation),
+                           croppedSize: croppedSize)
+        cycleBox = box
+        // A given mask is resampled to the cycle box; a sphere is drawn there directly.
+        cycleFocusMask = try focusMask.map(box.mask)
+            ?? Self.resolvedFocusMask(config: config, given: nil, size: box.size, pixelSize: box.pixelSize)
+        comparisonRegion = IndistinctClasses.comparisonRegion(config: config, focusMask: cycleFocusMask, size: box.size,
+                                                              pixelSize: box.pixelSize)
         let radius = config.outerRadius / p
         backgroundRadius = radius
         chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
@@ -221,13 +239,16 @@ public final class ClassificationEngine {
             guard snapshot.classVolumes.count == config.classCount, snapshot.occupancy.classCount == config.classCount else {
                 throw EngineInputError("the stored state has \(snapshot.classVolumes.count) classes; the run has \(config.classCount)")
             }
-            guard snapshot.classVolumes.allSatisfy({ $0.size == n }) else {
-                throw EngineInputError("the stored class volumes are \(snapshot.classVolumes[0].size) px; particles are \(n) px")
+            // Volumes on the cycle box (a checkpoint's), or of the data's box (a finished run's
+            // full-resolution maps, or a state of an older version), which are cropped to it.
+            guard snapshot.classVolumes.allSatisfy({ $0.size == n || $0.size == box.size }) else {
+                throw EngineInputError("the stored class volumes are \(snapshot.classVolumes[0].size) px; particles are \(n) px "
+                                       + "and the cycles' box is \(box.size) px")
             }
             guard let largest = rows.particles.max(), (largest + 1) * rows.operatorCount <= snapshot.occupancy.rowCount else {
                 throw EngineInputError("the stored state has \(snapshot.occupancy.rowCount) rows, fewer than this input needs")
             }
-            classVolumes = snapshot.classVolumes
+            classVolumes = snapshot.classVolumes.map(box.map)
             fscCurves = snapshot.fscCurves
             history = snapshot.history
             cycle = snapshot.cycle
@@ -236,8 +257,9 @@ public final class ClassificationEngine {
             logP = localRows(of: snapshot.logP)
             if let best = snapshot.bestClass { bestClass = globalRows.map { best[$0] } }
         } else if let references, !Self.startsFromData(referenceCount: references.count, classCount: config.classCount) {
-            // References are density maps (RELION's scale, or Fovea's written maps): into the engine's units.
-            classVolumes = references.map { densityScale.engineMap($0) }
+            // References are density maps (RELION's scale, or Fovea's written maps): into the
+            // engine's units at the full box, then onto the cycles' grid.
+            classVolumes = references.map { box.map(densityScale.engineMap($0)) }
         } else {
             classVolumes = []
             let weights = try ReconstructionWeights.compute(occupancy: occupancy, sigma: [Float](repeating: 1, count: rows.count),
@@ -295,8 +317,10 @@ public final class ClassificationEngine {
         let start = DispatchTime.now().uptimeNanoseconds
         let k = config.classCount
         let priors = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
-        let references = PreparedReferences.prepare(volumes: classVolumes, config: config, focusMask: focusMask,
-                                                      classWeights: priors, croppedSize: croppedSize)
+        // After `reconstructAtFullResolution()` the maps are of box N: a further cycle crops them.
+        let references = PreparedReferences.prepare(volumes: classVolumes.map(cycleBox.map), config: config,
+                                                    focusMask: cycleFocusMask,
+                                                    classWeights: priors, croppedSize: croppedSize)
         let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
         let operatorCount = rows.operatorCount
         try EngineInputError.agreeing(communicator) {
@@ -334,22 +358,30 @@ public final class ClassificationEngine {
         cycle += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = CycleReport(statistics: step.statistics,
-                                 resolutions: fscCurves.map { FourierShellCorrelation.resolution(of: $0, size: boxSize, pixelSize: pixelSize) }, seconds: seconds,
+                                 resolutions: fscCurves.map {
+                                     FourierShellCorrelation.resolution(of: $0, size: cycleBox.size, pixelSize: cycleBox.pixelSize)
+                                 }, seconds: seconds,
                                  indistinct: IndistinctClasses.find(volumes: classVolumes, hardFractions: step.statistics.hardFractions,
                                                                     region: comparisonRegion))
         history.append(report)
         return report
     }
 
-    /// Runs cycles until the stopping rule says stop; `progress` sees every report.
-    public func run(progress: (CycleReport) -> Void = { _ in }) throws -> StopReason {
-        while true {
+    /// The one cycle loop (a job's, `ClassificationRun`, and the tests'): cycles until the
+    /// stopping rule says stop — none when the state already meets it, as a finished run continued
+    /// — or until `afterCycle` returns false. `afterCycle` sees every report with the stopping
+    /// rule's verdict on it (nil: more cycles) and does the caller's work between cycles (progress,
+    /// checkpoints, stop signals); every rank must return the same. Returns the stopping rule's
+    /// reason, or nil when `afterCycle` ended the loop before it said stop.
+    @discardableResult
+    public func run(afterCycle: (CycleReport, StopReason?) throws -> Bool = { _, _ in true }) throws -> StopReason? {
+        var reason = history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
+        while reason == nil {
             let report = try runCycle()
-            progress(report)
-            if let reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles) {
-                return reason
-            }
+            reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles)
+            guard try afterCycle(report, reason) else { return reason }
         }
+        return reason
     }
 
     /// Best class (0-based) of each local row after the last cycle.
@@ -359,8 +391,11 @@ public final class ClassificationEngine {
     /// cycle): the class maps, half maps and FSC curves a finished run writes. The particles are
     /// read from the images and prepared again in full, a chunk at a time. With
     /// `releasingParticles` the resident prepared particles are freed first (a finished run needs
-    /// them no more; any later cycle prepares them again from the images). Collective.
-    public func reconstructAtFullResolution(releasingParticles: Bool = false) throws {
+    /// them no more; any later cycle prepares them again from the images). The classes are
+    /// reconstructed as many at a time as `accumulatorBudget` bytes of sums hold (at least one);
+    /// the maps do not depend on it. Collective.
+    public func reconstructAtFullResolution(releasingParticles: Bool = false,
+                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws {
         if releasingParticles { resident = nil }
         let weights: ClassTable, priors: [Double]
         if let lastReconstruction {
@@ -370,19 +405,44 @@ public final class ClassificationEngine {
                                                         active: active, communicator: communicator)
             priors = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
         }
-        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: priors, maxRadius: nil)
+        (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: priors, maxRadius: nil,
+                                                    accumulatorBudget: accumulatorBudget)
     }
 
-    /// Inserts every row (band-limited to `maxRadius` from the resident or streamed disc, or out
-    /// to N/2 from particles prepared again in full), reduces over ranks and finalises.
-    private func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?) throws -> ([Volume], [[Double]]) {
+    /// Inserts every row (band-limited to `maxRadius` from the resident or streamed disc into
+    /// accumulators on the cycle box, or out to N/2 from particles prepared again in full into
+    /// box-N accumulators, a group of classes at a time within `accumulatorBudget`), reduces over
+    /// ranks and finalises, each rank its share of the classes (`ClassFinalisation.swift`).
+    private func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?,
+                             accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws -> ([Volume], [[Double]]) {
         halfMaps = []   // replaced below; not held twice meanwhile
-        var reconstruction = ClassReconstruction(classCount: config.classCount, size: boxSize,
-                                                 padding: Self.reconstructionPadding)
+        let k = config.classCount, fullResolution = maxRadius == nil
+        let size = fullResolution ? boxSize : cycleBox.size, voxel = fullResolution ? pixelSize : cycleBox.pixelSize
+        let layout = fullResolution ? HalfPlaneLayout.full(size: boxSize) : cycleLayout
+        let perGroup = fullResolution
+            ? max(1, min(k, accumulatorBudget / ClassReconstruction.bytesPerClass(size: size, padding: Self.reconstructionPadding)))
+            : k
+        var fsc: [[Double]] = [], ssnr: [[Double]] = [], halves: [[Volume]] = [], totals: [ReconstructionAccumulator?] = []
+        for first in stride(from: 0, to: k, by: perGroup) {
+            var reconstruction = ClassReconstruction(classes: first..<min(k, first + perGroup), size: size,
+                                                     padding: Self.reconstructionPadding)
+            try insert(into: &reconstruction, weights: weights, layout: layout, maxRadius: maxRadius)
+            try reconstruction.reduce(communicator: communicator)
+            let group = try reconstruction.finaliseHalves(pixelSize: voxel, communicator: communicator,
+                                                          keepingHalfMaps: fullResolution)
+            fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
+        }
+        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights, size: size,
+                                                        pixelSize: voxel, communicator: communicator)
+        if fullResolution { halfMaps = halves }
+        return (volumes, fsc)
+    }
+
+    /// Inserts every row of this rank into `reconstruction`'s classes, the particles from `layout`.
+    private func insert(into reconstruction: inout ClassReconstruction, weights: ClassTable, layout: HalfPlaneLayout,
+                        maxRadius: Double?) throws {
         let operatorCount = rows.operatorCount
         let halves = halfOfRow
-        // Cycles insert out to `cycleInsertionRadius`, which the cycle disc holds; the full-resolution pass everything.
-        let layout = maxRadius == nil ? HalfPlaneLayout.full(size: boxSize) : cycleLayout
         try EngineInputError.agreeing(communicator) {
             try forEachPrepared(in: layout) { chunk, prepared in
                 reconstruction.insert(particles: prepared, rows: (chunk.lowerBound * operatorCount)..<(chunk.upperBound * operatorCount),
@@ -390,10 +450,6 @@ public final class ClassificationEngine {
                                       halfOfRow: { halves[$0] }, weights: weights, threads: config.threads, maxRadius: maxRadius)
             }
         }
-        try reconstruction.reduce(communicator: communicator)
-        let (volumes, curves, maps) = reconstruction.finalise(pixelSize: pixelSize, classWeights: classWeights)
-        halfMaps = maps
-        return (volumes, curves.map(\.values))
     }
 }
 

@@ -61,6 +61,21 @@ extension ClassificationEngine {
         return (cycleLayout(size: size, evaluation: evaluation), reads)
     }
 
+    /// The grid the cycles of a run at box `size`, `pixelSize` Å under `config` keep their class
+    /// maps and sums on.
+    public static func cycleBox(size: Int, pixelSize: Double, config: ClassificationConfig) -> CycleBox {
+        let nc = LikelihoodEvaluation.croppedSize(size: size, pixelSize: pixelSize,
+                                                  classificationResolution: config.classificationResolution)
+        let evaluation = LikelihoodEvaluation(config: config, size: size, pixelSize: pixelSize, croppedSize: nc)
+        return CycleBox(fullSize: size, pixelSize: pixelSize, insertionRadius: insertionRadius(size: size, evaluation: evaluation),
+                        croppedSize: nc)
+    }
+
+    /// Bytes of the Float64 sums of one class (two half sets) on a grid of `size` voxels.
+    public static func accumulatorBytesPerClass(size: Int) -> Int {
+        ClassReconstruction.bytesPerClass(size: size, padding: reconstructionPadding)
+    }
+
     /// Bytes one particle's prepared spectrum and CTF take when kept in memory (box `size` at
     /// `pixelSize` Å under `config`).
     public static func preparedBytesPerParticle(size: Int, pixelSize: Double, config: ClassificationConfig) -> Int {

@@ -79,11 +79,14 @@ public struct ReconstructionAccumulator: Sendable {
 
     /// `insert(_:ctf:rotation:weight:maxRadius:)` for coefficients stored in `layout` (the full
     /// half plane of box N, or a disc of it): `values` and `ctf` hold at least `layout.count`
-    /// values in that layout, and `layout.size` is this accumulator's N. Frequencies beyond a disc
-    /// layout's radius are not inserted (as if `maxRadius` were that radius).
+    /// values in that layout. Frequencies beyond a disc layout's radius are not inserted (as if
+    /// `maxRadius` were that radius). `layout.size` is this accumulator's box, or larger: a
+    /// smaller accumulator is the same physical box on a coarser grid (the same Fourier spacing),
+    /// so every frequency lands where it would at the layout's box, and grid points beyond this
+    /// box's Nyquist are dropped (none are when the inserted disc's radius r has ⌊r⌋ + 2 ≤ N/2).
     public mutating func insert(_ values: UnsafeBufferPointer<Complex<Float>>, ctf: UnsafeBufferPointer<Float>?,
                                 layout: HalfPlaneLayout, rotation: RotationMatrix, weight: Double, maxRadius: Double? = nil) {
-        precondition(layout.size == size, "Image box differs from the reconstruction box")
+        precondition(layout.size >= size, "Image box smaller than the reconstruction box")
         precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
                      "Spectrum or CTF shorter than its layout")
         let np = paddedSize, wp = np / 2 + 1, half = np / 2
@@ -231,7 +234,7 @@ extension ReconstructionAccumulator {
         let size = accumulators[firstTarget].size, padding = accumulators[firstTarget].padding
         precondition(targets.allSatisfy { accumulators[$0].size == size && accumulators[$0].padding == padding },
                      "Accumulators differ in geometry")
-        precondition(layout.size == size, "Image box differs from the reconstruction box")
+        precondition(layout.size >= size, "Image box smaller than the reconstruction box")
         precondition(values.count >= layout.count && (ctf == nil || ctf!.count >= layout.count),
                      "Spectrum or CTF shorter than its layout")
         let count = targets.count

@@ -15,9 +15,9 @@ enum CheckpointContents {
     static func listing(of state: RunState, configJSON: String, inputsJSON: String) -> [UInt8] {
         let rows = state.particleCount * state.config.operatorCount
         let lines = [
-            "format_version=1", "config=\(configJSON)", "inputs=\(inputsJSON)", "history=[]",
+            "format_version=2", "config=\(configJSON)", "inputs=\(inputsJSON)", "history=[]",
             "particle_count=\(state.particleCount)", "operator_count=\(state.config.operatorCount)",
-            "box_size=\(state.boxSize)", "pixel_size=\(state.pixelSize)", "cycle=\(state.snapshot.cycle)",
+            "box_size=\(state.boxSize)", "volume_box=\(state.boxSize)", "pixel_size=\(state.pixelSize)", "cycle=\(state.snapshot.cycle)",
             "rows=\(rows)", "classes=\(state.config.classCount)", "edge=\(state.boxSize)",
             "shells=\(state.boxSize / 2 + 1)", "best=1",
         ]
@@ -34,7 +34,7 @@ enum CheckpointContents {
         func int(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
         try HDF5File.write(to: path) { file in
             for key in ["config", "inputs", "history"] { if let text = values[key] { try file.setAttribute(key, text) } }
-            for key in ["format_version", "particle_count", "operator_count", "box_size", "cycle"] {
+            for key in ["format_version", "particle_count", "operator_count", "box_size", "volume_box", "cycle"] {
                 if let n = int(key) { try file.setAttribute(key, Int64(n)) }
             }
             if let p = values["pixel_size"].flatMap(Double.init) { try file.setAttribute("pixel_size", p) }

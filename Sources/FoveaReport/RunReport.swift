@@ -42,7 +42,7 @@ public struct RunReportData {
         self.folder = folder
         cycles = (try? String(contentsOfFile: folder.progressLog, encoding: .utf8)).map(ProgressRecord.records(inLog:)) ?? []
         for path in [folder.state, folder.checkpoint] where FileManager.default.fileExists(atPath: path) {
-            state = try RunState.read(from: path)
+            state = try RunState.read(from: path).withFullBoxVolumes()
             stateFile = path
             break
         }

@@ -86,13 +86,12 @@ public final class ClassificationRun {
                                        particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
                 + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(engine.boxSize) "
-                + "(likelihood at \(engine.croppedSize)), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
+                + "(likelihood at \(engine.croppedSize), cycles on a \(engine.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
-        var reason: StopReason? = engine.history.last.flatMap { config.convergence.stopReason(after: $0, cycleLimit: config.cycles) }
-        while reason == nil {
-            let report = try engine.runCycle()
+        var stoppedBy: Int32 = 0
+        let finished = try engine.run { report, reason in
             var kappa: Double?
             if let table = truth {
                 do { kappa = try self.kappa(of: engine, particleCount: setup.table.count, truth: table) } catch {
@@ -102,20 +101,22 @@ public final class ClassificationRun {
                 }
             }
             reporter.report(report, cycles: config.cycles, kappa: kappa)
-            reason = config.convergence.stopReason(after: report, cycleLimit: config.cycles)
+            // One value on every rank, so every rank leaves the loop after the same cycle.
             let signal = try communicator.allreduce(StopSignal.pending, .max)
             if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
                 try writeCheckpoint(engine, setup: setup, folder: folder)
             }
-            if reason == nil && signal != 0 {
-                if communicator.isRoot {
-                    say("\(StopSignal.name(signal)) received: stopped after cycle \(engine.cycle); checkpoint written to "
-                        + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
-                    try RunManifest.writeEnd(to: folder.manifest, ending: .checkpointed(cycle: engine.cycle, signal: StopSignal.name(signal)))
-                    notifyWritten(folder)  // the report then says "stopped at cycle N (checkpoint)", not "running"
-                }
-                return .checkpointed(cycle: engine.cycle, signal: signal)
+            if reason == nil && signal != 0 { stoppedBy = signal }
+            return stoppedBy == 0
+        }
+        guard let reason = finished else {
+            if communicator.isRoot {
+                say("\(StopSignal.name(stoppedBy)) received: stopped after cycle \(engine.cycle); checkpoint written to "
+                    + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
+                try RunManifest.writeEnd(to: folder.manifest, ending: .checkpointed(cycle: engine.cycle, signal: StopSignal.name(stoppedBy)))
+                notifyWritten(folder)  // the report then says "stopped at cycle N (checkpoint)", not "running"
             }
+            return .checkpointed(cycle: engine.cycle, signal: stoppedBy)
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
         // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
@@ -124,15 +125,15 @@ public final class ClassificationRun {
         if communicator.isRoot {
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
-            try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: engine.cycle, reason: reason! == .converged ? "converged" : "cycle limit"))
+            try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: engine.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
             notifyWritten(folder)
-            say("finished (\(reason!.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
+            say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
             if let indistinct = engine.history.last?.indistinct {
                 say("warning: the classes did not separate: \(indistinct) after the last cycle; see docs/troubleshooting.md")
             }
         }
-        return .finished(reason!)
+        return .finished(reason)
     }
 
     /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
@@ -192,6 +193,11 @@ public final class ClassificationRun {
         var resumeState: RunState?
         if request.continuing {
             let stored = try RunState.read(from: folder.checkpoint)
+            guard stored.storedFormatVersion >= RunState.continuableFormatVersion else {
+                throw RunInputError("\(folder.checkpoint): written by an older Fovea (state format \(stored.storedFormatVersion)), "
+                                    + "whose cycles ran at the full box; this version runs them on the classification box and "
+                                    + "cannot continue that run exactly: start it again in a new folder (its outputs stay readable)")
+            }
             try RunManifest.checkBelongs(manifest: folder.manifest, to: stored, checkpoint: folder.checkpoint)
             let requested = try stored.config.replacing(cycles: request.config.cycles, threads: request.config.threads,
                                                         checkpointEvery: request.config.checkpointEvery)

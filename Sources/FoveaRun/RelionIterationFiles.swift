@@ -30,7 +30,8 @@ public enum RelionIterationFiles {
     /// Writes the iteration files of the state in `folder`'s checkpoint; returns their paths.
     @discardableResult
     public static func write(folder: RunFolder) throws -> [String] {
-        let state = try RunState.read(from: folder.checkpoint)
+        // A checkpoint's maps are on the cycles' grid; RELION expects the particles' box.
+        let state = try RunState.read(from: folder.checkpoint).withFullBoxVolumes()
         let cycle = state.snapshot.cycle
         let table = try ParticleTableLoading.load(state.inputs)
         let classified = try RunOutputs.classifiedTable(table, tablePath: state.inputs.particles, state: state)

@@ -9,10 +9,12 @@ public enum RunPlan {
     /// K classes and `threads` threads: the prepared particles (`preparedBytesPerParticle` each when
     /// they stay in memory — spectrum and CTF within the disc the cycles read; none when streamed),
     /// one chunk of raw and prepared box-N images, occupancy/LogP tables, per-row 2-D mask
-    /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the Float64 class
-    /// accumulators (two halves per class) with the finalised maps, the class projectors and thread buffers.
-    public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, classes k: Int,
-                                      threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
+    /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the class projectors and
+    /// thread buffers, and the larger of: the cycles' Float64 class accumulators (two halves per
+    /// class) with their finalised maps on the cycle grid `cycleBox` (N_r); the final full-resolution
+    /// pass at box N (a group of classes' sums at a time, every class's summed halves, half maps and maps).
+    public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, cycleBox nr: Int,
+                                      classes k: Int, threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
                                       streaming: Bool = false) -> Double {
         // In Double throughout: sizes come from the input and must not overflow.
         let box = Double(n), cropped = Double(nc)
@@ -21,12 +23,16 @@ public enum RunPlan {
         let chunkBytes = chunk * box * box * (4 + 12)
         let perParticle = streaming ? 0 : preparedBytesPerParticle
         let perRow = Double(k) * 4 * 3 + (maskWeights ? (cropped + 1) * 12 : 0)
-        let accumulators = Double(k) * 2 * (box / 2 + 1).rounded(.down) * box * box * 24
+        let grid = Double(nr)
+        let cycleAccumulators = Double(k) * 2 * (grid / 2 + 1).rounded(.down) * grid * grid * 24
+        let cycle = cycleAccumulators * 1.25 + Double(k) * 5 * grid * grid * grid * 4
+        let perClass = Double(ClassificationEngine.accumulatorBytesPerClass(size: n))
+        let group = min(Double(k), max(1, (Double(ClassificationEngine.fullResolutionAccumulatorBudget) / perClass).rounded(.down)))
+        let final = group * perClass + Double(k) * perClass / 2 + Double(k) * 4 * box * box * box * 4
         let projectors = Double(k + 1) * (cropped / 2 + 1).rounded(.down) * cropped * cropped * 8 * 2
-        let volumes = Double(k) * 5 * box * box * box * 4
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
-        return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + accumulators * 1.25 + projectors
-            + volumes + threadBuffers
+        return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + max(cycle, final) + projectors
+            + threadBuffers
     }
 
     /// The largest box the run accepts (px): 4096² images, 4096³ class volumes.
@@ -49,6 +55,7 @@ public enum RunPlan {
     static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), pixelSize: Double, config: ClassificationConfig,
                                streaming: Bool = false) -> Double {
         estimatedBytes(particles: count, rows: count * config.operatorCount, box: boxes.n, croppedBox: boxes.nc,
+                       cycleBox: ClassificationEngine.cycleBox(size: boxes.n, pixelSize: pixelSize, config: config).size,
                        classes: config.classCount, threads: config.threads,
                        maskWeights: config.maskPath != nil && config.focus == .twoD,
                        preparedBytesPerParticle: Double(ClassificationEngine.preparedBytesPerParticle(

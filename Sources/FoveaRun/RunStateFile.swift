@@ -8,23 +8,29 @@ import FoveaIO
 /// or to rebuild every class volume, is in it:
 ///
 ///     /            attributes: fovea_version, format_version, config (JSON), inputs (JSON),
-///                  particle_count, operator_count, box_size, pixel_size (Å), cycle, history (JSON)
+///                  particle_count, operator_count, box_size, pixel_size (Å), cycle, history (JSON),
+///                  volume_box (format ≥ 2: V, the grid of /classes; absent: V = N)
 ///     /rows/particle_index   Int64 [R]       1-based input row of each classified row
 ///     /rows/operator_index   Int64 [R]       1-based expansion operator (1 = identity)
 ///     /rows/occupancy        Float32 [R, K]  percent
 ///     /rows/logp             Float32 [R, K]
 ///     /rows/best_class       Int32 [R]       1-based; 0 before the first cycle
-///     /classes/volumes       Float32 [K, N, N, N]  (z, y, x; x fastest)
-///     /classes/fsc           Float64 [K, N/2 + 1]  half-map FSC per shell
+///     /classes/volumes       Float32 [K, V, V, V]  (z, y, x; x fastest; voxel p·N/V Å)
+///     /classes/fsc           Float64 [K, V/2 + 1]  half-map FSC per shell
 ///     /classes/density_scale Float64 [N/2 + 1]  noise amplitude a(s) of `MapDensityScale` (the
 ///                            volumes above are in the engine's units; written maps are a(|k|)/N ×)
 ///     /cycles/soft_fractions, /cycles/hard_fractions  Float64 [C, K]
 ///     /cycles/changed_fraction, /cycles/mean_logp, /cycles/seconds  Float64 [C]
 ///     /cycles/resolution     Float64 [C, K]  FSC-0.143 resolution, Å
 ///
-/// R = particles × operators in input order (row = particle · operators + operator).
+/// R = particles × operators in input order (row = particle · operators + operator). A
+/// checkpoint holds the class volumes on the cycles' grid V = N_r (`CycleBox`); `run.h5` and the
+/// checkpoint of a finished run hold the full-resolution maps (V = N).
 public struct RunState: Sendable {
-    public static let formatVersion = 1
+    /// 2: the class volumes on their own grid (`volume_box`). Version 1 files (V = N) are read too.
+    public static let formatVersion = 2
+    /// The oldest format `--continue` accepts: the cycles of older runs ran on another grid.
+    public static let continuableFormatVersion = 2
 
     public var config: ClassificationConfig
     public var inputs: RunInputPaths
@@ -36,6 +42,8 @@ public struct RunState: Sendable {
     /// density scale as RELION reconstructs it. nil for a state written before Fovea kept it (its
     /// maps are then written in the engine's units).
     public var densityScale: MapDensityScale?
+    /// The format the state was read in (`formatVersion` for a state made by this program).
+    public var storedFormatVersion = RunState.formatVersion
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, particleCount: Int, boxSize: Int,
                 pixelSize: Double, snapshot: EngineSnapshot, densityScale: MapDensityScale? = nil) {
@@ -62,7 +70,8 @@ public struct RunState: Sendable {
 
     /// Writes the file atomically (temporary name, then rename).
     public func write(to path: String) throws {
-        let k = config.classCount, n = boxSize, ops = config.operatorCount
+        let k = config.classCount, ops = config.operatorCount
+        let n = snapshot.classVolumes.first?.size ?? boxSize
         let rowCount = particleCount * ops
         try HDF5File.write(to: path) { file in
             try file.setAttribute("fovea_version", FoveaVersion.string)
@@ -71,7 +80,8 @@ public struct RunState: Sendable {
             try file.setAttribute("inputs", try Self.json(inputs))
             try file.setAttribute("particle_count", Int64(particleCount))
             try file.setAttribute("operator_count", Int64(ops))
-            try file.setAttribute("box_size", Int64(n))
+            try file.setAttribute("box_size", Int64(boxSize))
+            try file.setAttribute("volume_box", Int64(n))
             try file.setAttribute("pixel_size", pixelSize)
             try file.setAttribute("cycle", Int64(snapshot.cycle))
             try file.setAttribute("history", try Self.json(snapshot.history))
@@ -90,7 +100,9 @@ public struct RunState: Sendable {
                 return (0..<shells).map { $0 < curve.count ? curve[$0] : 0 }
             }
             try classes.writeDataset("fsc", fsc, shape: [k, shells])
-            if let densityScale { try classes.writeDataset("density_scale", densityScale.noiseAmplitude, shape: [shells]) }
+            if let densityScale {
+                try classes.writeDataset("density_scale", densityScale.noiseAmplitude, shape: [densityScale.noiseAmplitude.count])
+            }
             let cycles = try file.createGroup("cycles")
             let history = snapshot.history, c = history.count
             try cycles.writeDataset("soft_fractions", history.flatMap(\.statistics.softFractions), shape: [c, k])
@@ -100,6 +112,15 @@ public struct RunState: Sendable {
             try cycles.writeDataset("seconds", history.map(\.seconds), shape: [c])
             try cycles.writeDataset("resolution", history.flatMap(\.resolutions), shape: [c, k])
         }
+    }
+
+    /// This state with its class volumes at the particles' box N (a checkpoint's, on the cycles'
+    /// grid, zero-padded in Fourier space, which keeps every frequency they hold), for readers
+    /// that show or compare maps at the data's box.
+    public func withFullBoxVolumes() -> RunState {
+        var copy = self
+        copy.snapshot.classVolumes = snapshot.classVolumes.map { $0.size == boxSize ? $0 : $0.fourierResized(to: boxSize) }
+        return copy
     }
 
     /// The product of `factors`, or nil when it overflows `Int`.
@@ -136,7 +157,8 @@ public struct RunState: Sendable {
             let inputs = try decoded(RunInputPaths.self, attribute: "inputs")
             let history = try decoded([CycleReport].self, attribute: "history")
             let particleCount = Int(try file.attribute("particle_count", as: Int64.self))
-            let n = Int(try file.attribute("box_size", as: Int64.self))
+            let box = Int(try file.attribute("box_size", as: Int64.self))
+            let n = version >= 2 ? Int(try file.attribute("volume_box", as: Int64.self)) : box
             let pixelSize: Double = try file.attribute("pixel_size")
             let cycle = Int(try file.attribute("cycle", as: Int64.self))
             // Sizes read from the file are checked before any arithmetic or allocation with them.
@@ -144,7 +166,8 @@ public struct RunState: Sendable {
                 RunInputError("\(path): \(what) (not a checkpoint written by Fovea, or damaged)")
             }
             guard particleCount > 0 else { throw invalid("particle_count \(particleCount)") }
-            guard n >= 2, n <= RunPlan.maximumBox else { throw invalid("box_size \(n)") }
+            guard box >= 2, box <= RunPlan.maximumBox else { throw invalid("box_size \(box)") }
+            guard n >= 2, n <= box, n % 2 == 0 else { throw invalid("volume_box \(n) with box_size \(box)") }
             guard pixelSize.isFinite, pixelSize > 0 else { throw invalid("pixel_size \(pixelSize)") }
             guard cycle >= 0, cycle == history.count else { throw invalid("cycle \(cycle) with \(history.count) cycles of history") }
             let k = config.classCount
@@ -173,7 +196,7 @@ public struct RunState: Sendable {
                 throw invalid("rows/best_class[\(bad)] is \(best[bad]), not a class 1…\(k)")
             }
             let volumes = (0..<k).map { c in
-                Volume(size: n, pixelSize: pixelSize, voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
+                Volume(size: n, pixelSize: pixelSize * Double(box) / Double(n), voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
             }
             let snapshot = EngineSnapshot(
                 cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),
@@ -183,13 +206,15 @@ public struct RunState: Sendable {
             var densityScale: MapDensityScale?
             if file.contains("classes/density_scale") {
                 let amplitude: [Double] = try file.readDataset("classes/density_scale")
-                guard amplitude.count == shells, amplitude.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                    throw invalid("classes/density_scale is not \(shells) finite values ≥ 0")
+                guard amplitude.count == box / 2 + 1, amplitude.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                    throw invalid("classes/density_scale is not \(box / 2 + 1) finite values ≥ 0")
                 }
-                densityScale = MapDensityScale(noiseAmplitude: amplitude, boxSize: n)
+                densityScale = MapDensityScale(noiseAmplitude: amplitude, boxSize: box)
             }
-            return RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: n,
-                            pixelSize: pixelSize, snapshot: snapshot, densityScale: densityScale)
+            var state = RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: box,
+                                 pixelSize: pixelSize, snapshot: snapshot, densityScale: densityScale)
+            state.storedFormatVersion = Int(version)
+            return state
         }
     }
 }

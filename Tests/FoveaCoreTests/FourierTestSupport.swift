@@ -1,5 +1,6 @@
 import FoveaCore
 import Foundation
+import Numerics
 
 // Test-only helpers for the Fourier, projection and reconstruction tests: a seeded RNG, test
 // volumes, a brute-force real-space projector, a test-local CTF, and a minimal MRC (mode 2) and
@@ -182,5 +183,27 @@ enum FourierFixtures {
         s += "data_particles\n\nloop_\n_rlnImageName #1\n_rlnAngleRot #2\n_rlnAngleTilt #3\n_rlnAnglePsi #4\n_rlnOpticsGroup #5\n"
         for (k, a) in angles.enumerated() { s += "\(k + 1)@dummy.mrcs \(a.phi) \(a.theta) \(a.psi) 1\n" }
         try s.write(to: url, atomically: true, encoding: .utf8)
+    }
+}
+
+/// A seeded random spectrum and CTF of box `n` (full half plane), and the same values packed in
+/// the disc layout of `radius` — the input of the insertion tests.
+struct RandomDiscSpectrum {
+    var spectrum: HalfComplexImage
+    let ctf: [Float]
+    let disc: HalfPlaneLayout
+    var packed: [Complex<Float>]
+    var packedCTF: [Float]
+
+    init(size n: Int, radius: Double, rng: inout FourierTestRNG) {
+        spectrum = HalfComplexImage(size: n)
+        for i in spectrum.values.indices { spectrum.values[i] = Complex(Float(rng.gaussian()), Float(rng.gaussian())) }
+        let ctf = (0..<spectrum.values.count).map { _ in Float(Double.random(in: -1...1, using: &rng)) }
+        let disc = HalfPlaneLayout.disc(size: n, radius: radius)
+        var packed = [Complex<Float>](repeating: .zero, count: disc.count)
+        var packedCTF = [Float](repeating: 0, count: disc.count)
+        spectrum.values.withUnsafeBufferPointer { v in packed.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        ctf.withUnsafeBufferPointer { v in packedCTF.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        self.ctf = ctf; self.disc = disc; self.packed = packed; self.packedCTF = packedCTF
     }
 }

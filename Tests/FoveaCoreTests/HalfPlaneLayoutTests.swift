@@ -56,16 +56,8 @@ import FoveaCore
     func insertingFromADiscAddsWhatTheFullSpectrumAddsWithinItsRadius(radius: Double) {
         let n = 24
         var rng = FourierTestRNG(seed: 77)
-        var spectrum = HalfComplexImage(size: n)
-        for i in spectrum.values.indices {
-            spectrum.values[i] = Complex(Float(rng.gaussian()), Float(rng.gaussian()))
-        }
-        let ctf = (0..<spectrum.values.count).map { _ in Float(Double.random(in: -1...1, using: &rng)) }
-        let disc = HalfPlaneLayout.disc(size: n, radius: radius)
-        var packed = [Complex<Float>](repeating: .zero, count: disc.count)
-        var packedCTF = [Float](repeating: 0, count: disc.count)
-        spectrum.values.withUnsafeBufferPointer { v in packed.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
-        ctf.withUnsafeBufferPointer { v in packedCTF.withUnsafeMutableBufferPointer { disc.gather(fromFull: v, into: $0) } }
+        let input = RandomDiscSpectrum(size: n, radius: radius, rng: &rng)
+        let (spectrum, ctf, disc, packed, packedCTF) = (input.spectrum, input.ctf, input.disc, input.packed, input.packedCTF)
         for padding in [1, 2] {
             let rotation = RotationMatrix(FourierFixtures.randomAngles(&rng))
             var fromFull = ReconstructionAccumulator(size: n, padding: padding)

@@ -1,0 +1,87 @@
+import FoveaCore
+import FoveaDistributed
+
+extension ClassReconstruction {
+    /// The rank that finalises class `k` (0-based) among `ranks`: classes are dealt round-robin.
+    static func owner(ofClass k: Int, ranks: Int) -> Int { k % ranks }
+
+    /// `finaliseHalves(pixelSize:)` with the classes divided over the ranks (the sums must already
+    /// be reduced, so every rank holds the same accumulators): each rank finalises the half maps,
+    /// FSC and SSNR of its own classes (`owner(ofClass:ranks:)`) and drops the others' sums; the
+    /// FSC and SSNR curves (and, with `keepingHalfMaps`, the half maps) are broadcast from their
+    /// owners. The owners keep their classes' totals; `classMaps(_:ssnrs:classWeights:…)` makes
+    /// and broadcasts the maps once every class's SSNR is known. Every rank ends with the values one
+    /// rank finalising every class gets, bit for bit: the same arithmetic on the same sums, only
+    /// done elsewhere. Consumes the accumulators. Collective.
+    mutating func finaliseHalves(pixelSize: Double, communicator: any Communicator,
+                                 keepingHalfMaps: Bool) throws -> DistributedHalves {
+        let ranks = communicator.size, rank = communicator.rank
+        let size = accumulatorSize, shells = size / 2 + 1
+        var result = DistributedHalves(classes: classes)
+        for (offset, k) in classes.enumerated() {
+            let owner = Self.owner(ofClass: k, ranks: ranks)
+            var curves = [Double](repeating: 0, count: 2 * shells)
+            var halves: [Volume] = []
+            if owner == rank {
+                var own = ClassReconstruction(moving: accumulators[offset], ofClass: k)
+                let finalised = own.finaliseHalves(pixelSize: pixelSize)
+                for s in 0..<min(shells, finalised.fsc[0].values.count) { curves[s] = finalised.fsc[0].values[s] }
+                for s in 0..<min(shells, finalised.ssnr[0].count) { curves[shells + s] = finalised.ssnr[0][s] }
+                result.totals[offset] = finalised.totals[0]
+                halves = finalised.halfMaps[0]
+            }
+            accumulators[offset] = []
+            if ranks > 1 { try communicator.broadcast(&curves, root: owner) }
+            result.fsc[offset] = Array(curves[0..<shells])
+            result.ssnr[offset] = Array(curves[shells...])
+            if keepingHalfMaps {
+                result.halfMaps[offset] = try (0..<2).map { half in
+                    try Self.broadcast(owner == rank ? halves[half] : nil, root: owner, size: size,
+                                       pixelSize: pixelSize, communicator: communicator)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Every class's map from its total (held by its owner) with the Wiener term 1/SSNR(s), the
+    /// SSNR shared over all K classes (`sharedSSNR` of `ssnrs` weighted by `classWeights`),
+    /// broadcast from the owners: the maps on every rank. Releases each total once used. Collective.
+    static func classMaps(_ totals: inout [ReconstructionAccumulator?], ssnrs: [[Double]], classWeights: [Double], size: Int,
+                          pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
+        let shared = sharedSSNR(ssnrs, weights: classWeights)
+        return try totals.indices.map { k in
+            let map = totals[k].map { $0.finalised(regularisation: .ssnr(perShell: shared, wienerConstant: 1), pixelSize: pixelSize) }
+            totals[k] = nil
+            return try broadcast(map, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
+                                 communicator: communicator)
+        }
+    }
+
+    /// Volumes of box `size` owned by `root`, on every rank (`volume` non-nil on the root).
+    static func broadcast(_ volume: Volume?, root: Int, size: Int, pixelSize: Double,
+                          communicator: any Communicator) throws -> Volume {
+        var voxels = volume?.voxels ?? [Float](repeating: 0, count: size * size * size)
+        if communicator.size > 1 { try communicator.broadcast(&voxels, root: root) }
+        return Volume(size: size, pixelSize: pixelSize, voxels: voxels)
+    }
+}
+
+/// What the distributed finalisation of a group of classes gives every rank (see
+/// `ClassReconstruction.finaliseHalves(pixelSize:communicator:keepingHalfMaps:)`).
+struct DistributedHalves {
+    let classes: Range<Int>
+    /// Per class: the FSC and the SSNR per shell (on every rank).
+    var fsc: [[Double]], ssnr: [[Double]]
+    /// Per class: the two half maps (on every rank when kept, else empty).
+    var halfMaps: [[Volume]]
+    /// Per class: the summed halves, on the class's owner only.
+    var totals: [ReconstructionAccumulator?]
+
+    init(classes: Range<Int>) {
+        self.classes = classes
+        fsc = classes.map { _ in [] }; ssnr = fsc
+        halfMaps = classes.map { _ in [] }
+        totals = classes.map { _ in nil }
+    }
+}
