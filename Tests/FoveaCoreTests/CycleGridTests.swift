@@ -88,7 +88,7 @@ import Testing
         for _ in 0..<6 {
             let n = 2 * Int.random(in: 16...32, using: &rng), m = 2 * Int.random(in: 8...(n / 2), using: &rng)
             let radius = Double.random(in: 4...(Double(n) / 3), using: &rng)
-            let mask = SphereMask(centre: .zero, radius: radius, origin: .mapCentre).volume(size: n, pixelSize: 1)
+            let mask = FocusSphere(centre: .zero, radius: radius, origin: .centre).volume(size: n, pixelSize: 1)
             let small = mask.nearestResampled(to: m)
             #expect(small.size == m && abs(small.pixelSize - Double(n) / Double(m)) < 1e-12)
             #expect(small.voxels.allSatisfy { $0 == 0 || $0 == 1 })
