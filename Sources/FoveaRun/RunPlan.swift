@@ -71,7 +71,9 @@ public enum RunPlan {
         let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
         var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
                      + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(DecimalText.text(first.pixelSize, digits: 7)) Å, "
-                     + "likelihood box \(nc) px, focus \(config.focus.rawValue)",
+                     + "likelihood box \(nc) px, cycles on a "
+                     + "\(ClassificationEngine.cycleBox(size: n, pixelSize: first.pixelSize, config: config).size)-px grid, "
+                     + "focus \(config.focus.rawValue)",
                      "ranks \(ranks) × threads \(config.threads)"]
         if table.count < ranks { lines.append("error: more ranks than particles") }
         // What this process holds before reading images (every rank holds about as much).
