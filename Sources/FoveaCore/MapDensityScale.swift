@@ -86,15 +86,34 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
     /// `map` (engine units) on the images' density scale as RELION reconstructs it.
     public func densityMap(_ map: Volume, planner: FFTPlanner = .shared) -> Volume {
         let n = Double(map.size)
-        return map.filtered(planner: planner) { amplitude(atShell: $0 * n) / n }
+        return Self.filtered(map, planner: planner) { amplitude(atShell: $0) / n }
     }
 
     /// `map` (density units on RELION's scale) in the engine's units: the inverse of `densityMap`.
     public func engineMap(_ map: Volume, planner: FFTPlanner = .shared) -> Volume {
         let n = Double(map.size)
-        return map.filtered(planner: planner) { f in
-            let a = amplitude(atShell: f * n)
+        return Self.filtered(map, planner: planner) { shell in
+            let a = amplitude(atShell: shell)
             return a > 0 ? n / a : 0
         }
+    }
+
+    /// `map` with its spectrum at |k| (Fourier pixels) multiplied by `factor(|k|)`, evaluated once
+    /// per integer |k|² (a table, so a box-160 map costs two FFTs and one pass).
+    static func filtered(_ map: Volume, planner: FFTPlanner, _ factor: (Double) -> Double) -> Volume {
+        let n = map.size, w = n / 2 + 1, half = n / 2
+        let table = (0...(3 * half * half)).map { Float(factor(Double($0).squareRoot())) }
+        var spectrum = map.fourierTransform(planner: planner)
+        spectrum.values.withUnsafeMutableBufferPointer { v in
+            for l in 0..<n {
+                let kz = FourierGrid.frequency(index: l, size: n)
+                for j in 0..<n {
+                    let ky = FourierGrid.frequency(index: j, size: n)
+                    let base = ky * ky + kz * kz, row = w * (j + n * l)
+                    for i in 0..<w { v[row + i] = v[row + i].scaled(by: table[base + i * i]) }
+                }
+            }
+        }
+        return spectrum.realSpace(pixelSize: map.pixelSize, planner: planner)
     }
 }
