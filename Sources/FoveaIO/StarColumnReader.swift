@@ -86,9 +86,9 @@ public struct StarColumnReader {
 
 /// Text of numbers written into STAR and other text tables: the shortest text that reads back to
 /// the same `Double`, so write–read round trips are exact.
-enum StarNumber {
+public enum StarNumber {
     /// `DecimalText` of `value`, integers as "300.0".
-    static func text(_ value: Double) -> String {
+    public static func text(_ value: Double) -> String {
         let value = DecimalText.rounded(value)
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) + ".0" }
         return String(value)

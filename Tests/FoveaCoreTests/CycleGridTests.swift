@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 import Testing
-@testable import FoveaCore
+import FoveaCore
 
 /// The classification cycles keep their sums and maps on a coarser grid of the same physical box:
 /// insertion there adds exactly what the data's box adds at every frequency both hold, and maps

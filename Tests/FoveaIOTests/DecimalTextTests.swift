@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import FoveaCore
-@testable import FoveaIO
+import FoveaIO
 
 /// Numbers are printed without binary noise: a decimal of up to 12 significant digits (what
 /// input files hold) reads back exactly; any Double is printed with at most 12 significant digits

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FoveaReport
+import FoveaReport
 import FoveaRun
 
 /// What the report says about a run's state: finished, stopped at a checkpoint (by a signal, or
