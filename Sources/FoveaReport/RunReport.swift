@@ -58,7 +58,7 @@ public struct RunReportData {
 
     /// The status from the last session of `run.json`, the state file's cycle and whether a live
     /// process holds the folder's lock.
-    static func status(session: RunManifestRecord.Session?, stateCycle: Int?, stateIsFinal: Bool, lockHeld: Bool) -> Status {
+    public static func status(session: RunManifestRecord.Session?, stateCycle: Int?, stateIsFinal: Bool, lockHeld: Bool) -> Status {
         if let session, let cycle = session.finishedAfterCycle {
             return .finished(cycle: cycle, outcome: session.outcome ?? "finished after cycle \(cycle)")
         }
