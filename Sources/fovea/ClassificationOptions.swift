@@ -76,6 +76,12 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("mask-lowpass"), parsing: .unconditional, help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?
 
+    @Option(name: .customLong("mask-outside"), help: ArgumentHelp("3d: whose density fills the outside of each class reference: own (each class its own) or consensus (the occupancy-weighted mean map, so classes differ only inside the mask; default own).", valueName: "source"))
+    var maskOutside: OutsideDensitySource?
+
+    /// `--mask-outside` when not given (docs/validation.md "3-D masking and 2-D masking").
+    static let defaultOutsideSource = OutsideDensitySource.own
+
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
         if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
@@ -160,7 +166,8 @@ struct ClassificationOptions: ParsableArguments {
         let referenceMask = ReferenceMaskSettings(
             edge: maskEdge ?? base?.referenceMask.edge ?? 10,
             outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight ?? Self.defaultOutsideWeight,
-            outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass)
+            outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass,
+            outsideSource: maskOutside ?? base?.referenceMask.outsideSource ?? Self.defaultOutsideSource)
         return try ClassificationConfig(
             classCount: classes, cycles: cycles ?? base?.cycles ?? 20, focus: mode, sphere: focusSphere,
             maskPath: mask ?? base?.maskPath, focusEdge: focusEdge ?? base?.focusEdge ?? 0, outerRadius: outerRadius,
@@ -172,3 +179,5 @@ struct ClassificationOptions: ParsableArguments {
             convergence: convergence, referenceMask: referenceMask)
     }
 }
+
+extension OutsideDensitySource: ExpressibleByArgument {}
