@@ -69,8 +69,8 @@ for case in $CASES; do
         "$FOVEA" simulate --scenario "$scenario" --particles "$PARTICLES" --snr "$snr" --seed "$SEED" --box "$BOX" \
             --pixel-size "$PIXEL" --threads "$THREADS" "${simulate_extra[@]}" --output "$data" > "$data.simulate.log" 2>&1
     fi
-    grep -oE 'sphere:[-0-9.,]+ \(centre from the map centre\)' "$data.simulate.log" \
-        | sed -E 's/sphere:([^ ]+).*/\1/' > "$data.sphere"
+    grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$data.simulate.log" \
+        | sed -E 's/--sphere ([^ ]+).*/\1/' > "$data.sphere"
     [ "$WITH_2D" = 1 ] && run_case "$data" "$scenario" "$snr" 2d - - - -
     for outside in $OUTSIDES; do
         for weight in $WEIGHTS; do
