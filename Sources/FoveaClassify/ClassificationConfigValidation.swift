@@ -19,6 +19,7 @@ extension ClassificationConfig {
         case maskEdge = "mask-edge"
         case maskOutsideWeight = "mask-outside-weight"
         case maskLowPass = "mask-lowpass"
+        case maskOutside = "mask-outside"
     }
 
     /// Checks every field on its own and the combinations (focus needs a region; sphere XOR mask).

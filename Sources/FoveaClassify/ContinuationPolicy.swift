@@ -45,6 +45,7 @@ extension ClassificationConfig {
         case .maskEdge: return referenceMask.edge == other.referenceMask.edge
         case .maskOutsideWeight: return referenceMask.outsideWeight == other.referenceMask.outsideWeight
         case .maskLowPass: return referenceMask.outsideLowPass == other.referenceMask.outsideLowPass
+        case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
         }
     }
 }

@@ -21,7 +21,8 @@ struct PreparedReferences: Sendable {
     /// - Parameters:
     ///   - volumes: the K class volumes (box N, pixel p).
     ///   - focusMask: the 3-D focus region (binary or soft, box N), needed for `3d` and `subtract`.
-    ///   - classWeights: class priors, used for the mean volume of `subtract`.
+    ///   - classWeights: class priors, used for the consensus (mean) volume of `subtract` and of
+    ///     `3d` with `--mask-outside consensus`.
     static func prepare(volumes: [Volume], config: ClassificationConfig, focusMask: Volume?,
                         classWeights: [Double], croppedSize: Int) -> PreparedReferences {
         let n = volumes[0].size, p = volumes[0].pixelSize
@@ -36,8 +37,10 @@ struct PreparedReferences: Sendable {
             return PreparedReferences(projectors: volumes.map(projector), outsideProjector: nil)
         case .threeD:
             let settings = config.referenceMask
+            let consensus = settings.outsideSource == .consensus ? consensusVolume(volumes, classWeights) : nil
             let masked = volumes.map {
-                ReferenceMasking.apply(to: $0, mask: focusMask!, settings: settings, lowPass: lowPassFilter)
+                ReferenceMasking.apply(to: $0, mask: focusMask!, settings: settings, lowPass: lowPassFilter,
+                                       outside: consensus)
             }
             return PreparedReferences(projectors: masked.map(projector), outsideProjector: nil)
         case .subtract:
@@ -45,15 +48,23 @@ struct PreparedReferences: Sendable {
             let inside = volumes.map { volume in
                 Volume(size: n, pixelSize: p, voxels: zip(volume.voxels, soft.voxels).map { $0 * $1 })
             }
-            let total = classWeights.reduce(0, +)
-            var mean = [Float](repeating: 0, count: n * n * n)
-            for (volume, weight) in zip(volumes, classWeights) where weight > 0 {
-                let w = Float(weight / total)
-                for i in mean.indices { mean[i] += w * volume.voxels[i] }
-            }
+            let mean = consensusVolume(volumes, classWeights).voxels
             let outside = Volume(size: n, pixelSize: p, voxels: zip(mean, soft.voxels).map { $0 * (1 - $1) })
             return PreparedReferences(projectors: inside.map(projector), outsideProjector: projector(outside))
         }
+    }
+
+    /// The consensus map: the class volumes weighted by their occupancies `classWeights` (summed
+    /// in class order, so every rank gets the same bits).
+    static func consensusVolume(_ volumes: [Volume], _ classWeights: [Double]) -> Volume {
+        let n = volumes[0].size
+        let total = classWeights.reduce(0, +)
+        var mean = [Float](repeating: 0, count: n * n * n)
+        for (volume, weight) in zip(volumes, classWeights) where weight > 0 {
+            let w = Float(weight / total)
+            for i in mean.indices { mean[i] += w * volume.voxels[i] }
+        }
+        return Volume(size: n, pixelSize: volumes[0].pixelSize, voxels: mean)
     }
 
     /// The Fourier low-pass the §4.2 construction calls (radius and edge in cycles per pixel).

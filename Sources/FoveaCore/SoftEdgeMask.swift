@@ -5,9 +5,18 @@ import RealModule
 /// `CosineEdge(radius: radius, width: edgeWidth)` of |k|, both in 1/pixel.
 public typealias VolumeLowPassFilter = (_ map: Volume, _ radius: Double, _ edgeWidth: Double) -> Volume
 
+/// Whose density fills the outside of a 3-D-masked class reference (`--mask-outside`).
+public enum OutsideDensitySource: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Each class keeps its own outside density (cisTEM's 3-D masking).
+    case own
+    /// Every class gets the consensus map's outside density (the occupancy-weighted mean of the
+    /// class maps), so the references differ only inside the soft mask.
+    case consensus
+}
+
 /// The one settings type of "3-D masking" of class references (docs/algorithm.md §4.2; cisTEM's GUI
-/// defaults): `--mask-edge`, `--mask-outside-weight`, `--mask-lowpass`. Stored in checkpoints and
-/// `run.h5` under these field names; ranges are checked by `ClassificationConfig`.
+/// defaults): `--mask-edge`, `--mask-outside-weight`, `--mask-lowpass`, `--mask-outside`. Stored in
+/// checkpoints and `run.h5` under these field names; ranges are checked by `ClassificationConfig`.
 public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
     /// e, the width of the cosine soft edge, Å (cisTEM default 10 Å).
     public let edge: Double
@@ -16,11 +25,26 @@ public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
     /// d_m, the resolution (Å) of the low-pass applied to the outside density when w > 0; nil = off
     /// (cisTEM default off; 20 Å when switched on).
     public let outsideLowPass: Double?
+    /// Whose density fills the outside: each class's own, or the consensus map's.
+    public let outsideSource: OutsideDensitySource
 
-    public init(edge: Double = 10, outsideWeight: Double = 0, outsideLowPass: Double? = nil) {
+    public init(edge: Double = 10, outsideWeight: Double = 0, outsideLowPass: Double? = nil,
+                outsideSource: OutsideDensitySource = .own) {
         self.edge = edge
         self.outsideWeight = outsideWeight
         self.outsideLowPass = outsideLowPass
+        self.outsideSource = outsideSource
+    }
+
+    private enum CodingKeys: String, CodingKey { case edge, outsideWeight, outsideLowPass, outsideSource }
+
+    /// Files written before `outsideSource` existed were run with each class's own outside density.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        edge = try c.decode(Double.self, forKey: .edge)
+        outsideWeight = try c.decode(Double.self, forKey: .outsideWeight)
+        outsideLowPass = try c.decodeIfPresent(Double.self, forKey: .outsideLowPass)
+        outsideSource = try c.decodeIfPresent(OutsideDensitySource.self, forKey: .outsideSource) ?? .own
     }
 }
 
@@ -35,27 +59,33 @@ public struct ReferenceMaskSettings: Sendable, Equatable, Codable {
 ///    radius p/d_m, width p/40 (1/pixel), and V' = m·V + w·(1 − m)·V_out.
 /// 6. Otherwise V' = m·V + (1 − m)·bg.
 ///
+/// With an `outside` map C (`--mask-outside consensus`), bg and V_out are computed from C instead of
+/// V, so V' − m·V is the same for every class map V and the references differ only where m > 0.
+///
 /// The convolution runs in real space (no FFT), only where B is not constant over the kernel's
 /// cube (elsewhere the result is B itself, since the kernel sums to one); ≈ 1 s for a 128³ box
 /// with a 10-pixel edge and a 30-pixel sphere.
 public enum ReferenceMasking {
     /// V' for class map `map`, mask `mask` (same box), `settings`; `lowPass` is required when
-    /// `settings.outsideLowPass` is set and w > 0.
+    /// `settings.outsideLowPass` is set and w > 0. `outside` (same box), when given, supplies the
+    /// density outside the mask and its background instead of `map`.
     public static func apply(to map: Volume, mask: Volume, settings: ReferenceMaskSettings,
-                             lowPass: VolumeLowPassFilter? = nil) -> Volume {
+                             lowPass: VolumeLowPassFilter? = nil, outside source: Volume? = nil) -> Volume {
         precondition(map.size == mask.size, "Map and mask must have the same box size")
+        let source = source ?? map
+        precondition(source.size == map.size, "Map and outside map must have the same box size")
         let edgePixels = settings.edge / map.pixelSize
         let binary = mask.voxels.map { $0 > 0 ? Float(1) : 0 }
         let soft = smoothed(binary, size: map.size, edgeRadius: edgePixels)
-        let background = backgroundMean(map)
+        let background = backgroundMean(source)
         var result = map
         let count = map.voxels.count
         if settings.outsideWeight > 0 {
             let dilated = smoothed(soft.map { $0 > 0.1 ? Float(1) : 0 }, size: map.size, edgeRadius: edgePixels)
-            var outside = map
+            var outside = source
             for i in 0..<count {
                 let m2 = Double(dilated[i])
-                outside.voxels[i] = Float(m2 * background + (1 - m2) * Double(map.voxels[i]))
+                outside.voxels[i] = Float(m2 * background + (1 - m2) * Double(source.voxels[i]))
             }
             if let resolution = settings.outsideLowPass {
                 guard let lowPass else {

@@ -64,17 +64,31 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("mask-edge"), parsing: .unconditional, help: ArgumentHelp("3d/subtract: soft edge of the 3-D mask, Å (default 10).", valueName: "Å"))
     var maskEdge: Double?
 
-    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1, default 0.25, chosen by benchmarks/mask3d/sweep.sh).", valueName: "w"))
+    @Option(name: .customLong("mask-outside-weight"), parsing: .unconditional, help: ArgumentHelp("3d: weight of the density kept outside the mask (0–1; default 1 with --mask-outside consensus, 0.25 with own; chosen by benchmarks/mask3d/sweep.sh).", valueName: "w"))
     var maskOutsideWeight: Double?
 
-    /// `--mask-outside-weight` when not given: the weight with the best worst case in the measured
-    /// sweep (benchmarks/mask3d/sweep.sh and benchmarks/imperfections/run.sh; docs/validation.md
-    /// "3-D masking and 2-D masking"): 0.915 / 0.671 / 0.743 on scenario 1, scenario 3 and scenario 1
-    /// with real-data imperfections, where 0 gave 0.894 / 0.300 / 0.673 and 0.5 0.933 / 0.710 / 0.085.
-    static let defaultOutsideWeight = 0.25
+    /// `--mask-outside-weight` when not given, by outside source, from the measured sweep
+    /// (benchmarks/mask3d/sweep.sh; docs/validation.md "3-D masking and 2-D masking"). With each
+    /// class's own outside, 0.25 has the best worst case (0.913 / 0.750 / 0.737 on scenario 1,
+    /// scenario 3 and scenario 1 with real-data imperfections; 0.5 collapses to 0.080 on the last).
+    /// With the consensus outside the whole of it belongs in the model: 1 gives 0.956 / 0.956 / 0.830,
+    /// 0.25 only 0.920 / 0.311 / 0.756.
+    static func defaultOutsideWeight(for source: OutsideDensitySource) -> Double {
+        switch source {
+        case .own: return 0.25
+        case .consensus: return 1
+        }
+    }
 
     @Option(name: .customLong("mask-lowpass"), parsing: .unconditional, help: ArgumentHelp("3d: low-pass of the density kept outside the mask, Å.", valueName: "Å"))
     var maskLowpass: Double?
+
+    @Option(name: .customLong("mask-outside"), help: ArgumentHelp("3d: whose density fills the outside of each class reference: consensus (the occupancy-weighted mean map, so classes differ only inside the mask; default) or own (each class its own, as cisTEM).", valueName: "source"))
+    var maskOutside: OutsideDensitySource?
+
+    /// `--mask-outside` when not given: consensus, better than own in every case of the measured
+    /// sweep (docs/validation.md "3-D masking and 2-D masking"; worst case 0.830 against 0.737).
+    static let defaultOutsideSource = OutsideDensitySource.consensus
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
@@ -157,10 +171,13 @@ struct ClassificationOptions: ParsableArguments {
             classAverageChange: stopClassChange ?? base?.convergence.classAverageChange ?? 0.1,
             changedFraction: stopChangedFraction ?? base?.convergence.changedFraction ?? 0.002,
             minimumCycles: minCycles ?? base?.convergence.minimumCycles ?? 5)
+        let outsideSource = maskOutside ?? base?.referenceMask.outsideSource ?? Self.defaultOutsideSource
         let referenceMask = ReferenceMaskSettings(
             edge: maskEdge ?? base?.referenceMask.edge ?? 10,
-            outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight ?? Self.defaultOutsideWeight,
-            outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass)
+            outsideWeight: maskOutsideWeight ?? base?.referenceMask.outsideWeight
+                ?? Self.defaultOutsideWeight(for: outsideSource),
+            outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass,
+            outsideSource: outsideSource)
         return try ClassificationConfig(
             classCount: classes, cycles: cycles ?? base?.cycles ?? 20, focus: mode, sphere: focusSphere,
             maskPath: mask ?? base?.maskPath, focusEdge: focusEdge ?? base?.focusEdge ?? 0, outerRadius: outerRadius,
@@ -172,3 +189,5 @@ struct ClassificationOptions: ParsableArguments {
             convergence: convergence, referenceMask: referenceMask)
     }
 }
+
+extension OutsideDensitySource: ExpressibleByArgument {}

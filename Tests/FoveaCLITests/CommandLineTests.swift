@@ -33,20 +33,23 @@ import Testing
         #expect(missing.output.contains("/nonexistent/particles.star: no such file"))
     }
 
-    @Test("--focus 3d keeps the outside density at weight 0.25 unless --mask-outside-weight says otherwise (run.json records it)",
-          arguments: [nil, "0", "0.5"] as [String?])
-    func threeDOutsideWeightDefault(given: String?) throws {
+    @Test("--focus 3d takes the consensus outside at weight 1, or each class's own at 0.25, unless --mask-outside and --mask-outside-weight say otherwise (run.json records both)",
+          arguments: [nil, "own", "consensus"] as [String?], [nil, "0", "0.5"] as [String?])
+    func threeDOutsideDefaults(source: String?, given: String?) throws {
         let fixture = OptionTestFixture.shared.folder
         let run = FoveaProcess.temporaryFolder("outside-weight") + "/run"
         var arguments = ["classify", "-i", "data/particles.star", "--classes", "2", "--resolution", "10", "--outer-radius", "90",
                          "--focus", "3d", "--mask", "mask.mrc", "--cycles", "1", "-o", run]
+        if let source { arguments += ["--mask-outside", source] }
         if let given { arguments += ["--mask-outside-weight", given] }
         let result = try FoveaProcess.run(arguments, in: fixture)
         #expect(result.status == 0, "\(result.output)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any]
         let config = (json?["config"] as? [String: Any]) ?? json
-        let weight = (config?["referenceMask"] as? [String: Any])?["outsideWeight"] as? Double
-        #expect(weight == (given.flatMap(Double.init) ?? 0.25))
+        let mask = config?["referenceMask"] as? [String: Any]
+        let expectedSource = source ?? "consensus"
+        #expect(mask?["outsideSource"] as? String == expectedSource)
+        #expect(mask?["outsideWeight"] as? Double == (given.flatMap(Double.init) ?? (expectedSource == "own" ? 0.25 : 1)))
     }
 
     @Test func simulateClassifyKappaAndReport() throws {

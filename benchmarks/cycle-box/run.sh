@@ -15,7 +15,7 @@ WORK="$(mktemp -d /tmp/fovea-cycle-box.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 "$FOVEA" simulate --scenario 3 --box 192 --pixel-size 2.2 --particles "$PARTICLES" --seed 1 --threads 2 \
     --output "$WORK/data" > "$WORK/simulate.log" 2>&1
-sphere="$(grep -oE 'sphere:[-0-9.,]+ \(centre from the map centre\)' "$WORK/simulate.log" | sed -E 's/sphere:([^ ]+).*/\1/')"
+sphere="$(grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$WORK/simulate.log" | awk '{print $2}')"
 options=(--classes 4 --focus 2d --sphere "$sphere" --sphere-origin centre --resolution 20 --outer-radius 190
          --cycles "$CYCLES" --min-cycles "$CYCLES" --threads 2 --truth "$WORK/data/truth.star")
 declare -A rows

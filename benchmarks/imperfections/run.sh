@@ -30,7 +30,7 @@ for kind in white imperfect; do
     rm -rf "$data"
     "$FOVEA" simulate --scenario "$SCENARIO" --particles "$PARTICLES" --snr "$SNR" --seed 1 --box "$BOX" --pixel-size "$PIXEL" \
         --threads "$THREADS" "${extra[@]}" --output "$data" > "$data.simulate.log" 2>&1
-    sphere="$(grep -oE 'sphere:[-0-9.,]+ \(centre from the map centre\)' "$data.simulate.log" | sed -E 's/sphere:([^ ]+).*/\1/')"
+    sphere="$(grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$data.simulate.log" | sed -E 's/--sphere ([^ ]+).*/\1/')"
     for mode in $MODES; do
         run="$WORK/$kind-$mode"
         if [ "$mode" = 2d ]; then focus=(--focus 2d --sphere "$sphere" --sphere-origin centre)
