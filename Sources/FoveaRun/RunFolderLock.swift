@@ -2,7 +2,7 @@ import Foundation
 import FoveaIO
 
 /// The exclusive lock of a run folder, held by rank 0 for the whole run: the file
-/// `RUN/.fovea.lock`, created with `O_CREAT | O_EXCL` and holding the owner's pid, host and start
+/// `RUN/.fovea.lock`, published complete with `link(2)` (or created with `O_CREAT | O_EXCL`) and holding the owner's pid, host and start
 /// time, removed when the run ends (finished, checkpointed by a signal or failed). A second run
 /// into the same folder finds it and stops with exit code 2 naming the owner.
 ///
@@ -83,21 +83,40 @@ public final class RunFolderLock {
         return RunFolderLock(path: path, owner: owner, replaced: previous)
     }
 
-    /// Creates the lock file exclusively; false when one exists.
+    /// Creates the lock file exclusively, already complete; false when one exists. The owner's
+    /// text is written to an exclusive temporary first and published with `link(2)`, which fails
+    /// when the lock exists: a second run never sees a lock file that is still empty. Where the
+    /// file system has no hard links, the lock is created with `O_EXCL` and written in place.
     private static func create(_ path: String, owner: Owner) throws -> Bool {
+        let temporary = AtomicFileWriter.temporaryPath(for: path)
+        defer { unlink(temporary) }
+        try write(owner, to: temporary, lockPath: path)
+        if link(temporary, path) == 0 { return true }
+        switch errno {
+        case EEXIST: return false
+        case EPERM, ENOTSUP, EOPNOTSUPP, EXDEV, EMLINK: break  // no hard links here
+        default: throw FileWriteError(path: path, errno: errno, action: "cannot create the run's lock")
+        }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if descriptor < 0 {
             if errno == EEXIST { return false }
             throw FileWriteError(path: path, errno: errno, action: "cannot create the run's lock")
         }
+        close(descriptor)
+        do { try write(owner, to: path, lockPath: path, existing: true) } catch { unlink(path); throw error }
+        return true
+    }
+
+    /// Writes the owner's text to `file` (created exclusively unless `existing`).
+    private static func write(_ owner: Owner, to file: String, lockPath: String, existing: Bool = false) throws {
+        let flags = existing ? O_WRONLY | O_NOFOLLOW | O_CLOEXEC : O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        let descriptor = open(file, flags, 0o644)
+        guard descriptor >= 0 else { throw FileWriteError(path: lockPath, errno: errno, action: "cannot create the run's lock") }
         defer { close(descriptor) }
         let bytes = Array(owner.text.utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count else {
-            let code = errno
-            unlink(path)
-            throw FileWriteError(path: path, errno: code, action: "cannot write the run's lock")
+        guard Glibc.write(descriptor, bytes, bytes.count) == bytes.count else {
+            throw FileWriteError(path: lockPath, errno: errno, action: "cannot write the run's lock")
         }
-        return true
     }
 
     /// The owner of `folder`'s lock when a live process holds it (on this host, or any lock of

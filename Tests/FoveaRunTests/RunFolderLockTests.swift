@@ -34,6 +34,36 @@ import FoveaRun
         try RunFolderLock.acquire(folder: folder, continuing: false).release()
     }
 
+    /// A run that finds the lock while another is taking it must read a complete lock (and say
+    /// "in use"), never an empty file it would call "not Fovea's": one thread takes and releases
+    /// the lock 2,000 times while another reads whatever lock file is there.
+    @Test func aLockFileIsCompleteFromTheMomentItExists() throws {
+        let folder = temporaryFolder("lock-race")
+        let path = folder + "/" + RunFolderLock.fileName
+        final class Observations: @unchecked Sendable {
+            let guardLock = NSLock()
+            var done = false, reads = 0, incomplete: [String] = []
+        }
+        let seen = Observations()
+        let reader = Thread {
+            while true {
+                seen.guardLock.lock(); let done = seen.done; seen.guardLock.unlock()
+                if done { break }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+                seen.guardLock.lock()
+                seen.reads += 1
+                if !(text.contains("pid ") && text.contains("host ") && text.contains("started ")) { seen.incomplete.append(text) }
+                seen.guardLock.unlock()
+            }
+        }
+        reader.start()
+        for _ in 0..<2000 { try RunFolderLock.acquire(folder: folder, continuing: false).release() }
+        seen.guardLock.lock(); seen.done = true; seen.guardLock.unlock()
+        while !reader.isFinished { usleep(1000) }
+        #expect(seen.reads > 0, "the reader never saw the lock")
+        #expect(seen.incomplete.count == 0, "\(seen.incomplete.count) of \(seen.reads) reads found an incomplete lock")
+    }
+
     @Test func aDeadOwnerIsReportedToANewRunAndTakenOverOnlyByContinue() throws {
         let folder = temporaryFolder("stale")
         let pid = try Self.deadPid()
