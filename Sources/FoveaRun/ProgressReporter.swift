@@ -33,13 +33,20 @@ public final class ProgressReporter {
         return "\(s) s"
     }
 
+    /// A class's FSC-0.143 resolution in Å with one decimal, or "—" when the class has none (its
+    /// FSC never falls below 0.143, or a half set of it is empty: the value is then infinite or
+    /// far beyond the box).
+    public static func resolutionText(_ resolution: Double) -> String {
+        resolution.isFinite && resolution > 0 && resolution < 1e6 ? String(format: "%.1f", resolution) : "—"
+    }
+
     /// The text of the progress line for `report` (cycle limit `cycles`); `kappa` when a truth
     /// was given.
     public static func line(_ report: CycleReport, cycles: Int, eta: Double?, kappa: Double? = nil) -> String {
         let s = report.statistics
         let soft = s.softFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
         let hard = s.hardFractions.map { String(format: "%.1f", $0 * 100) }.joined(separator: " ")
-        let resolution = report.resolutions.map { String(format: "%.1f", $0) }.joined(separator: " ")
+        let resolution = report.resolutions.map(resolutionText).joined(separator: " ")
         var text = "cycle \(s.cycle)/\(cycles)  classes % \(soft) (hard \(hard))  changed "
             + String(format: "%.2f", s.changedFraction * 100) + " %  LogP " + String(format: "%.1f", s.meanLogP)
             + "  FSC0.143 Å \(resolution)  " + String(format: "%.2f", report.seconds) + " s/cycle"
