@@ -166,7 +166,7 @@ public struct RunState: Sendable {
                 RunInputError("\(path): \(what) (not a checkpoint written by Fovea, or damaged)")
             }
             guard particleCount > 0 else { throw invalid("particle_count \(particleCount)") }
-            guard box >= 2, box <= RunPlan.maximumBox else { throw invalid("box_size \(box)") }
+            guard box >= 2, box <= RunPlan.maximumBox, box % 2 == 0 else { throw invalid("box_size \(box) (runs have even boxes)") }
             guard n >= 2, n <= box, n % 2 == 0 else { throw invalid("volume_box \(n) with box_size \(box)") }
             guard pixelSize.isFinite, pixelSize > 0 else { throw invalid("pixel_size \(pixelSize)") }
             guard cycle >= 0, cycle == history.count else { throw invalid("cycle \(cycle) with \(history.count) cycles of history") }

@@ -44,6 +44,14 @@ import FoveaRun
                 }
             }
         }
+        // Runs have even boxes; an odd box_size (above the stored volume box, so the volumes still
+        // read) would reach the even-box Fourier resizing of the report and the RELION files.
+        let volumeBox = try RunState.read(from: Self.checkpoint).snapshot.classVolumes[0].size
+        for _ in 0..<6 {
+            let odd = Int64(2 * Int.random(in: (volumeBox / 2)...1000, using: &generator) + 1)
+            let path = try damaged { try $0.setAttribute("box_size", odd) }
+            #expect(throws: RunInputError.self, "box_size \(odd)") { _ = try RunState.read(from: path) }
+        }
         for cycle: Int64 in [-1, 2, 1 << 50] {
             let path = try damaged { try $0.setAttribute("cycle", cycle) }
             #expect(throws: RunInputError.self, "cycle \(cycle)") { _ = try RunState.read(from: path) }
