@@ -120,9 +120,30 @@ struct ClassificationOptions: ParsableArguments {
         return requested
     }
 
-    /// The resolved configuration of a new run.
+    /// The resolved configuration of a new run. An option the chosen focus mode would ignore is
+    /// refused (a continued run needs no such check: `checkContinuation` refuses any change).
     func configuration(threads: Int) throws -> ClassificationConfig {
-        try configuration(threads: threads, base: nil)
+        let config = try configuration(threads: threads, base: nil)
+        try refuseOptionsIgnored(by: config.focus)
+        return config
+    }
+
+    /// Options that only one focus mode reads, given with another: `--focus-edge` (the projected
+    /// 2-D mask) only for 2d; `--mask-edge` for 3d and subtract; the outside density
+    /// (`--mask-outside`, `--mask-outside-weight`, `--mask-lowpass`) only for 3d.
+    func refuseOptionsIgnored(by focus: FocusMode) throws {
+        let given: [(option: String, isGiven: Bool, readBy: [FocusMode])] = [
+            ("--focus-edge", focusEdge != nil, [.twoD]),
+            ("--mask-edge", maskEdge != nil, [.threeD, .subtract]),
+            ("--mask-outside", maskOutside != nil, [.threeD]),
+            ("--mask-outside-weight", maskOutsideWeight != nil, [.threeD]),
+            ("--mask-lowpass", maskLowpass != nil, [.threeD]),
+        ]
+        for entry in given where entry.isGiven && !entry.readBy.contains(focus) {
+            let modes = entry.readBy.map(\.rawValue).joined(separator: " or ")
+            throw ValidationError("\(entry.option) is only used with --focus \(modes); this run has --focus \(focus.rawValue), "
+                                  + "which would ignore it: drop \(entry.option) or choose --focus \(modes)")
+        }
     }
 
     /// Every option from the command line, else from `base` (a continued run's stored

@@ -52,6 +52,30 @@ import Testing
         #expect(mask?["outsideWeight"] as? Double == (given.flatMap(Double.init) ?? (expectedSource == "own" ? 0.25 : 1)))
     }
 
+    /// Every (option, focus mode) pair: an option the mode would ignore is refused by name with exit
+    /// 2 and nothing written; the mode that reads it accepts it.
+    @Test("An option read by one focus mode only is refused, naming it, under any other mode",
+          arguments: [("--focus-edge", "5", ["2d"]), ("--mask-edge", "5", ["3d", "subtract"]),
+                      ("--mask-outside", "own", ["3d"]), ("--mask-outside-weight", "0.5", ["3d"]),
+                      ("--mask-lowpass", "20", ["3d"])] as [(String, String, [String])])
+    func optionsAFocusModeIgnoresAreRefused(option: String, value: String, readBy: [String]) throws {
+        let fixture = OptionTestFixture.shared.folder
+        for mode in ["none", "2d", "3d", "subtract"] {
+            let run = FoveaProcess.temporaryFolder("ignored-option") + "/run"
+            var arguments = ["classify", "-i", "data/particles.star", "--classes", "2", "--resolution", "10", "--outer-radius", "90",
+                             "--focus", mode, "--dry-run", "-o", run, option, value]
+            if mode != "none" { arguments += ["--mask", "mask.mrc"] }
+            let result = try FoveaProcess.run(arguments, in: fixture)
+            if readBy.contains(mode) {
+                #expect(result.status == 0, "\(option) with --focus \(mode): \(result.output)")
+            } else {
+                #expect(result.status == 2, "\(option) with --focus \(mode): \(result.output)")
+                #expect(result.output.contains("\(option) is only used with --focus"), "\(result.output)")
+                #expect(!FileManager.default.fileExists(atPath: run), "\(option) with --focus \(mode) wrote \(run)")
+            }
+        }
+    }
+
     @Test func simulateClassifyKappaAndReport() throws {
         let folder = FoveaProcess.temporaryFolder("session")
         let simulate = try FoveaProcess.run(["selftest", "dataset", "--count", "300", "--snr", "0.5", "--output", "data"], in: folder)

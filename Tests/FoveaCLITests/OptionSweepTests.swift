@@ -59,11 +59,15 @@ struct OptionTestFixture: Sendable {
             all.append(Case(option: option, base: ["mask", "--from-mask", "mask.mrc", "--out", "m2.mrc"]))
         }
         all.append(Case(option: "--threshold", base: ["mask", "--from-map", "mask.mrc", "--out", "m3.mrc"]))
-        for option in ["--pixel-size", "--classes", "--cycles", "--focus-edge", "--outer-radius", "--resolution",
+        for option in ["--pixel-size", "--classes", "--cycles", "--outer-radius", "--resolution",
                        "--reference-low", "--reference-high", "--mass", "--seed", "--checkpoint-every", "--stop-class-change",
-                       "--stop-changed-fraction", "--min-cycles", "--mask-edge", "--mask-outside-weight", "--mask-lowpass",
-                       "--threads"] {
+                       "--stop-changed-fraction", "--min-cycles", "--threads"] {
             all.append(Case(option: option, base: without(option, classifyBase)))
+        }
+        // Options one focus mode reads, swept under that mode (any other refuses them by name).
+        all.append(Case(option: "--focus-edge", base: classifyBase + ["--focus", "2d", "--mask", "mask.mrc"]))
+        for option in ["--mask-edge", "--mask-outside-weight", "--mask-lowpass"] {
+            all.append(Case(option: option, base: classifyBase + ["--focus", "3d", "--mask", "mask.mrc"]))
         }
         all.append(Case(option: "--min-occupancy", base: ["select", "--run", "run", "--classes", "1", "--out", "sel.star"]))
         all.append(Case(option: "--minimum", base: ["kappa", "--run", "run", "--truth", "data/truth.star", "--column", "foveaSmall"],
