@@ -3,6 +3,7 @@ import Testing
 import FoveaClassify
 import FoveaCore
 import FoveaDistributed
+import _FoveaTestSupport
 
 /// The cycles run on the cycle box N_r (`CycleBox`); only the maps a finished run writes are made
 /// at the data's box, a group of classes at a time.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaCore
 import FoveaClassify
+import _FoveaTestSupport
 
 @Suite struct LikelihoodTests {
     @Test func discColumnsMatchTheMembershipTest() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaDistributed
 import FoveaClassify
+import _FoveaTestSupport
 
 @Suite struct OccupancyUpdateTests {
     /// Bayes' rule in Double by log-sum-exp, written independently of the E-step's formulation:

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaDistributed
 import FoveaClassify
+import _FoveaTestSupport
 
 /// The global reductions give bit-identical results on 1, 2 and 3 simulated ranks.
 @Suite struct RankInvarianceTests {

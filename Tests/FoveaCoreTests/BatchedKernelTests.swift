@@ -1,6 +1,7 @@
 import FoveaCore
 import Numerics
 import Testing
+import _FoveaTestSupport
 
 /// The batched kernels (several classes per pass) must give exactly what the one-class kernels give.
 @Suite("Batched projection and insertion")
@@ -17,7 +18,7 @@ struct BatchedKernelTests {
         let n = 16
         let projectors = Self.volumes(size: n).map { FourierProjector(volume: $0, padding: 2) }
         let set = FourierProjectorSet(projectors)
-        var rng = FourierTestRNG(seed: 7)
+        var rng = TestRandom(seed: 7)
         for trial in 0..<6 {
             let rotation = RotationMatrix(FourierFixtures.randomAngles(&rng))
             let radius: Double? = trial % 2 == 0 ? nil : 5.5
@@ -36,7 +37,7 @@ struct BatchedKernelTests {
     func batchedInsertionMatchesSingle() {
         let n = 16
         let projector = FourierProjector(volume: Self.volumes(size: n)[0], padding: 1)
-        var rng = FourierTestRNG(seed: 3)
+        var rng = TestRandom(seed: 3)
         let ctf = (0..<((n / 2 + 1) * n)).map { Float(0.2 + 0.8 * Double($0 % 7) / 7) }
         var single = (0..<3).map { _ in ReconstructionAccumulator(size: n, padding: 1) }
         var batched = single

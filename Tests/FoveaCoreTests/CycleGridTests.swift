@@ -2,6 +2,7 @@ import Foundation
 import Numerics
 import Testing
 import FoveaCore
+import _FoveaTestSupport
 
 /// The classification cycles keep their sums and maps on a coarser grid of the same physical box:
 /// insertion there adds exactly what the data's box adds at every frequency both hold, and maps
@@ -18,7 +19,7 @@ import FoveaCore
     /// (⌊r⌋ + 2 ≤ m/2 < N/2) holds bit for bit what the box-N accumulator holds at every
     /// frequency of the m grid, and the N accumulator holds nothing beyond it.
     @Test func aSmallerGridReceivesTheSameSumsWithinItsBox() {
-        var rng = FourierTestRNG(seed: 14)
+        var rng = TestRandom(seed: 14)
         for _ in 0..<12 {
             let n = 2 * Int.random(in: 12...28, using: &rng)
             let radius = Double.random(in: 3...(Double(n) / 2 - 4), using: &rng)
@@ -63,7 +64,7 @@ import FoveaCore
     /// planes, where a real map's crop is not Hermitian) comes back from m to its own box unchanged;
     /// a constant map keeps its value; the voxel size scales with the box.
     @Test func fourierResizingKeepsTheSmallerGridsBand() {
-        var rng = FourierTestRNG(seed: 15)
+        var rng = TestRandom(seed: 15)
         for _ in 0..<6 {
             let n = 2 * Int.random(in: 6...16, using: &rng), m = 2 * Int.random(in: 3...(n / 2 - 1), using: &rng)
             var noise = Volume(size: n, pixelSize: 1.7)
@@ -84,7 +85,7 @@ import FoveaCore
     /// A binary mask resampled to a coarser grid stays binary, keeps its centre voxel, and covers
     /// about the same volume (a sphere's within the voxels its surface crosses).
     @Test func nearestResamplingKeepsAMaskBinaryAndItsVolume() {
-        var rng = FourierTestRNG(seed: 16)
+        var rng = TestRandom(seed: 16)
         for _ in 0..<6 {
             let n = 2 * Int.random(in: 16...32, using: &rng), m = 2 * Int.random(in: 8...(n / 2), using: &rng)
             let radius = Double.random(in: 4...(Double(n) / 3), using: &rng)

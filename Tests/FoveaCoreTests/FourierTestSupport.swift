@@ -1,33 +1,18 @@
 import FoveaCore
 import Foundation
 import Numerics
+import _FoveaTestSupport
 
-// Test-only helpers for the Fourier, projection and reconstruction tests: a seeded RNG, test
+// Test-only helpers for the Fourier, projection and reconstruction tests (seeded inputs from
+// `_FoveaTestSupport.TestRandom`): test
 // volumes, a brute-force real-space projector, a test-local CTF, and a minimal MRC (mode 2) and
 // STAR writer/reader for the RELION cross-check. Kept independent of FoveaIO on purpose.
-
-/// SplitMix64: small, seeded, reproducible.
-struct FourierTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self), u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}
 
 /// Test fixtures and independent reference computations (namespaced to avoid clashes with other
 /// test files of this target).
 enum FourierFixtures {
     /// Uniformly distributed random Euler angles (degrees).
-    static func randomAngles(_ rng: inout FourierTestRNG) -> EulerAngles {
+    static func randomAngles(_ rng: inout TestRandom) -> EulerAngles {
         EulerAngles(phi: Double.random(in: 0..<360, using: &rng),
                     theta: acos(Double.random(in: -1...1, using: &rng)) * 180 / Double.pi,
                     psi: Double.random(in: 0..<360, using: &rng))
@@ -195,7 +180,7 @@ struct RandomDiscSpectrum {
     var packed: [Complex<Float>]
     var packedCTF: [Float]
 
-    init(size n: Int, radius: Double, rng: inout FourierTestRNG) {
+    init(size n: Int, radius: Double, rng: inout TestRandom) {
         spectrum = HalfComplexImage(size: n)
         for i in spectrum.values.indices { spectrum.values[i] = Complex(Float(rng.gaussian()), Float(rng.gaussian())) }
         let ctf = (0..<spectrum.values.count).map { _ in Float(Double.random(in: -1...1, using: &rng)) }

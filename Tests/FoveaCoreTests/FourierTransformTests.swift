@@ -2,10 +2,11 @@ import Testing
 import FoveaCore
 import Foundation
 import Numerics
+import _FoveaTestSupport
 
 @Suite struct FourierTransformTests {
     @Test func roundTripAndNormalisation() {
-        var rng = FourierTestRNG(seed: 1)
+        var rng = TestRandom(seed: 1)
         let n = 24
         let image = Image2D(size: n, pixelSize: 1.5, pixels: (0..<(n * n)).map { _ in Float(rng.gaussian()) + 3 })
         let spectrum = image.fourierTransform()
@@ -38,7 +39,7 @@ import Numerics
     }
 
     @Test func volumeTransformIsFriedelSymmetricOnXZeroPlane() {
-        var rng = FourierTestRNG(seed: 2)
+        var rng = TestRandom(seed: 2)
         let n = 16
         let v = Volume(size: n, pixelSize: 1, voxels: (0..<(n * n * n)).map { _ in Float(rng.gaussian()) })
         let t = v.fourierTransform()
@@ -69,7 +70,7 @@ import Numerics
     }
 
     @Test func croppingThenPaddingKeepsTheLowBand() {
-        var rng = FourierTestRNG(seed: 3)
+        var rng = TestRandom(seed: 3)
         let n = 32
         let image = Image2D(size: n, pixelSize: 1, pixels: (0..<(n * n)).map { _ in Float(rng.gaussian()) })
         let s = image.fourierTransform()
@@ -87,7 +88,7 @@ import Numerics
 
     @Test func concurrentTransformsMatchSerialAndWisdomRoundTrips() {
         let n = 40
-        var rng = FourierTestRNG(seed: 4)
+        var rng = TestRandom(seed: 4)
         let images = (0..<16).map { _ in (0..<(n * n)).map { _ in Float(rng.gaussian()) } }
         let serial = images.map { Image2D(size: n, pixelSize: 1, pixels: $0).fourierTransform() }
         let plan = FFTPlanner.shared.plan2D(size: n)

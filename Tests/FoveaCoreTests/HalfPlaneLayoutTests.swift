@@ -2,6 +2,7 @@ import Foundation
 import Numerics
 import Testing
 import FoveaCore
+import _FoveaTestSupport
 
 /// The disc layout holds exactly the frequencies within its radius, and inserting from it adds
 /// exactly what inserting the full spectrum out to that radius adds.
@@ -55,7 +56,7 @@ import FoveaCore
     @Test(arguments: [8.4, 12.0, 14.5])
     func insertingFromADiscAddsWhatTheFullSpectrumAddsWithinItsRadius(radius: Double) {
         let n = 24
-        var rng = FourierTestRNG(seed: 77)
+        var rng = TestRandom(seed: 77)
         let input = RandomDiscSpectrum(size: n, radius: radius, rng: &rng)
         let (spectrum, ctf, disc, packed, packedCTF) = (input.spectrum, input.ctf, input.disc, input.packed, input.packedCTF)
         for padding in [1, 2] {

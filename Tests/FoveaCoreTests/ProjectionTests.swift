@@ -1,13 +1,14 @@
 import Testing
 import FoveaCore
 import Foundation
+import _FoveaTestSupport
 
 @Suite struct ProjectionTests {
     static let size = 32
 
     /// 100 random orientations, seeded.
     static func angles() -> [EulerAngles] {
-        var rng = FourierTestRNG(seed: 42)
+        var rng = TestRandom(seed: 42)
         return (0..<100).map { _ in FourierFixtures.randomAngles(&rng) }
     }
 
@@ -79,7 +80,7 @@ import Foundation
     @Test func concurrentProjectionAndInsertionAreDeterministic() {
         let n = 24
         let projector = FourierProjector(volume: FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n)), padding: 1)
-        var rng = FourierTestRNG(seed: 5)
+        var rng = TestRandom(seed: 5)
         let views = (0..<64).map { _ in RotationMatrix(FourierFixtures.randomAngles(&rng)) }
         func reconstructInParallel() -> ReconstructionAccumulator {
             // One accumulator per chunk, summed in chunk order.

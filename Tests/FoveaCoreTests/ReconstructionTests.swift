@@ -1,6 +1,7 @@
 import Testing
 import FoveaCore
 import Foundation
+import _FoveaTestSupport
 
 @Suite struct ReconstructionTests {
     /// A box-64 phantom with features from σ = 1 px up (power up to Nyquist).
@@ -15,7 +16,7 @@ import Foundation
         let n = 64, pixelSize = 2.0
         let phantom = Self.phantom(size: n)
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = FourierTestRNG(seed: 7)
+        var rng = TestRandom(seed: 7)
         var accumulator = ReconstructionAccumulator(size: n, padding: 2)
         for _ in 0..<5000 {
             let m = RotationMatrix(FourierFixtures.randomAngles(&rng))
@@ -37,7 +38,7 @@ import Foundation
         let n = 32
         let phantom = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = FourierTestRNG(seed: 9)
+        var rng = TestRandom(seed: 9)
         var halves = HalfSetReconstruction(size: n, padding: 2)
         let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
         var noisy = [Float](repeating: 0, count: n * n)
@@ -64,7 +65,7 @@ import Foundation
         let n = 16
         let volume = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: volume, padding: 1)
-        var rng = FourierTestRNG(seed: 11)
+        var rng = TestRandom(seed: 11)
         let views = (0..<6).map { _ in RotationMatrix(FourierFixtures.randomAngles(&rng)) }
         var whole = ReconstructionAccumulator(size: n), partA = whole, partB = whole
         for (k, m) in views.enumerated() {
@@ -97,7 +98,7 @@ import Foundation
         let n = 32
         let phantom = FourierFixtures.blobVolume(size: n, blobs: FourierFixtures.testBlobs(size: n))
         let projector = FourierProjector(volume: phantom, padding: 2)
-        var rng = FourierTestRNG(seed: 13)
+        var rng = TestRandom(seed: 13)
         var halves = HalfSetReconstruction(size: n, padding: 1)
         for k in 0..<600 {
             let m = RotationMatrix(FourierFixtures.randomAngles(&rng))

@@ -1,5 +1,6 @@
 import Testing
 import FoveaDistributed
+import _FoveaTestSupport
 
 @Suite struct ShardingTests {
     @Test func rangesCoverEveryItemOnceWithLengthsDifferingByAtMostOne() {
@@ -28,7 +29,7 @@ import FoveaDistributed
     }
 
     @Test func groupsStayWholeAndItemCountsStayNearTheEvenSplit() {
-        var generator = SplitMix(seed: 42)
+        var generator = TestRandom(seed: 42)
         for _ in 0..<200 {
             let groupSizes = (0..<Int(generator.next() % 40)).map { _ in Int(generator.next() % 6) }
             let total = groupSizes.reduce(0, +)
@@ -50,15 +51,3 @@ import FoveaDistributed
     }
 }
 
-/// A tiny deterministic generator for test inputs.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import FoveaIO
+import _FoveaTestSupport
 
 /// A fresh, unique temporary folder for one test; remove it with `removeFolder`.
 func makeTemporaryFolder(_ tag: String) throws -> String {
@@ -55,21 +56,6 @@ func bytesFloat(_ values: [Float], bigEndian: Bool) -> [UInt8] {
         let le = [UInt8(b & 0xFF), UInt8((b >> 8) & 0xFF), UInt8((b >> 16) & 0xFF), UInt8(b >> 24)]
         return bigEndian ? le.reversed() : le
     }
-}
-
-/// Runs an external program; returns (exit status, stdout + stderr).
-func runProgram(_ path: String, _ arguments: [String], in folder: String) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
 
 /// Whether RELION's command-line tools are installed (Debian package `relion`).

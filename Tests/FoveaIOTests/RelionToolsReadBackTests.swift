@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaCore
 import FoveaIO
+import _FoveaTestSupport
 
 /// Files Fovea writes, read back by RELION's own programs (skipped where RELION is not installed).
 @Suite(.enabled(if: relionInstalled, "RELION (Debian package relion) is not installed"))

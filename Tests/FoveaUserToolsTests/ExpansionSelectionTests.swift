@@ -4,6 +4,7 @@ import FoveaCore
 import FoveaUserTools
 import FoveaIO
 import Testing
+import _FoveaTestSupport
 
 /// `fovea expand`, `select` and `collapse` as library calls.
 @Suite struct ExpansionSelectionTests {
@@ -32,11 +33,11 @@ import Testing
     @Test(.enabled(if: relionSymmetryExpandInstalled, "relion_particle_symmetry_expand is not installed"),
           arguments: ["C2", "D2", "C3"])
     func expansionMatchesRelionSymmetryExpand(groupName: String) throws {
-        let folder = try makeUserToolsFolder("relion-expand")
+        let folder = try makeTestFolder("usertools-relion-expand")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let table = sampleParticles(count: 5)
         try table.writeRelionStar(to: folder + "/in.star")
-        let (status, output) = try runTool("/usr/bin/relion_particle_symmetry_expand",
+        let (status, output) = try runProgram("/usr/bin/relion_particle_symmetry_expand",
                                            ["--i", "in.star", "--o", "relion.star", "--sym", groupName], in: folder)
         #expect(status == 0, "\(output)")
         let relion = try ParticleTable(relionStarAt: folder + "/relion.star")

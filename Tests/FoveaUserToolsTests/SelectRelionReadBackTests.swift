@@ -4,12 +4,13 @@ import FoveaCore
 import FoveaUserTools
 import FoveaIO
 import Testing
+import _FoveaTestSupport
 
 /// `fovea select` output in every format, read back by FoveaIO and by `relion_reconstruct`.
 @Suite struct SelectReadBackTests {
     /// A run folder (particles.star per the contract) over a real 16-pixel stack; returns the folder.
     func makeRunFolder() throws -> (folder: String, input: ParticleTable) {
-        let folder = try makeUserToolsFolder("select")
+        let folder = try makeTestFolder("usertools-select")
         let input = sampleParticles(count: 10, stack: folder + "/stack.mrcs")
         var random = SeededRandom(seed: 3)
         let images = (0..<10).map { _ in Image2D(size: 16, pixelSize: 2, pixels: (0..<256).map { _ in Float(random.gaussian()) }) }
@@ -48,7 +49,7 @@ import Testing
         for keep in [false, true] {
             let result = try ClassSelection.select(rows, rule: ClassSelectionRule(classes: [1], keepExpanded: keep), group: nil)
             try result.table.writeRelionStar(to: folder + "/sel.star")
-            let (status, output) = try runTool("/usr/bin/relion_reconstruct",
+            let (status, output) = try runProgram("/usr/bin/relion_reconstruct",
                                                ["--i", "sel.star", "--o", "rec.mrc", "--angpix", "2"], in: folder)
             #expect(status == 0, "\(output)")
             let map = try MRCReader(path: folder + "/rec.mrc").volume()

@@ -3,28 +3,7 @@ import FoveaCore
 import FoveaUserTools
 import FoveaIO
 import FoveaAnalysis
-
-/// A fresh, unique temporary folder for one test.
-func makeUserToolsFolder(_ tag: String) throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-usertools-\(tag)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
-}
-
-/// Runs an external program in `folder`; returns (exit status, stdout + stderr).
-func runTool(_ path: String, _ arguments: [String], in folder: String) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder)
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-}
+import _FoveaTestSupport
 
 let relionSymmetryExpandInstalled = FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_particle_symmetry_expand")
 let relionReconstructInstalled = FileManager.default.isExecutableFile(atPath: "/usr/bin/relion_reconstruct")
