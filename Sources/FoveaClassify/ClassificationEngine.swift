@@ -145,22 +145,21 @@ public final class ClassificationEngine {
         self.communicator = communicator
         self.storage = storage
         self.images = images
-        // Local checks first, then one collective so that every rank learns whether any failed
+        // Local checks first, then one agreement so that every rank learns whether any failed
         // (no rank may be left waiting in a later collective).
         let localProblem = given ?? (input.isEmpty ? "this rank received no particles; use fewer ranks"
             : input.count != images.count ? "\(input.count) particles but \(images.count) images" : nil)
+        try communicator.agreeing { if let localProblem { throw EngineInputError(localProblem) } }
         let n = images.boxSize, p = images.pixelSize
-        var agreement: [Double] = [localProblem == nil ? 0 : 1, Double(input.count), Double(n), -Double(n), p, -p]
+        var agreement: [Double] = [Double(n), -Double(n), p, -p]
         try communicator.allreduce(&agreement, .max)
         // Particles, and active particles per half set.
         var counts = [Int64(input.count), Int64(input.filter { $0.isActive && $0.halfSet == .first }.count),
                       Int64(input.filter { $0.isActive && $0.halfSet == .second }.count)]
         try communicator.allreduce(&counts, .sum)
-        if let localProblem { throw EngineInputError(localProblem, scope: .thisRank) }
-        if agreement[0] > 0 { throw EngineInputError.elsewhere }
-        guard agreement[2] == -agreement[3], abs(agreement[4] + agreement[5]) <= 1e-3 * agreement[4] else {
-            throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[3]))–\(Int(agreement[2])) px) "
-                                   + "or pixel sizes (\(-agreement[5])–\(agreement[4]) Å)")
+        guard agreement[0] == -agreement[1], abs(agreement[2] + agreement[3]) <= 1e-3 * agreement[2] else {
+            throw EngineInputError("ranks hold particles of different boxes (\(Int(-agreement[1]))–\(Int(agreement[0])) px) "
+                                   + "or pixel sizes (\(-agreement[3])–\(agreement[2]) Å)")
         }
         guard n >= 8, n % 2 == 0 else {
             throw EngineInputError("the particle images are \(n) px square: classification needs an even box of at least 8 px "
@@ -220,7 +219,7 @@ public final class ClassificationEngine {
         if storage == .memory {
             let prepared = PreparedParticles(count: images.count, layout: cycleLayout)
             let (chunk, shifts, ctfs, whitening) = (chunkSize, shifts, ctfs, whitening)
-            try EngineInputError.agreeing(communicator) {
+            try communicator.agreeing {
                 for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {
                     try ParticlePreprocessing.prepare(range, images: images, shifts: shifts, ctfs: ctfs, into: prepared,
                                                       at: range.lowerBound, backgroundRadius: radius, whitening: whitening,
@@ -323,7 +322,7 @@ public final class ClassificationEngine {
                                                     classWeights: priors, croppedSize: croppedSize)
         let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
         let operatorCount = rows.operatorCount
-        try EngineInputError.agreeing(communicator) {
+        try communicator.agreeing {
             try forEachPrepared(in: cycleLayout) { chunk, prepared in
                 let firstRow = chunk.lowerBound * operatorCount
                 ParallelChunks.run(count: chunk.count * operatorCount, threads: config.threads,
@@ -338,7 +337,7 @@ public final class ClassificationEngine {
         logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
         // A non-finite LogP (an image of extreme values) would stop the E-step; every rank learns of it.
         let (table, operators, particles) = (logP, operatorCount, globalIndex)
-        try EngineInputError.agreeing(communicator) {
+        try communicator.agreeing {
             if let bad = table.values.firstIndex(where: { !$0.isFinite }) {
                 throw EngineInputError("particle \(particles[bad / k / operators] + 1): its log-likelihood is not finite in cycle "
                                        + "\(cycle + 1) (an image with extreme values, or a constant background?)")
@@ -443,7 +442,7 @@ public final class ClassificationEngine {
                         maxRadius: Double?) throws {
         let operatorCount = rows.operatorCount
         let halves = halfOfRow
-        try EngineInputError.agreeing(communicator) {
+        try communicator.agreeing {
             try forEachPrepared(in: layout) { chunk, prepared in
                 reconstruction.insert(particles: prepared, rows: (chunk.lowerBound * operatorCount)..<(chunk.upperBound * operatorCount),
                                       particleOfRow: { $0 / operatorCount - chunk.lowerBound }, rotations: rotations,

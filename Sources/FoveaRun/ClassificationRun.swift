@@ -75,7 +75,7 @@ public final class ClassificationRun {
             // A folder this run created and never wrote to (it stopped on an input error) goes again.
             if let createdFolder { rmdir(createdFolder) }
         }
-        let setup = try makeEngine(try agreeing { try self.loadInputs(folder: folder) })
+        let setup = try makeEngine(try communicator.agreeing { try self.loadInputs(folder: folder) })
         let engine = setup.engine
         let config = engine.config
         // A truth of another dataset is refused before the run folder is touched.
@@ -161,15 +161,12 @@ public final class ClassificationRun {
                                                   communicator: communicator, resumingFrom: loaded.resume?.snapshot,
                                                   storage: loaded.storage)
             return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
+        } catch let error as RankFailure {
+            throw error
         } catch let error as EngineInputError {
-            switch error.scope {
-            // The engine's checks after its agreement step see the same values on every rank.
-            case .everyRank: throw RankFailure.here(error, everyRank: true)
-            case .thisRank: throw RankFailure.here(error, everyRank: false)
-            case .elsewhere: throw RankFailure.elsewhere
-            }
+            // The engine's checks outside an agreement see the same values on every rank.
+            throw RankFailure.here(error, everyRank: true)
         } catch {
-            // Reading this rank's images failed (the engine made the other ranks stop too).
             throw RankFailure.here(error, everyRank: false)
         }
     }
@@ -208,7 +205,7 @@ public final class ClassificationRun {
         }
         let table = try ParticleTableLoading.load(inputs)
         if communicator.isRoot, let notice = table.unmodelledOpticsNotice(file: inputs.particles) { say(notice) }
-        if communicator.isRoot, !request.continuing, let notice = RunShard.halfSetNotice(for: table, tablePath: inputs.particles) {
+        if communicator.isRoot, !request.continuing, let notice = RankParticles.halfSetNotice(for: table, tablePath: inputs.particles) {
             say(notice)
         }
         if let resumeState, resumeState.particleCount != table.count {
@@ -217,7 +214,7 @@ public final class ClassificationRun {
         guard table.count >= communicator.size else {
             throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
         }
-        let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
+        let plan = ShardingPlan(table: table, tablePath: inputs.particles, ranks: communicator.size)
         let mine = plan.particles(forRank: communicator.rank)
         let boxes = try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config)
         guard let firstMine = mine.first else {
@@ -243,20 +240,20 @@ public final class ClassificationRun {
                          inMemory / 1_048_576, (available ?? 0) / 1_048_576)
             say("rank \(communicator.rank): streaming its \(mine.count) particles from disk every cycle (\(reason))")
         }
-        let halfSets = RunShard.halfSets(of: table, seed: config.seed)
+        let halfSets = RankParticles.halfSets(of: table, seed: config.seed)
         if let note = halfSets.reassignment, communicator.isRoot { say("note: \(note)") }
-        let alignments = RunShard.alignments(mine, of: table, halfSets: halfSets)
+        let alignments = RankParticles.alignments(mine, of: table, halfSets: halfSets)
         let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
                                       invertContrast: inputs.resolvedInvertContrast)
         let box = boxes.n
         let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
-            try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
+            try RankParticles.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
         }
         if let note = ClassificationEngine.singleReferenceNote(referenceCount: references?.count ?? 0, classCount: config.classCount),
            communicator.isRoot {
             say("note: \(note)")
         }
-        let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
+        let mask = try inputs.mask.map { try RankParticles.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
         // Last, so that a run refused for its inputs leaves no folder behind.
         if communicator.isRoot { try lockFolder(folder) }
         return LoadedInputs(config: config, inputs: inputs, table: table, alignments: alignments, images: images,
@@ -302,29 +299,4 @@ public final class ClassificationRun {
         }
         return state
     }
-
-    /// Runs `body` on every rank and makes them agree: if any rank fails, every rank throws —
-    /// the failing ranks their own error, the others `RankFailure.elsewhere` — so no rank is left
-    /// waiting in a collective. Collective.
-    private func agreeing<T>(_ body: () throws -> T) throws -> T {
-        var result: Result<T, any Error>
-        do { result = .success(try body()) } catch { result = .failure(error) }
-        let failed: Int32 = { if case .failure = result { return 1 } else { return 0 } }()
-        let failures = try communicator.allreduce(failed, .sum)
-        switch result {
-        case .success(let value):
-            if failures > 0 { throw RankFailure.elsewhere }
-            return value
-        case .failure(let error):
-            throw RankFailure.here(error, everyRank: failures == Int32(communicator.size))
-        }
-    }
-}
-
-/// A failure while preparing a run, as the ranks agreed on it.
-public enum RankFailure: Error {
-    /// This rank failed; `everyRank` when all ranks did (then rank 0 alone need report it).
-    case here(any Error, everyRank: Bool)
-    /// Another rank failed and reports it.
-    case elsewhere
 }

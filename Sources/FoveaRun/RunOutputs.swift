@@ -45,7 +45,7 @@ public enum RunOutputs {
         var out = ParticleTable(particles: [], extraColumns: kept.map(\.element) + added, opticsExtras: table.opticsExtras)
         out.particles.reserveCapacity(state.particleCount * ops)
         let best = snapshot.bestClass ?? snapshot.occupancy.argmaxPerRow()
-        let halfSets = RunShard.halfSets(of: table, seed: state.config.seed)
+        let halfSets = RankParticles.halfSets(of: table, seed: state.config.seed)
         for p in 0..<state.particleCount {
             let record = table.particles[p]
             for s in 0..<ops {

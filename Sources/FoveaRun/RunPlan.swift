@@ -68,7 +68,7 @@ public enum RunPlan {
         let config = request.config
         let first = table.particles[0]
         let (n, nc) = try boxes(of: table, tablePath: request.inputs.particles, config: config)
-        let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
+        let plan = ShardingPlan(table: table, tablePath: request.inputs.particles, ranks: ranks)
         var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
                      + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(DecimalText.text(first.pixelSize, digits: 7)) Å, "
                      + "likelihood box \(nc) px, cycles on a "

@@ -31,7 +31,7 @@ import FoveaDistributed
         #expect(ClassificationEngine.singleReferenceNote(referenceCount: 1, classCount: 2) != nil)
         #expect(ClassificationEngine.singleReferenceNote(referenceCount: 1, classCount: 1) == nil)
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: Self.data.particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: Self.data.particles.count, size: ranks)
             let parts = try LocalGroup(size: ranks).run { communicator -> ([Float], [Int32]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(Self.data.particles[ranges[communicator.rank]]),
                                                       references: reference, focusMask: nil, communicator: communicator)

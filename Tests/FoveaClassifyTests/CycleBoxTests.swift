@@ -92,7 +92,7 @@ import FoveaDistributed
         _ = try single.run()
         try single.reconstructAtFullResolution()
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: particles.count, size: ranks)
             let results = try LocalGroup(size: ranks).run { communicator -> ([Int32], [Volume], [[Double]], [[Volume]], [Volume]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(particles[ranges[communicator.rank]]),
                                                       references: nil, focusMask: nil, communicator: communicator)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaClassify
 import FoveaCore
+import FoveaDistributed
 import FoveaIO
 import FoveaRun
 import FoveaSimulate
