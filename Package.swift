@@ -83,8 +83,11 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaDistributedTests", dependencies: ["FoveaDistributed"],
                     swiftSettings: sharedSwiftSettings),
+        // Test support only: drives `ClassificationCycle.run` for the tests (not a product).
+        .target(name: "_FoveaClassifyTestSupport", dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed"],
+                path: "Tests/_FoveaClassifyTestSupport", swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaClassifyTests",
-                    dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed", "FoveaSimulate"],
+                    dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "_FoveaClassifyTestSupport"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
                     swiftSettings: sharedSwiftSettings),

@@ -36,7 +36,7 @@ public enum RunOutputs {
         let k = state.config.classCount
         let group = try PointGroup(name: state.config.expansionGroup)
         let ops = group.order
-        let snapshot = state.snapshot
+        let snapshot = state.classification
         let added = addedColumns(classCount: k)
         // Columns of an earlier Fovea run (a selection fed back in) are replaced, not kept stale.
         let kept = table.extraColumns.enumerated().filter {

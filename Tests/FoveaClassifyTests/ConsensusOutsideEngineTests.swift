@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 

@@ -1,5 +1,6 @@
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
