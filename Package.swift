@@ -78,7 +78,7 @@ let package = Package(
                           swiftSettings: sharedSwiftSettings),
 
         // Helpers for the test targets only (seeded test inputs, folders, external programs).
-        .target(name: "_FoveaTestSupport", exclude: ["README.md"], swiftSettings: sharedSwiftSettings),
+        .target(name: "_FoveaTestSupport", path: "Tests/_FoveaTestSupport", exclude: ["README.md"], swiftSettings: sharedSwiftSettings),
 
         .testTarget(name: "FoveaCoreTests", dependencies: ["FoveaCore", "_FoveaTestSupport"],
                     swiftSettings: sharedSwiftSettings),
@@ -86,8 +86,11 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaDistributedTests", dependencies: ["FoveaDistributed", "_FoveaTestSupport"],
                     swiftSettings: sharedSwiftSettings),
+        // Test support only: drives `ClassificationCycle.run` for the tests (not a product).
+        .target(name: "_FoveaClassifyTestSupport", dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed"],
+                path: "Tests/_FoveaClassifyTestSupport", swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaClassifyTests",
-                    dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "_FoveaTestSupport"],
+                    dependencies: ["FoveaClassify", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "_FoveaTestSupport", "_FoveaClassifyTestSupport"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaSimulateTests", dependencies: ["FoveaSimulate", "FoveaCore"],
                     swiftSettings: sharedSwiftSettings),

@@ -15,7 +15,7 @@ struct ClassReconstruction {
     /// Per class of `classes`: the two half-set accumulators.
     var accumulators: [[ReconstructionAccumulator]]
     /// The classes (0-based, of the run's K) these accumulators belong to: all K in a cycle; a
-    /// group of them at a time when the full-resolution maps are made (`ClassificationEngine`).
+    /// group of them at a time when the full-resolution maps are made (`ParticleShard.reconstruct`).
     let classes: Range<Int>
 
     /// Rows with a weight at or below this are not inserted.

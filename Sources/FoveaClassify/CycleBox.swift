@@ -7,7 +7,7 @@ import FoveaCore
 /// the band are the same sums; everything outside the band, which a cycle never fills, is not
 /// stored. Accumulators, their Allreduce, the finalisation (half maps, FSC, SSNR) and the
 /// reference preparation (outer mask, 3-D masking, subtraction) then cost ∝ N_r³ instead of N³.
-/// Only the maps a finished run writes are made at N (`ClassificationEngine.reconstructAtFullResolution`).
+/// Only the maps a finished run writes are made at N (`ParticleShard.reconstructAtFullResolution`).
 public struct CycleBox: Sendable, Equatable {
     /// N_r, voxels a side (even, ≤ the data's box).
     public let size: Int

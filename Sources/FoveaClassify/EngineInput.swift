@@ -63,34 +63,10 @@ public enum ParticleStorage: Sendable, Equatable {
     case streaming(chunk: Int)
 }
 
-/// Errors found in the engine's inputs before any work.
+/// Errors found in the engine's inputs before any work (every rank sees the same values and throws
+/// the same error, unless it comes wrapped in a `RankFailure` from `Communicator.agreeing`: then
+/// only the rank that found it in its own particles reports it).
 public struct EngineInputError: Error, CustomStringConvertible, Equatable {
-    /// Which ranks report the error: the ranks that found it, all alike, or another one.
-    public enum Scope: Sendable, Equatable {
-        /// Every rank sees the same values and throws the same error (rank 0 alone need report it).
-        case everyRank
-        /// Only this rank found it (in its own particles); it reports it itself.
-        case thisRank
-        /// Another rank found a problem and reports it; this rank's own work succeeded.
-        case elsewhere
-    }
-
     public let description: String
-    public let scope: Scope
-    public init(_ description: String, scope: Scope = .everyRank) { self.description = description; self.scope = scope }
-
-    /// The error of the ranks whose own work succeeded while another rank's failed.
-    static let elsewhere = EngineInputError("another rank found a problem in its particles (see its message)", scope: .elsewhere)
-
-    /// Runs `body`, this rank's local work before the next collective (reading and checking its
-    /// particles); if it throws on any rank, every rank throws — that rank its own error, the others
-    /// `elsewhere` — so no rank is left waiting in a collective. Collective.
-    static func agreeing(_ communicator: any Communicator, _ body: () throws -> Void) throws {
-        var localError: (any Error)?
-        do { try body() } catch { localError = error }
-        var failed: [Double] = [localError == nil ? 0 : 1]
-        try communicator.allreduce(&failed, .max)
-        if let localError { throw localError }
-        if failed[0] > 0 { throw elsewhere }
-    }
+    public init(_ description: String) { self.description = description }
 }

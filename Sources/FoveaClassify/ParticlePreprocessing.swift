@@ -42,17 +42,17 @@ enum ParticlePreprocessing {
     /// of the images as read (each shell's power times the image's background variance; the map
     /// scale's, `MapDensityScale`). Reads the images in chunks of `chunk` particles. Collective:
     /// a rank that cannot read its images, or finds a NaN, throws its error and the others throw
-    /// "another rank …".
+    /// `RankFailure.elsewhere` (`Communicator.agreeing`).
     static func noisePower(images: any ParticleImageSource, globalIndex: [Int], backgroundRadius: Double, threads: Int,
                            chunk: Int, communicator: any Communicator) throws -> (normalised: [Double], raw: [Double]) {
         let size = images.boxSize, shells = size / 2 + 1
         let perImage = SharedSlots<[Double]>(repeating: [], count: images.count)
         let variances = SharedSlots<Double>(repeating: 0, count: images.count)
-        try EngineInputError.agreeing(communicator) {
+        try communicator.agreeing {
             for range in chunks(of: images.count, size: chunk) {
                 let raw = try images.images(range)
                 for (offset, pixels) in raw.enumerated() where pixels.contains(where: { !$0.isFinite }) {
-                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value", scope: .thisRank)
+                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value")
                 }
                 ParallelChunks.run(count: raw.count, threads: threads,
                                    makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in

@@ -1,3 +1,5 @@
+import FoveaDistributed
+
 /// One row of the classification table: copy `operatorIndex` of particle `particle` under virtual
 /// symmetry expansion (§9). Without expansion every particle has one row with operator 0.
 public struct ParticleRow: Hashable, Sendable, Codable {
@@ -46,4 +48,11 @@ public struct ExpandedRows: Sendable, Equatable {
 
     /// All rows in local order.
     public var rows: [ParticleRow] { (0..<count).map(row) }
+}
+
+extension ShardingPlan {
+    /// The expanded rows rank `rank` owns: every copy of each of its particles.
+    public func rows(forRank rank: Int, operatorCount: Int) -> ExpandedRows {
+        ExpandedRows(particles: particles(forRank: rank), operatorCount: operatorCount)
+    }
 }

@@ -17,7 +17,7 @@ enum CheckpointContents {
         let lines = [
             "format_version=2", "config=\(configJSON)", "inputs=\(inputsJSON)", "history=[]",
             "particle_count=\(state.particleCount)", "operator_count=\(state.config.operatorCount)",
-            "box_size=\(state.boxSize)", "volume_box=\(state.boxSize)", "pixel_size=\(state.pixelSize)", "cycle=\(state.snapshot.cycle)",
+            "box_size=\(state.boxSize)", "volume_box=\(state.boxSize)", "pixel_size=\(state.pixelSize)", "cycle=\(state.classification.cycle)",
             "rows=\(rows)", "classes=\(state.config.classCount)", "edge=\(state.boxSize)",
             "shells=\(state.boxSize / 2 + 1)", "best=1",
         ]

@@ -80,12 +80,12 @@ extension FuzzedReader {
                                               expansionGroup: "C2")
         let rows = 6, k = 2, n = 4
         let volumes = (0..<k).map { c in Volume(size: n, pixelSize: 2, voxels: (0..<(n * n * n)).map { Float($0 + c) }) }
-        let snapshot = EngineSnapshot(
+        let snapshot = ClassificationState(
             cycle: 0, occupancy: ClassTable(rowCount: rows, classCount: k, repeating: 50),
             logP: ClassTable(rowCount: rows, classCount: k, repeating: -10),
             bestClass: (0..<rows).map { Int32($0 % k) }, classVolumes: volumes,
             fscCurves: (0..<k).map { _ in [1, 0.9, 0.5] }, history: [])
         return RunState(config: config, inputs: RunInputPaths(particles: "particles.star"), particleCount: 3,
-                        boxSize: n, pixelSize: 2, snapshot: snapshot)
+                        boxSize: n, pixelSize: 2, classification: snapshot)
     }
 }

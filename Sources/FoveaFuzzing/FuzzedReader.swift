@@ -98,7 +98,7 @@ public enum FuzzedReader: String, Sendable, CaseIterable {
                 try CheckpointContents.write([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/" + fileName))), to: path)
             }
             let state = try RunState.read(from: path)
-            let values = state.snapshot.classVolumes.reduce(0) { $0 + $1.voxels.count } + 2 * state.snapshot.occupancy.values.count
+            let values = state.classification.classVolumes.reduce(0) { $0 + $1.voxels.count } + 2 * state.classification.occupancy.values.count
             guard values * 4 <= allowance else {
                 return .violation("\(values) values read from a \(byteCount)-byte checkpoint")
             }

@@ -100,7 +100,7 @@ public struct ReportHTML {
         if let histogram = classCounts().histogram { out.append(histogram) }
         if let state = data.state {
             let n = state.boxSize, p = state.pixelSize
-            let curves = state.snapshot.fscCurves.enumerated().map { j, curve in
+            let curves = state.classification.fscCurves.enumerated().map { j, curve in
                 SVGLinePlot.Series(name: "class \(j + 1)", points: curve.indices.dropFirst().map { (Double($0) / (Double(n) * p), curve[$0]) })
             }
             out.append(SVGLinePlot(title: "Half-map FSC (last reconstruction)", xLabel: "spatial frequency (1/Å)",
@@ -154,7 +154,7 @@ public struct ReportHTML {
             page += "<p>K = \(config.classCount), focus \(config.focus.rawValue), expansion \(config.expansionGroup), "
                 + "classification resolution \(config.classificationResolution) Å, outer radius \(config.outerRadius) Å, "
                 + "seed \(config.seed); \(data.state!.particleCount) particles; state from <code>"
-                + SVGLinePlot.escape(data.stateFile ?? "") + "</code> (cycle \(data.state!.snapshot.cycle)).</p>"
+                + SVGLinePlot.escape(data.stateFile ?? "") + "</code> (cycle \(data.state!.classification.cycle)).</p>"
         }
         if !data.commandLine.isEmpty { page += "<p>Command: <code>\(SVGLinePlot.escape(data.commandLine))</code></p>" }
         page += "<h2>Per cycle</h2><div>" + plots().joined(separator: "\n") + "</div>"

@@ -111,11 +111,11 @@ extension ReportHTML {
     /// Rows (particle × copy) per best class, particles with a copy in each class, and per class
     /// the histogram of the best-class probability.
     func classCounts() -> (table: String, histogram: String?) {
-        guard let state = data.state, let best = state.snapshot.bestClass else {
+        guard let state = data.state, let best = state.classification.bestClass else {
             return ("<p>No class assignment yet (before the first cycle).</p>", nil)
         }
         let k = state.config.classCount, ops = state.config.operatorCount
-        let occupancy = state.snapshot.occupancy
+        let occupancy = state.classification.occupancy
         var rows = [Int](repeating: 0, count: k), probabilitySum = [Double](repeating: 0, count: k)
         var particlesWithCopy = [Set<Int>](repeating: [], count: k)
         let bins = 20

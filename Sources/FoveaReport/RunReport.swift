@@ -49,7 +49,7 @@ public struct RunReportData {
         manifest = try? RunManifestRecord.read(from: folder.manifest)
         let last = manifest?.sessions.last
         commandLine = last?.commandLine?.joined(separator: " ") ?? ""
-        status = Self.status(session: last, stateCycle: state?.snapshot.cycle, stateIsFinal: stateFile == folder.state,
+        status = Self.status(session: last, stateCycle: state?.classification.cycle, stateIsFinal: stateFile == folder.state,
                              lockHeld: RunFolderLock.liveOwner(folder: folder.path) != nil)
         guard !cycles.isEmpty || state != nil else {
             throw RunInputError("\(folder.path): no progress.jsonl and no run.h5/checkpoint.h5 — is this a fovea run folder?")

@@ -40,7 +40,7 @@ public enum RunOutcome: Sendable, Equatable {
     case checkpointed(cycle: Int, signal: Int32)
 }
 
-/// One classification job on this rank: inputs → engine → cycles with progress and checkpoints →
+/// One classification job on this rank: inputs → shard and starting state → cycles with progress and checkpoints →
 /// outputs. Every rank runs it collectively; only rank 0 writes files.
 public final class ClassificationRun {
     public let request: RunRequest
@@ -75,61 +75,73 @@ public final class ClassificationRun {
             // A folder this run created and never wrote to (it stopped on an input error) goes again.
             if let createdFolder { rmdir(createdFolder) }
         }
-        let setup = try makeEngine(try agreeing { try self.loadInputs(folder: folder) })
-        let engine = setup.engine
-        let config = engine.config
+        // Held once (no second copy of the shard), so that releasing its resident particles frees them.
+        let setup: Setup
+        var shard: ParticleShard, state: ClassificationState
+        (setup, shard, state) = try prepare(try communicator.agreeing { try self.loadInputs(folder: folder) })
+        let config = shard.config
         // A truth of another dataset is refused before the run folder is touched.
         var truth = try request.truth.map { try TruthTable(path: $0) }
         try truth?.requireParticles(count: setup.table.count, of: setup.inputs.particles)
         if communicator.isRoot {
             try RunManifest.writeStart(to: folder.manifest, request: request, config: config, ranks: communicator.size,
-                                       particleCount: setup.table.count, resumedAt: request.continuing ? engine.cycle : nil)
+                                       particleCount: setup.table.count, resumedAt: request.continuing ? state.cycle : nil)
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
-                + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(engine.boxSize) "
-                + "(likelihood at \(engine.croppedSize), cycles on a \(engine.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
+                + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(shard.boxSize) "
+                + "(likelihood at \(shard.croppedSize), cycles on a \(shard.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(state.cycle)" : ""))
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
+        // The one loop over cycles: each a `ClassificationCycle.run`, then this job's work between
+        // cycles (progress, kappa, checkpoints, stop signals). None when the state already meets
+        // the stopping rule (a finished run continued).
         var stoppedBy: Int32 = 0
-        let finished = try engine.run { report, reason in
+        var lastWeights: ClassWeights?
+        var finished = ClassificationCycle.stopReason(at: state, config: config)
+        while finished == nil && stoppedBy == 0 {
+            let outcome = try ClassificationCycle.run(state, shard: shard, communicator: communicator)
+            state = outcome.state
+            lastWeights = outcome.weights
+            finished = ClassificationCycle.stopReason(at: state, config: config)
             var kappa: Double?
             if let table = truth {
-                do { kappa = try self.kappa(of: engine, particleCount: setup.table.count, truth: table) } catch {
+                do { kappa = try self.kappa(of: state, shard: shard, particleCount: setup.table.count, truth: table) } catch {
                     // The scoring is a side show: say why once and classify on.
                     if communicator.isRoot { say("note: no kappa per cycle: \(error)") }
                     truth = nil
                 }
             }
-            reporter.report(report, cycles: config.cycles, kappa: kappa)
+            reporter.report(outcome.report, cycles: config.cycles, kappa: kappa)
             // One value on every rank, so every rank leaves the loop after the same cycle.
             let signal = try communicator.allreduce(StopSignal.pending, .max)
-            if reason == nil && (signal != 0 || engine.cycle % config.checkpointEvery == 0) {
-                try writeCheckpoint(engine, setup: setup, folder: folder)
+            if finished == nil && (signal != 0 || state.cycle % config.checkpointEvery == 0) {
+                try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
             }
-            if reason == nil && signal != 0 { stoppedBy = signal }
-            return stoppedBy == 0
+            if finished == nil && signal != 0 { stoppedBy = signal }
         }
         guard let reason = finished else {
             if communicator.isRoot {
-                say("\(StopSignal.name(stoppedBy)) received: stopped after cycle \(engine.cycle); checkpoint written to "
+                say("\(StopSignal.name(stoppedBy)) received: stopped after cycle \(state.cycle); checkpoint written to "
                     + "\(folder.checkpoint); continue with: fovea classify --continue \(folder.path)")
-                try RunManifest.writeEnd(to: folder.manifest, ending: .checkpointed(cycle: engine.cycle, signal: StopSignal.name(stoppedBy)))
+                try RunManifest.writeEnd(to: folder.manifest, ending: .checkpointed(cycle: state.cycle, signal: StopSignal.name(stoppedBy)))
                 notifyWritten(folder)  // the report then says "stopped at cycle N (checkpoint)", not "running"
             }
-            return .checkpointed(cycle: engine.cycle, signal: stoppedBy)
+            return .checkpointed(cycle: state.cycle, signal: stoppedBy)
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
         // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
-        try engine.reconstructAtFullResolution(releasingParticles: true)
-        let state = try writeCheckpoint(engine, setup: setup, folder: folder)
+        shard = shard.releasingResidentParticles()
+        let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator)
+        (state.classVolumes, state.fscCurves) = (maps.volumes, maps.fscCurves)
+        let written = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
         if communicator.isRoot {
-            try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
+            try RunOutputs.write(folder: folder, state: written, halfMaps: maps.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
-            try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: engine.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
+            try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: state.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
             notifyWritten(folder)
-            say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(engine.cycle): "
+            say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(state.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
-            if let indistinct = engine.history.last?.indistinct {
+            if let indistinct = state.history.last?.indistinct {
                 say("warning: the classes did not separate: \(indistinct) after the last cycle; see docs/troubleshooting.md")
             }
         }
@@ -137,10 +149,10 @@ public final class ClassificationRun {
     }
 
     /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
-    private func kappa(of engine: ClassificationEngine, particleCount: Int, truth: TruthTable) throws -> Double? {
-        let ops = engine.rows.operatorCount
+    private func kappa(of state: ClassificationState, shard: ParticleShard, particleCount: Int, truth: TruthTable) throws -> Double? {
+        let ops = shard.rows.operatorCount
         // Every cycle has run before this is called, so the best classes exist.
-        guard let best = try engine.gatherBestClasses(particleCount: particleCount) else { return nil }
+        guard let best = try shard.gatheredBestClasses(state, particleCount: particleCount, communicator: communicator) else { return nil }
         guard communicator.isRoot else { return nil }
         let states = try truth.states(particles: best.indices.map { $0 / ops + 1 }, operators: best.indices.map { $0 % ops + 1 },
                                       property: .label, maskSide: .a)
@@ -148,28 +160,25 @@ public final class ClassificationRun {
     }
 
     struct Setup {
-        let engine: ClassificationEngine
         let table: ParticleTable
         let inputs: RunInputPaths
     }
 
-    /// Builds the engine; the raw images in `loaded` are released when this returns.
-    private func makeEngine(_ loaded: consuming LoadedInputs) throws -> Setup {
+    /// Prepares this rank's shard and the state the run starts from (new, or the checkpoint's);
+    /// the raw images in `loaded` are released when this returns. Collective.
+    private func prepare(_ loaded: consuming LoadedInputs) throws -> (Setup, ParticleShard, ClassificationState) {
         do {
-            let engine = try ClassificationEngine(config: loaded.config, alignments: loaded.alignments, images: loaded.images,
-                                                  references: loaded.references, focusMask: loaded.mask,
-                                                  communicator: communicator, resumingFrom: loaded.resume?.snapshot,
-                                                  storage: loaded.storage)
-            return Setup(engine: engine, table: loaded.table, inputs: loaded.inputs)
+            let shard = try ParticleShard(config: loaded.config, alignments: loaded.alignments, images: loaded.images,
+                                          focusMask: loaded.mask, communicator: communicator, storage: loaded.storage)
+            let state = try ClassificationStart.state(shard: shard, references: loaded.references,
+                                                      resuming: loaded.resume?.classification, communicator: communicator)
+            return (Setup(table: loaded.table, inputs: loaded.inputs), shard, state)
+        } catch let error as RankFailure {
+            throw error
         } catch let error as EngineInputError {
-            switch error.scope {
-            // The engine's checks after its agreement step see the same values on every rank.
-            case .everyRank: throw RankFailure.here(error, everyRank: true)
-            case .thisRank: throw RankFailure.here(error, everyRank: false)
-            case .elsewhere: throw RankFailure.elsewhere
-            }
+            // The engine's checks outside an agreement see the same values on every rank.
+            throw RankFailure.here(error, everyRank: true)
         } catch {
-            // Reading this rank's images failed (the engine made the other ranks stop too).
             throw RankFailure.here(error, everyRank: false)
         }
     }
@@ -192,23 +201,14 @@ public final class ClassificationRun {
         var inputs = request.inputs
         var resumeState: RunState?
         if request.continuing {
-            let stored = try RunState.read(from: folder.checkpoint)
-            guard stored.storedFormatVersion >= RunState.continuableFormatVersion else {
-                throw RunInputError("\(folder.checkpoint): written by an older Fovea (state format \(stored.storedFormatVersion)), "
-                                    + "whose cycles ran at the full box; this version runs them on the classification box and "
-                                    + "cannot continue that run exactly: start it again in a new folder (its outputs stay readable)")
-            }
-            try RunManifest.checkBelongs(manifest: folder.manifest, to: stored, checkpoint: folder.checkpoint)
-            let requested = try stored.config.replacing(cycles: request.config.cycles, threads: request.config.threads,
-                                                        checkpointEvery: request.config.checkpointEvery)
-            try stored.config.checkContinuation(with: requested)
-            config = requested
-            inputs = stored.inputs
-            resumeState = stored
+            let continuation = try RunContinuation(folder: folder, requested: request.config)
+            config = continuation.config
+            inputs = continuation.stored.inputs
+            resumeState = continuation.stored
         }
         let table = try ParticleTableLoading.load(inputs)
         if communicator.isRoot, let notice = table.unmodelledOpticsNotice(file: inputs.particles) { say(notice) }
-        if communicator.isRoot, !request.continuing, let notice = RunShard.halfSetNotice(for: table, tablePath: inputs.particles) {
+        if communicator.isRoot, !request.continuing, let notice = RankParticles.halfSetNotice(for: table, tablePath: inputs.particles) {
             say(notice)
         }
         if let resumeState, resumeState.particleCount != table.count {
@@ -217,7 +217,7 @@ public final class ClassificationRun {
         guard table.count >= communicator.size else {
             throw RunInputError("\(communicator.size) ranks but only \(table.count) particles: every rank needs at least one particle; use fewer ranks")
         }
-        let plan = RunShard.plan(for: table, tablePath: inputs.particles, ranks: communicator.size)
+        let plan = ShardingPlan(table: table, tablePath: inputs.particles, ranks: communicator.size)
         let mine = plan.particles(forRank: communicator.rank)
         let boxes = try RunPlan.boxes(of: table, tablePath: inputs.particles, config: config)
         guard let firstMine = mine.first else {
@@ -243,20 +243,20 @@ public final class ClassificationRun {
                          inMemory / 1_048_576, (available ?? 0) / 1_048_576)
             say("rank \(communicator.rank): streaming its \(mine.count) particles from disk every cycle (\(reason))")
         }
-        let halfSets = RunShard.halfSets(of: table, seed: config.seed)
+        let halfSets = RankParticles.halfSets(of: table, seed: config.seed)
         if let note = halfSets.reassignment, communicator.isRoot { say("note: \(note)") }
-        let alignments = RunShard.alignments(mine, of: table, halfSets: halfSets)
+        let alignments = RankParticles.alignments(mine, of: table, halfSets: halfSets)
         let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
                                       invertContrast: inputs.resolvedInvertContrast)
         let box = boxes.n
         let references = resumeState != nil ? nil : try inputs.references.isEmpty ? nil : inputs.references.map {
-            try RunShard.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
+            try RankParticles.loadVolume($0, role: "reference", box: box, pixelSize: pixel)
         }
-        if let note = ClassificationEngine.singleReferenceNote(referenceCount: references?.count ?? 0, classCount: config.classCount),
+        if let note = ClassificationStart.singleReferenceNote(referenceCount: references?.count ?? 0, classCount: config.classCount),
            communicator.isRoot {
             say("note: \(note)")
         }
-        let mask = try inputs.mask.map { try RunShard.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
+        let mask = try inputs.mask.map { try RankParticles.loadVolume($0, role: "focus mask", box: box, pixelSize: pixel) }
         // Last, so that a run refused for its inputs leaves no folder behind.
         if communicator.isRoot { try lockFolder(folder) }
         return LoadedInputs(config: config, inputs: inputs, table: table, alignments: alignments, images: images,
@@ -290,41 +290,19 @@ public final class ClassificationRun {
         }
     }
 
+    /// Gathers `local` (this shard's rows) into the job's state and writes it as the checkpoint
+    /// (rank 0). Collective.
     @discardableResult
-    private func writeCheckpoint(_ engine: ClassificationEngine, setup: Setup, folder: RunFolder) throws -> RunState {
-        let snapshot = try engine.snapshot(particleCount: setup.table.count)
-        let state = RunState(config: engine.config, inputs: setup.inputs, particleCount: setup.table.count,
-                             boxSize: engine.boxSize, pixelSize: engine.pixelSize, snapshot: snapshot,
-                             densityScale: engine.densityScale)
+    private func writeCheckpoint(_ local: ClassificationState, shard: ParticleShard, setup: Setup,
+                                 folder: RunFolder) throws -> RunState {
+        let global = try shard.gathered(local, particleCount: setup.table.count, communicator: communicator)
+        let state = RunState(config: shard.config, inputs: setup.inputs, particleCount: setup.table.count,
+                             boxSize: shard.boxSize, pixelSize: shard.pixelSize, classification: global,
+                             densityScale: shard.densityScale)
         if communicator.isRoot {
             try state.write(to: folder.checkpoint)
             notifyWritten(folder)
         }
         return state
     }
-
-    /// Runs `body` on every rank and makes them agree: if any rank fails, every rank throws —
-    /// the failing ranks their own error, the others `RankFailure.elsewhere` — so no rank is left
-    /// waiting in a collective. Collective.
-    private func agreeing<T>(_ body: () throws -> T) throws -> T {
-        var result: Result<T, any Error>
-        do { result = .success(try body()) } catch { result = .failure(error) }
-        let failed: Int32 = { if case .failure = result { return 1 } else { return 0 } }()
-        let failures = try communicator.allreduce(failed, .sum)
-        switch result {
-        case .success(let value):
-            if failures > 0 { throw RankFailure.elsewhere }
-            return value
-        case .failure(let error):
-            throw RankFailure.here(error, everyRank: failures == Int32(communicator.size))
-        }
-    }
-}
-
-/// A failure while preparing a run, as the ranks agreed on it.
-public enum RankFailure: Error {
-    /// This rank failed; `everyRank` when all ranks did (then rank 0 alone need report it).
-    case here(any Error, everyRank: Bool)
-    /// Another rank failed and reports it.
-    case elsewhere
 }

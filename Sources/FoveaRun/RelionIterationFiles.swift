@@ -32,7 +32,7 @@ public enum RelionIterationFiles {
     public static func write(folder: RunFolder) throws -> [String] {
         // A checkpoint's maps are on the cycles' grid; RELION expects the particles' box.
         let state = try RunState.read(from: folder.checkpoint).withFullBoxVolumes()
-        let cycle = state.snapshot.cycle
+        let cycle = state.classification.cycle
         let table = try ParticleTableLoading.load(state.inputs)
         let classified = try RunOutputs.classifiedTable(table, tablePath: state.inputs.particles, state: state)
         var written = [dataStar(in: folder, cycle: cycle)]
@@ -48,7 +48,7 @@ public enum RelionIterationFiles {
     /// (type 6) with the job folder as RELION gave it (`External/job012/`), for the pipeliner.
     public static func writeOutputNodes(folder: RunFolder, relionJobFolder: String) throws {
         let state = try RunState.read(from: folder.checkpoint)
-        let cycle = state.snapshot.cycle
+        let cycle = state.classification.cycle
         let prefix = relionJobFolder.hasSuffix("/") ? relionJobFolder : relionJobFolder + "/"
         func name(_ path: String) -> String { prefix + (path as NSString).lastPathComponent }
         var rows = [[name(dataStar(in: folder, cycle: cycle)), String(particleDataNodeType)]]

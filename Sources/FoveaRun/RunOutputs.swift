@@ -36,7 +36,7 @@ public enum RunOutputs {
         let k = state.config.classCount
         let group = try PointGroup(name: state.config.expansionGroup)
         let ops = group.order
-        let snapshot = state.snapshot
+        let snapshot = state.classification
         let added = addedColumns(classCount: k)
         // Columns of an earlier Fovea run (a selection fed back in) are replaced, not kept stale.
         let kept = table.extraColumns.enumerated().filter {
@@ -45,7 +45,7 @@ public enum RunOutputs {
         var out = ParticleTable(particles: [], extraColumns: kept.map(\.element) + added, opticsExtras: table.opticsExtras)
         out.particles.reserveCapacity(state.particleCount * ops)
         let best = snapshot.bestClass ?? snapshot.occupancy.argmaxPerRow()
-        let halfSets = RunShard.halfSets(of: table, seed: state.config.seed)
+        let halfSets = RankParticles.halfSets(of: table, seed: state.config.seed)
         for p in 0..<state.particleCount {
             let record = table.particles[p]
             for s in 0..<ops {

@@ -19,15 +19,15 @@ public enum RunPlan {
         // In Double throughout: sizes come from the input and must not overflow.
         let box = Double(n), cropped = Double(nc)
         let croppedHalf = (cropped / 2 + 1).rounded(.down) * cropped
-        let chunk = Double(min(particles, ClassificationEngine.chunkSize(storage: .memory, box: n, threads: threads)))
+        let chunk = Double(min(particles, ParticleShard.chunkSize(storage: .memory, box: n, threads: threads)))
         let chunkBytes = chunk * box * box * (4 + 12)
         let perParticle = streaming ? 0 : preparedBytesPerParticle
         let perRow = Double(k) * 4 * 3 + (maskWeights ? (cropped + 1) * 12 : 0)
         let grid = Double(nr)
         let cycleAccumulators = Double(k) * 2 * (grid / 2 + 1).rounded(.down) * grid * grid * 24
         let cycle = cycleAccumulators * 1.25 + Double(k) * 5 * grid * grid * grid * 4
-        let perClass = Double(ClassificationEngine.accumulatorBytesPerClass(size: n))
-        let group = min(Double(k), max(1, (Double(ClassificationEngine.fullResolutionAccumulatorBudget) / perClass).rounded(.down)))
+        let perClass = Double(ParticleShard.accumulatorBytesPerClass(size: n))
+        let group = min(Double(k), max(1, (Double(ParticleShard.fullResolutionAccumulatorBudget) / perClass).rounded(.down)))
         let final = group * perClass + Double(k) * perClass / 2 + Double(k) * 4 * box * box * box * 4
         let projectors = Double(k + 1) * (cropped / 2 + 1).rounded(.down) * cropped * cropped * 8 * 2
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
@@ -55,10 +55,10 @@ public enum RunPlan {
     static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), pixelSize: Double, config: ClassificationConfig,
                                streaming: Bool = false) -> Double {
         estimatedBytes(particles: count, rows: count * config.operatorCount, box: boxes.n, croppedBox: boxes.nc,
-                       cycleBox: ClassificationEngine.cycleBox(size: boxes.n, pixelSize: pixelSize, config: config).size,
+                       cycleBox: ParticleShard.cycleBox(size: boxes.n, pixelSize: pixelSize, config: config).size,
                        classes: config.classCount, threads: config.threads,
                        maskWeights: config.maskPath != nil && config.focus == .twoD,
-                       preparedBytesPerParticle: Double(ClassificationEngine.preparedBytesPerParticle(
+                       preparedBytesPerParticle: Double(ParticleShard.preparedBytesPerParticle(
                            size: boxes.n, pixelSize: pixelSize, config: config)),
                        streaming: streaming)
     }
@@ -68,11 +68,11 @@ public enum RunPlan {
         let config = request.config
         let first = table.particles[0]
         let (n, nc) = try boxes(of: table, tablePath: request.inputs.particles, config: config)
-        let plan = RunShard.plan(for: table, tablePath: request.inputs.particles, ranks: ranks)
+        let plan = ShardingPlan(table: table, tablePath: request.inputs.particles, ranks: ranks)
         var lines = ["plan: \(table.count) particles × \(config.operatorCount) operators (\(config.expansionGroup)) = "
                      + "\(table.count * config.operatorCount) rows, K = \(config.classCount), box \(n) px at \(DecimalText.text(first.pixelSize, digits: 7)) Å, "
                      + "likelihood box \(nc) px, cycles on a "
-                     + "\(ClassificationEngine.cycleBox(size: n, pixelSize: first.pixelSize, config: config).size)-px grid, "
+                     + "\(ParticleShard.cycleBox(size: n, pixelSize: first.pixelSize, config: config).size)-px grid, "
                      + "focus \(config.focus.rawValue)",
                      "ranks \(ranks) × threads \(config.threads)"]
         if table.count < ranks { lines.append("error: more ranks than particles") }
@@ -94,6 +94,6 @@ public enum RunPlan {
 /// The likelihood box, as the engine will choose it.
 public enum LikelihoodEvaluationSize {
     public static func croppedSize(size n: Int, pixelSize p: Double, classificationResolution d: Double) -> Int {
-        ClassificationEngine.likelihoodBox(size: n, pixelSize: p, classificationResolution: d)
+        ParticleShard.likelihoodBox(size: n, pixelSize: p, classificationResolution: d)
     }
 }

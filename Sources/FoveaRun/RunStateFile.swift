@@ -37,8 +37,8 @@ public struct RunState: Sendable {
     public var particleCount: Int
     public var boxSize: Int
     public var pixelSize: Double
-    public var snapshot: EngineSnapshot
-    /// How the engine's maps (`snapshot.classVolumes`, half maps) are written: on the images'
+    public var classification: ClassificationState
+    /// How the engine's maps (`classification.classVolumes`, half maps) are written: on the images'
     /// density scale as RELION reconstructs it. nil for a state written before Fovea kept it (its
     /// maps are then written in the engine's units).
     public var densityScale: MapDensityScale?
@@ -46,9 +46,9 @@ public struct RunState: Sendable {
     public var storedFormatVersion = RunState.formatVersion
 
     public init(config: ClassificationConfig, inputs: RunInputPaths, particleCount: Int, boxSize: Int,
-                pixelSize: Double, snapshot: EngineSnapshot, densityScale: MapDensityScale? = nil) {
+                pixelSize: Double, classification: ClassificationState, densityScale: MapDensityScale? = nil) {
         self.config = config; self.inputs = inputs; self.particleCount = particleCount
-        self.boxSize = boxSize; self.pixelSize = pixelSize; self.snapshot = snapshot
+        self.boxSize = boxSize; self.pixelSize = pixelSize; self.classification = classification
         self.densityScale = densityScale
     }
 
@@ -60,7 +60,7 @@ public struct RunState: Sendable {
     }
 
     /// The class maps as written (`writtenMap` of each class volume).
-    public var writtenClassMaps: [Volume] { snapshot.classVolumes.map(writtenMap) }
+    public var writtenClassMaps: [Volume] { classification.classVolumes.map(writtenMap) }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
@@ -71,7 +71,7 @@ public struct RunState: Sendable {
     /// Writes the file atomically (temporary name, then rename).
     public func write(to path: String) throws {
         let k = config.classCount, ops = config.operatorCount
-        let n = snapshot.classVolumes.first?.size ?? boxSize
+        let n = classification.classVolumes.first?.size ?? boxSize
         let rowCount = particleCount * ops
         try HDF5File.write(to: path) { file in
             try file.setAttribute("fovea_version", FoveaVersion.string)
@@ -83,20 +83,20 @@ public struct RunState: Sendable {
             try file.setAttribute("box_size", Int64(boxSize))
             try file.setAttribute("volume_box", Int64(n))
             try file.setAttribute("pixel_size", pixelSize)
-            try file.setAttribute("cycle", Int64(snapshot.cycle))
-            try file.setAttribute("history", try Self.json(snapshot.history))
+            try file.setAttribute("cycle", Int64(classification.cycle))
+            try file.setAttribute("history", try Self.json(classification.history))
             let rows = try file.createGroup("rows")
             try rows.writeDataset("particle_index", (0..<rowCount).map { Int64($0 / ops + 1) })
             try rows.writeDataset("operator_index", (0..<rowCount).map { Int64($0 % ops + 1) })
-            try rows.writeDataset("occupancy", snapshot.occupancy.values, shape: [rowCount, k])
-            try rows.writeDataset("logp", snapshot.logP.values, shape: [rowCount, k])
-            try rows.writeDataset("best_class", snapshot.bestClass.map { $0.map { $0 + 1 } }
+            try rows.writeDataset("occupancy", classification.occupancy.values, shape: [rowCount, k])
+            try rows.writeDataset("logp", classification.logP.values, shape: [rowCount, k])
+            try rows.writeDataset("best_class", classification.bestClass.map { $0.map { $0 + 1 } }
                                   ?? [Int32](repeating: 0, count: rowCount))
             let classes = try file.createGroup("classes")
-            try classes.writeDataset("volumes", snapshot.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
+            try classes.writeDataset("volumes", classification.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
             let shells = n / 2 + 1
             let fsc = (0..<k).flatMap { c -> [Double] in
-                let curve = c < snapshot.fscCurves.count ? snapshot.fscCurves[c] : []
+                let curve = c < classification.fscCurves.count ? classification.fscCurves[c] : []
                 return (0..<shells).map { $0 < curve.count ? curve[$0] : 0 }
             }
             try classes.writeDataset("fsc", fsc, shape: [k, shells])
@@ -104,7 +104,7 @@ public struct RunState: Sendable {
                 try classes.writeDataset("density_scale", densityScale.noiseAmplitude, shape: [densityScale.noiseAmplitude.count])
             }
             let cycles = try file.createGroup("cycles")
-            let history = snapshot.history, c = history.count
+            let history = classification.history, c = history.count
             try cycles.writeDataset("soft_fractions", history.flatMap(\.statistics.softFractions), shape: [c, k])
             try cycles.writeDataset("hard_fractions", history.flatMap(\.statistics.hardFractions), shape: [c, k])
             try cycles.writeDataset("changed_fraction", history.map(\.statistics.changedFraction), shape: [c])
@@ -119,7 +119,7 @@ public struct RunState: Sendable {
     /// that show or compare maps at the data's box.
     public func withFullBoxVolumes() -> RunState {
         var copy = self
-        copy.snapshot.classVolumes = snapshot.classVolumes.map { $0.size == boxSize ? $0 : $0.fourierResized(to: boxSize) }
+        copy.classification.classVolumes = classification.classVolumes.map { $0.size == boxSize ? $0 : $0.fourierResized(to: boxSize) }
         return copy
     }
 
@@ -198,7 +198,7 @@ public struct RunState: Sendable {
             let volumes = (0..<k).map { c in
                 Volume(size: n, pixelSize: pixelSize * Double(box) / Double(n), voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
             }
-            let snapshot = EngineSnapshot(
+            let classification = ClassificationState(
                 cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),
                 logP: ClassTable(rowCount: rowCount, classCount: k, values: logP),
                 bestClass: beforeFirstCycle ? nil : best.map { $0 - 1 }, classVolumes: volumes,
@@ -212,7 +212,7 @@ public struct RunState: Sendable {
                 densityScale = MapDensityScale(noiseAmplitude: amplitude, boxSize: box)
             }
             var state = RunState(config: config, inputs: inputs, particleCount: particleCount, boxSize: box,
-                                 pixelSize: pixelSize, snapshot: snapshot, densityScale: densityScale)
+                                 pixelSize: pixelSize, classification: classification, densityScale: densityScale)
             state.storedFormatVersion = Int(version)
             return state
         }

@@ -151,6 +151,8 @@ struct ClassifyCommand: ParsableCommand {
         } catch RankFailure.elsewhere {
             return RunExitCode.badInput
         } catch RankFailure.here(let error, let everyRank) {
+            // The ranks agreed on the failure (preparing the run, or a particle in a cycle): every
+            // rank stops on its own, no abort needed.
             if !everyRank || communicator.isRoot { report(error) }
             return RunExitCode.badInput
         } catch let error as ConfigurationError {

@@ -29,18 +29,18 @@ struct RunComparisonSelfTest: ParsableCommand {
     func run() throws {
         let a = try RunState.read(from: RunFolder(first).state), b = try RunState.read(from: RunFolder(second).state)
         var problems: [String] = []
-        if a.snapshot.cycle != b.snapshot.cycle { problems.append("cycles \(a.snapshot.cycle) vs \(b.snapshot.cycle)") }
-        let bestA = a.snapshot.bestClass ?? [], bestB = b.snapshot.bestClass ?? []
+        if a.classification.cycle != b.classification.cycle { problems.append("cycles \(a.classification.cycle) vs \(b.classification.cycle)") }
+        let bestA = a.classification.bestClass ?? [], bestB = b.classification.bestClass ?? []
         if bestA.count != bestB.count {
             problems.append("rows \(bestA.count) vs \(bestB.count)")
         } else {
             let differing = zip(bestA, bestB).filter { $0 != $1 }.count
             if differing > 0 { problems.append("\(differing) of \(bestA.count) rows changed best class") }
         }
-        let occupancyDifference = zip(a.snapshot.occupancy.values, b.snapshot.occupancy.values).map { abs($0 - $1) }.max() ?? 0
+        let occupancyDifference = zip(a.classification.occupancy.values, b.classification.occupancy.values).map { abs($0 - $1) }.max() ?? 0
         if occupancyDifference > 0.01 { problems.append("occupancies differ by up to \(occupancyDifference) points") }
         var worst = 0.0
-        for (va, vb) in zip(a.snapshot.classVolumes, b.snapshot.classVolumes) {
+        for (va, vb) in zip(a.classification.classVolumes, b.classification.classVolumes) {
             let scale = Double(va.voxels.map { abs($0) }.max() ?? 0)
             let difference = Double(zip(va.voxels, vb.voxels).map { abs($0 - $1) }.max() ?? 0)
             worst = max(worst, scale > 0 ? difference / scale : difference)

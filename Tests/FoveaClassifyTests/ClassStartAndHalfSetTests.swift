@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -28,10 +29,10 @@ import FoveaDistributed
         let kappa = twoClassKappa(single.bestClasses, Self.data.truth.map { $0[0] })
         #expect(kappa > 0.9, "kappa \(kappa)")
         #expect(single.history.last?.indistinct == nil)
-        #expect(ClassificationEngine.singleReferenceNote(referenceCount: 1, classCount: 2) != nil)
-        #expect(ClassificationEngine.singleReferenceNote(referenceCount: 1, classCount: 1) == nil)
+        #expect(ClassificationStart.singleReferenceNote(referenceCount: 1, classCount: 2) != nil)
+        #expect(ClassificationStart.singleReferenceNote(referenceCount: 1, classCount: 1) == nil)
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: Self.data.particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: Self.data.particles.count, size: ranks)
             let parts = try LocalGroup(size: ranks).run { communicator -> ([Float], [Int32]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(Self.data.particles[ranges[communicator.rank]]),
                                                       references: reference, focusMask: nil, communicator: communicator)

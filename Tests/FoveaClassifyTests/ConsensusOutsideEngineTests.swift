@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -23,7 +24,7 @@ import FoveaDistributed
         let data = EngineClassificationTests.highSNR
         let config = try Self.config(cycles: 4, outsideWeight: outsideWeight, source: .consensus)
         let single = try EngineClassificationTests.run(config, data.particles)
-        let ranges = ShardingPlan.contiguousRanges(count: data.particles.count, parts: 2)
+        let ranges = ShardingPlan.ranges(count: data.particles.count, size: 2)
         let results = try LocalGroup(size: 2).run { communicator -> ([Int32], [Volume]) in
             let engine = try ClassificationEngine(config: config, particles: Array(data.particles[ranges[communicator.rank]]),
                                                   references: nil, focusMask: nil, communicator: communicator)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 import _FoveaTestSupport
@@ -17,7 +18,7 @@ import _FoveaTestSupport
             let n = 2 * Int(random.uniform(4, 1024))
             let p = random.uniform(0.3, 8)
             let resolution = random.uniform(2 * p, 60)
-            let nc = ClassificationEngine.likelihoodBox(size: n, pixelSize: p, classificationResolution: resolution)
+            let nc = ParticleShard.likelihoodBox(size: n, pixelSize: p, classificationResolution: resolution)
             let radius = min(Double(n / 2), random.uniform(0.3, 0.5) * Double(nc) + 4)
             let box = CycleBox(fullSize: n, pixelSize: p, insertionRadius: radius, croppedSize: nc)
             #expect(box.size % 2 == 0 && box.size <= n && box.size >= nc)
@@ -93,7 +94,7 @@ import _FoveaTestSupport
         _ = try single.run()
         try single.reconstructAtFullResolution()
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: particles.count, size: ranks)
             let results = try LocalGroup(size: ranks).run { communicator -> ([Int32], [Volume], [[Double]], [[Volume]], [Volume]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(particles[ranges[communicator.rank]]),
                                                       references: nil, focusMask: nil, communicator: communicator)

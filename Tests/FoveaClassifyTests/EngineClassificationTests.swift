@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -85,7 +86,7 @@ import FoveaDistributed
         let config = try Self.config(focus: .twoD, cycles: 5)
         let single = try Self.run(config, data.particles)
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: data.particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: data.particles.count, size: ranks)
             let results = try LocalGroup(size: ranks).run { communicator -> ([Int32], [Volume]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(data.particles[ranges[communicator.rank]]),
                                                       references: nil, focusMask: nil, communicator: communicator)
@@ -120,7 +121,7 @@ import FoveaDistributed
         #expect(resumed.occupancy == full.occupancy)
         #expect(resumed.classVolumes == full.classVolumes)
         #expect(resumed.history.map(\.statistics) == full.history.map(\.statistics))
-        let ranges = ShardingPlan.contiguousRanges(count: data.particles.count, parts: 2)
+        let ranges = ShardingPlan.ranges(count: data.particles.count, size: 2)
         let onTwo = try LocalGroup(size: 2).run { communicator -> [Int32] in
             let engine = try ClassificationEngine(config: try Self.config(focus: .twoD, cycles: 6),
                                                   particles: Array(data.particles[ranges[communicator.rank]]),

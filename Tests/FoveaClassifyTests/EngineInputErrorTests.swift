@@ -1,5 +1,6 @@
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -71,21 +72,38 @@ import FoveaDistributed
     }
 }
 
-/// Which ranks report an engine error is a typed property, never read from the message text.
+/// Which ranks report an engine error is a typed property, never read from the message text: a
+/// problem in one rank's particles comes as `RankFailure.here` on that rank and `.elsewhere` on the
+/// others; a problem every rank sees is a plain `EngineInputError` on every rank.
 @Suite struct EngineInputErrorScopeTests {
-    @Test func localProblemsAreThisRanksSharedOnesEveryRanks() throws {
-        var particles = EngineInputErrorTests.data.particles
-        particles[4].image.pixels[17] = .nan
-        let config = try EngineClassificationTests.config(focus: .none)
-        func scope(_ body: () throws -> Void) -> EngineInputError.Scope? {
-            do { try body(); return nil } catch let error as EngineInputError { return error.scope } catch { return nil }
+    enum Seen: Equatable { case here(everyRank: Bool), elsewhere, everyRank, none }
+
+    static func seen(_ particles: [ParticleInput], _ config: ClassificationConfig, ranks: Int) throws -> [Seen] {
+        try LocalGroup(size: ranks).run { communicator -> Seen in
+            let mine = Array(particles[ShardingPlan.range(count: particles.count, rank: communicator.rank, size: ranks)])
+            do {
+                _ = try ClassificationEngine(config: config, particles: mine, references: nil, focusMask: nil,
+                                             communicator: communicator)
+                return .none
+            } catch RankFailure.here(_, let everyRank) { return .here(everyRank: everyRank) }
+            catch RankFailure.elsewhere { return .elsewhere }
+            catch is EngineInputError { return .everyRank }
         }
-        #expect(scope { _ = try EngineInputErrorTests().engine(config, particles: particles) } == .thisRank)
+    }
+
+    @Test func localProblemsAreThisRanksSharedOnesEveryRanks() throws {
+        let config = try EngineClassificationTests.config(focus: .none)
+        // Particle 5 (rank 0 of 2, rank 1 of 3) has a NaN; particle 10 (rank 1 of 2, rank 2 of 3) another box.
+        var nan = EngineInputErrorTests.data.particles
+        nan[4].image.pixels[17] = .nan
+        #expect(try Self.seen(nan, config, ranks: 2) == [.here(everyRank: false), .elsewhere])
+        #expect(try Self.seen(nan, config, ranks: 3) == [.elsewhere, .here(everyRank: false), .elsewhere])
+        #expect(try Self.seen(nan, config, ranks: 1) == [.here(everyRank: true)])
         var mixed = EngineInputErrorTests.data.particles
-        mixed[3].image = Image2D(size: 32, pixelSize: 4)
-        #expect(scope { _ = try EngineInputErrorTests().engine(config, particles: mixed) } == .thisRank)
+        mixed[9].image = Image2D(size: 32, pixelSize: 4)
+        #expect(try Self.seen(mixed, config, ranks: 2) == [.elsewhere, .here(everyRank: false)])
+        #expect(try Self.seen(mixed, config, ranks: 3) == [.elsewhere, .elsewhere, .here(everyRank: false)])
         let tooMany = try EngineClassificationTests.config(focus: .none, classes: 13)
-        #expect(scope { _ = try EngineInputErrorTests().engine(tooMany) } == .everyRank)
-        #expect(EngineInputError("x").scope == .everyRank)
+        #expect(try Self.seen(EngineInputErrorTests.data.particles, tooMany, ranks: 2) == [.everyRank, .everyRank])
     }
 }

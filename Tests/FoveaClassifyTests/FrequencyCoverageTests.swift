@@ -35,7 +35,7 @@ import FoveaCore
         for item in Self.cases {
             let config = try ClassificationConfig(classCount: 2, cycles: 1, outerRadius: 1, classificationResolution: item.resolution,
                                                   referenceBand: ReferenceBand(low: 300, high: item.referenceHigh), molecularMass: 100)
-            let (layout, reads) = ClassificationEngine.cycleFrequencies(size: item.box, pixelSize: item.pixelSize, config: config)
+            let (layout, reads) = ParticleShard.cycleFrequencies(size: item.box, pixelSize: item.pixelSize, config: config)
             #expect(!reads.isEmpty, "\(item)")
             let missing = reads.filter { layout.index(kx: $0.x, ky: $0.y) == nil }
             if !missing.isEmpty { failures.append("\(item): misses \(missing.prefix(4).map { "(\($0.x), \($0.y))" })") }

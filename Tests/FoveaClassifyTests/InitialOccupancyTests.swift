@@ -1,5 +1,6 @@
 import Testing
 import FoveaClassify
+import FoveaDistributed
 
 @Suite struct InitialOccupancyTests {
     /// The tables of the ranks of a plan, gathered into one dictionary keyed by (particle, operator, class).

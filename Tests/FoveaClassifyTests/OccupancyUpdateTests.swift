@@ -67,7 +67,7 @@ import _FoveaTestSupport
             #expect(abs(single[k] - mean) < 1e-8)
         }
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: rows, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: rows, size: ranks)
             let perRank = try LocalGroup(size: ranks).run { communicator in
                 let range = ranges[communicator.rank]
                 let part = ClassTable(rowCount: range.count, classCount: classes,

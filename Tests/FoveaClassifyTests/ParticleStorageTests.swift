@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FoveaClassify
+import _FoveaClassifyTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -65,7 +66,7 @@ import FoveaDistributed
     @Test func residentParticlesTakeLessThanTheirImages() throws {
         let config = try Self.config(focus: .twoD, cycles: 1)
         let n = Self.data.particles[0].image.size, p = Self.data.particles[0].image.pixelSize
-        let bytes = ClassificationEngine.preparedBytesPerParticle(size: n, pixelSize: p, config: config)
+        let bytes = ParticleShard.preparedBytesPerParticle(size: n, pixelSize: p, config: config)
         #expect(bytes > 0 && bytes < n * n * 4, "\(bytes) bytes per particle at box \(n)")
     }
 
@@ -104,7 +105,7 @@ import FoveaDistributed
 
     @Test func chunksCoverEveryParticleOnce() {
         for (count, size) in [(0, 5), (1, 5), (10, 5), (11, 5), (7, 100), (9, 0)] {
-            let chunks = ClassificationEngine.chunkRanges(count: count, size: size)
+            let chunks = ParticleShard.chunkRanges(count: count, size: size)
             #expect(chunks.flatMap { Array($0) } == Array(0..<count))
             #expect(chunks.allSatisfy { !$0.isEmpty && $0.count <= max(1, size) })
         }

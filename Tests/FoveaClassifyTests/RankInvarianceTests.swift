@@ -9,7 +9,7 @@ import _FoveaTestSupport
     /// Runs `body` on every rank of an n-way contiguous split of `rowCount` rows and returns each rank's result.
     private func onRanks<R>(_ ranks: Int, rowCount: Int,
                             _ body: @escaping @Sendable (Range<Int>, any Communicator) throws -> R) throws -> [R] {
-        let ranges = ShardingPlan.contiguousRanges(count: rowCount, parts: ranks)
+        let ranges = ShardingPlan.ranges(count: rowCount, size: ranks)
         return try LocalGroup(size: ranks).run { communicator in try body(ranges[communicator.rank], communicator) }
     }
 

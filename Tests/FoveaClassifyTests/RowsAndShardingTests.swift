@@ -1,5 +1,6 @@
 import Testing
 import FoveaClassify
+import FoveaDistributed
 
 @Suite struct RowsAndShardingTests {
     @Test func expandedRowsAreParticleMajorAndNumberedLikeCisTEM() {
@@ -22,9 +23,9 @@ import FoveaClassify
         #expect(rows.rowHalfSets(particleHalfSets: mixed) == [.first, .first, .second, .second, .first, .first])
     }
 
-    @Test func contiguousRangesSplitLikeCisTEM() {
-        #expect(ShardingPlan.contiguousRanges(count: 10, parts: 3) == [0..<4, 4..<7, 7..<10])
-        #expect(ShardingPlan.contiguousRanges(count: 2, parts: 3) == [0..<1, 1..<2, 2..<2])
+    @Test func rangesSplitLikeCisTEM() {
+        #expect(ShardingPlan.ranges(count: 10, size: 3) == [0..<4, 4..<7, 7..<10])
+        #expect(ShardingPlan.ranges(count: 2, size: 3) == [0..<1, 1..<2, 2..<2])
     }
 
     @Test func planSortsByStackAndCoversEveryParticleOnce() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaClassify
 import FoveaCore
+import FoveaDistributed
 import FoveaIO
 import FoveaRun
 
@@ -17,18 +18,18 @@ import FoveaRun
             try file.setAttribute("format_version", Int64(1))
             try file.setAttribute("config", try json(state.config))
             try file.setAttribute("inputs", try json(state.inputs))
-            try file.setAttribute("history", try json(state.snapshot.history))
+            try file.setAttribute("history", try json(state.classification.history))
             try file.setAttribute("particle_count", Int64(state.particleCount))
             try file.setAttribute("operator_count", Int64(state.config.operatorCount))
             try file.setAttribute("box_size", Int64(n))
             try file.setAttribute("pixel_size", state.pixelSize)
-            try file.setAttribute("cycle", Int64(state.snapshot.cycle))
+            try file.setAttribute("cycle", Int64(state.classification.cycle))
             let group = try file.createGroup("rows")
-            try group.writeDataset("occupancy", state.snapshot.occupancy.values, shape: [rows, k])
-            try group.writeDataset("logp", state.snapshot.logP.values, shape: [rows, k])
-            try group.writeDataset("best_class", (state.snapshot.bestClass ?? []).map { $0 + 1 })
+            try group.writeDataset("occupancy", state.classification.occupancy.values, shape: [rows, k])
+            try group.writeDataset("logp", state.classification.logP.values, shape: [rows, k])
+            try group.writeDataset("best_class", (state.classification.bestClass ?? []).map { $0 + 1 })
             let classes = try file.createGroup("classes")
-            try classes.writeDataset("volumes", full.snapshot.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
+            try classes.writeDataset("volumes", full.classification.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
             try classes.writeDataset("fsc", [Double](repeating: 0.5, count: k * (n / 2 + 1)), shape: [k, n / 2 + 1])
         }
     }
@@ -45,7 +46,7 @@ import FoveaRun
         try FileManager.default.removeItem(atPath: folder.checkpoint)
         try Self.writeFormatOne(current, to: folder.checkpoint)
         let old = try RunState.read(from: folder.checkpoint)
-        #expect(old.storedFormatVersion == 1 && old.snapshot.classVolumes.allSatisfy { $0.size == current.boxSize })
+        #expect(old.storedFormatVersion == 1 && old.classification.classVolumes.allSatisfy { $0.size == current.boxSize })
         let continued = RunRequest(config: try config.replacing(cycles: 4, threads: 1, checkpointEvery: 100),
                                    inputs: RunInputPaths(particles: star), output: out, continuing: true, commandLine: [])
         do {

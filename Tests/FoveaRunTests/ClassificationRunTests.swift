@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaClassify
 import FoveaCore
+import FoveaDistributed
 import FoveaIO
 import FoveaRun
 import FoveaSimulate
@@ -26,7 +27,7 @@ import FoveaSimulate
         }
         // run.h5 holds the class volumes written as MRC, and the STAR holds its classes.
         let state = try RunState.read(from: folder.state)
-        #expect(state.snapshot.cycle == 3 && state.particleCount == 120 && state.config.operatorCount == 2)
+        #expect(state.classification.cycle == 3 && state.particleCount == 120 && state.config.operatorCount == 2)
         let mrc = try MRCReader(path: folder.classVolume(1)).volume()
         #expect(mrc.voxels == state.writtenClassMaps[1].voxels)
         #expect(state.densityScale != nil)
@@ -34,7 +35,7 @@ import FoveaSimulate
         #expect(table.count == 240)
         let classColumn = try #require(table.extraColumns.firstIndex(of: "rlnClassNumber"))
         let operatorColumn = try #require(table.extraColumns.firstIndex(of: "rlnFoveaOperatorIndex"))
-        let best = try #require(state.snapshot.bestClass)
+        let best = try #require(state.classification.bestClass)
         for (row, record) in table.particles.enumerated() {
             #expect(record.extraValues[classColumn] == String(best[row] + 1))
             #expect(record.extraValues[operatorColumn] == String(row % 2 + 1))
@@ -89,9 +90,9 @@ import FoveaSimulate
         #expect(end == .finished(.cycleLimit))
         let a = try RunState.read(from: RunFolder(base + "/full").state)
         let b = try RunState.read(from: RunFolder(base + "/stopped").state)
-        #expect(a.snapshot.occupancy == b.snapshot.occupancy)
-        #expect(a.snapshot.classVolumes == b.snapshot.classVolumes)
-        #expect(a.snapshot.history.map(\.statistics) == b.snapshot.history.map(\.statistics))
+        #expect(a.classification.occupancy == b.classification.occupancy)
+        #expect(a.classification.classVolumes == b.classification.classVolumes)
+        #expect(a.classification.history.map(\.statistics) == b.classification.history.map(\.statistics))
     }
 
     @Test func badInputsNameTheFileAndField() throws {

@@ -56,7 +56,7 @@ import FoveaRun
             }
         case .finished(let state):
             #expect(item.expectedRefusal == nil, "\(item): ran although --\(item.expectedRefusal ?? "") does not fit the data")
-            let snapshot = state.snapshot
+            let snapshot = state.classification
             let operators = try PointGroup(name: item.expand).order
             #expect(snapshot.classVolumes.count == item.classes)
             for (k, volume) in snapshot.classVolumes.enumerated() {
@@ -77,7 +77,7 @@ import FoveaRun
             #expect(worst == 0, "\(item): a row's occupancies sum to 100 ± \(worst) %")
             #expect(best.count == table.rowCount && best.allSatisfy { (0..<Int32(item.classes)).contains($0) },
                     "\(item): a row without a class")
-            #expect(state.snapshot.history.count == 2)
+            #expect(state.classification.history.count == 2)
         }
     }
 

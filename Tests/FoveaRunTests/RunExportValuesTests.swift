@@ -26,7 +26,7 @@ import FoveaRun
                                         voltage: 300, sphericalAberration: 2.7, amplitudeContrast: 0.07)
             #expect(cistem.count == rows && par.count == rows)
             for row in 0..<rows {
-                let occupancy = Double(state.snapshot.occupancy[row, k]), logP = Double(state.snapshot.logP[row, k])
+                let occupancy = Double(state.classification.occupancy[row, k]), logP = Double(state.classification.logP[row, k])
                 let c = cistem.particles[row].classValues[0], p = par.particles[row].classValues[0]
                 #expect(abs(c.occupancy - occupancy) <= 1e-4 * max(1, occupancy), "class \(k + 1) row \(row)")
                 #expect(abs(c.logP - logP) <= 1e-4 * max(1, abs(logP)), "class \(k + 1) row \(row)")

@@ -28,7 +28,7 @@ import FoveaRun
 
     @Test func theUndamagedCheckpointReads() throws {
         let state = try RunState.read(from: Self.checkpoint)
-        #expect(state.particleCount == 40 && state.snapshot.cycle == 1)
+        #expect(state.particleCount == 40 && state.classification.cycle == 1)
     }
 
     @Test func sizesThatOverflowOrDoNotMatchAreErrors() throws {
@@ -46,7 +46,7 @@ import FoveaRun
         }
         // Runs have even boxes; an odd box_size (above the stored volume box, so the volumes still
         // read) would reach the even-box Fourier resizing of the report and the RELION files.
-        let volumeBox = try RunState.read(from: Self.checkpoint).snapshot.classVolumes[0].size
+        let volumeBox = try RunState.read(from: Self.checkpoint).classification.classVolumes[0].size
         for _ in 0..<6 {
             let odd = Int64(2 * Int.random(in: (volumeBox / 2)...1000, using: &generator) + 1)
             let path = try damaged { try $0.setAttribute("box_size", odd) }

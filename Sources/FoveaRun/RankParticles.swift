@@ -1,20 +1,22 @@
 import Foundation
 import FoveaClassify
 import FoveaCore
+import FoveaDistributed
 import FoveaIO
 
-/// This rank's share of the particles: the sharding plan's contiguous range of the table sorted
-/// by stack file, as the engine's `ParticleAlignment`s (images are read by `StackImageSource`).
-public enum RunShard {
-    /// The plan every rank computes identically from the table.
-    public static func plan(for table: ParticleTable, tablePath: String, ranks: Int) -> ShardingPlan {
-        let locations = table.particles.map {
-            StackLocation(file: ImagePathResolver.resolve($0.image.path, tablePath: tablePath),
-                          position: $0.image.index)
-        }
-        return ShardingPlan(locations: locations, rankCount: ranks)
+extension ShardingPlan {
+    /// The plan every rank computes identically from the table: its particles in stack order
+    /// (image paths resolved against `tablePath`) over `ranks` ranks.
+    public init(table: ParticleTable, tablePath: String, ranks: Int) {
+        self.init(locations: table.particles.map {
+            StackLocation(file: ImagePathResolver.resolve($0.image.path, tablePath: tablePath), position: $0.image.index)
+        }, rankCount: ranks)
     }
+}
 
+/// A rank's particles from the table as the engine's inputs: half sets, `ParticleAlignment`s (the
+/// images are read by `StackImageSource`), and the maps checked against their box.
+public enum RankParticles {
     /// The half sets of the whole table (the table's `rlnRandomSubset`, or new ones when that
     /// leaves a half set empty; see `HalfSetAssignment`).
     public static func halfSets(of table: ParticleTable, seed: UInt64) -> HalfSetAssignment {

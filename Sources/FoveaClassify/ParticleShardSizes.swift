@@ -1,30 +1,14 @@
 import FoveaCore
 
-/// Where the engine's prepared particles come from each cycle: resident in memory in the cycles'
-/// frequency disc, or read and prepared again from the image source in chunks (streaming, and
-/// the full-resolution reconstruction at the end of a run).
-extension ClassificationEngine {
+/// The sizes a shard's particles take: the chunks they are read and prepared in, the frequency
+/// disc and grid the cycles keep them and the class maps on, and the bytes of each (the memory
+/// estimate of a run, `RunPlan`, is made of these).
+extension ParticleShard {
     /// Particles per chunk when images are read and prepared: about 32 MiB of raw and prepared
     /// box-N data (a streamed run's `chunk` if given), at least one per thread.
     public static func chunkSize(storage: ParticleStorage, box n: Int, threads: Int) -> Int {
         if case .streaming(let chunk) = storage, chunk > 0 { return max(chunk, 1) }
         return max(threads, (32 << 20) / max(1, 16 * n * n))
-    }
-
-    /// Calls `body` with consecutive chunks of this rank's prepared particles in `layout` (the
-    /// cycle's disc, or the full half plane): all at once from memory when they are resident,
-    /// else read and prepared from the images `chunkSize` at a time.
-    func forEachPrepared(in layout: HalfPlaneLayout, _ body: (Range<Int>, PreparedParticles) throws -> Void) throws {
-        if let resident, layout == cycleLayout {
-            try body(0..<resident.count, resident)
-            return
-        }
-        for range in ParticlePreprocessing.chunks(of: images.count, size: chunkSize) {
-            let prepared = try ParticlePreprocessing.prepare(range, images: images, shifts: shifts, ctfs: ctfs, layout: layout,
-                                                             backgroundRadius: backgroundRadius, whitening: whitening,
-                                                             threads: config.threads)
-            try body(range, prepared)
-        }
     }
 
     /// The disc of frequencies the cycles read: the likelihood's low-pass (`lowPassDisc`) and the
@@ -83,5 +67,11 @@ extension ClassificationEngine {
                                                   classificationResolution: config.classificationResolution)
         let evaluation = LikelihoodEvaluation(config: config, size: size, pixelSize: pixelSize, croppedSize: nc)
         return PreparedParticles.bytesPerParticle(cycleLayout(size: size, evaluation: evaluation))
+    }
+
+    /// The box N_c the likelihood is computed in for images of box `size` at `pixelSize` Å and a
+    /// classification resolution of `classificationResolution` Å.
+    public static func likelihoodBox(size: Int, pixelSize: Double, classificationResolution: Double) -> Int {
+        LikelihoodEvaluation.croppedSize(size: size, pixelSize: pixelSize, classificationResolution: classificationResolution)
     }
 }
