@@ -393,9 +393,12 @@ public final class ClassificationEngine {
     /// `releasingParticles` the resident prepared particles are freed first (a finished run needs
     /// them no more; any later cycle prepares them again from the images). The classes are
     /// reconstructed as many at a time as `accumulatorBudget` bytes of sums hold (at least one);
-    /// the maps do not depend on it. Collective.
+    /// the maps do not depend on it. With `halfMapsTo`, each class's two half maps are handed to it
+    /// (class index, [half 1, half 2]; on every rank, as each class is finalised) instead of being
+    /// kept in `halfMaps`, so no more than one class's pair exists at once. Collective.
     public func reconstructAtFullResolution(releasingParticles: Bool = false,
-                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws {
+                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                                            halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws {
         if releasingParticles { resident = nil }
         let weights: ClassTable, priors: [Double]
         if let lastReconstruction {
@@ -406,7 +409,7 @@ public final class ClassificationEngine {
             priors = try OccupancyUpdate.classAverages(of: occupancy, active: active, communicator: communicator)
         }
         (classVolumes, fscCurves) = try reconstruct(weights: weights, classWeights: priors, maxRadius: nil,
-                                                    accumulatorBudget: accumulatorBudget)
+                                                    accumulatorBudget: accumulatorBudget, halfMapsTo: receiver)
     }
 
     /// Inserts every row (band-limited to `maxRadius` from the resident or streamed disc into
@@ -414,7 +417,8 @@ public final class ClassificationEngine {
     /// box-N accumulators, a group of classes at a time within `accumulatorBudget`), reduces over
     /// ranks and finalises, each rank its share of the classes (`ClassFinalisation.swift`).
     private func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?,
-                             accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws -> ([Volume], [[Double]]) {
+                             accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                             halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws -> ([Volume], [[Double]]) {
         halfMaps = []   // replaced below; not held twice meanwhile
         let k = config.classCount, fullResolution = maxRadius == nil
         let size = fullResolution ? boxSize : cycleBox.size, voxel = fullResolution ? pixelSize : cycleBox.pixelSize
@@ -429,12 +433,12 @@ public final class ClassificationEngine {
             try insert(into: &reconstruction, weights: weights, layout: layout, maxRadius: maxRadius)
             try reconstruction.reduce(communicator: communicator)
             let group = try reconstruction.finaliseHalves(pixelSize: voxel, communicator: communicator,
-                                                          keepingHalfMaps: fullResolution)
+                                                          keepingHalfMaps: fullResolution, handingOver: receiver)
             fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
         }
         let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights, size: size,
                                                         pixelSize: voxel, communicator: communicator)
-        if fullResolution { halfMaps = halves }
+        if fullResolution && receiver == nil { halfMaps = halves }
         return (volumes, fsc)
     }
 

@@ -119,10 +119,20 @@ public final class ClassificationRun {
             return .checkpointed(cycle: engine.cycle, signal: stoppedBy)
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
-        // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
-        try engine.reconstructAtFullResolution(releasingParticles: true)
+        // The cycles' prepared particles are freed first, so writing the outputs needs no more memory;
+        // the half maps are written class by class as they are finalised (rank 0), not held. A
+        // failed write is thrown on rank 0 where the other outputs are written, after the collectives.
+        var halfMapFailure: (any Error)?
+        let isRoot = communicator.isRoot, densityScale = engine.densityScale
+        try engine.reconstructAtFullResolution(releasingParticles: true, halfMapsTo: { k, halves in
+            guard isRoot, halfMapFailure == nil else { return }
+            do {
+                try RunOutputs.writeHalfMaps(halves, ofClass: k, densityScale: densityScale, folder: folder)
+            } catch { halfMapFailure = error }
+        })
         let state = try writeCheckpoint(engine, setup: setup, folder: folder)
         if communicator.isRoot {
+            if let halfMapFailure { throw halfMapFailure }
             try RunOutputs.write(folder: folder, state: state, halfMaps: engine.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
             try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: engine.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
