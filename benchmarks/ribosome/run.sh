@@ -94,7 +94,7 @@ for layout in ${LAYOUTS:-1x2 2x1}; do
     set -- ${layout/x/ }
     measure "r$1t$2.half" "$1" "$2" "$WORK/data/half.star" "$WORK/data/half_truth.star"
     measure "r$1t$2.full" "$1" "$2" "$WORK/data/particles.star" "$WORK/data/truth.star"
-    h="r$1t$2.half"; f="r$1t$2.full"
+    h="r$1t$2.half"; f="r$1t$2.full"; last_full=$f
     read -r slope fixed < <(python3 -c "
 rh, rf, th, tf = $HALF, $PARTICLES, ${cycle[$h]}, ${cycle[$f]}
 slope = (tf - th) / (rf - rh)
@@ -105,14 +105,14 @@ print('%.2e %.2f' % (slope, th - slope * rh))")
 done
 header="| ranks × threads | s/cycle, $HALF rows | s/cycle, $PARTICLES rows | fixed s/cycle (intercept) | s per row (slope) | peak RSS/rank, $HALF (MiB) | peak RSS/rank, $PARTICLES (MiB) | final pass s ($PARTICLES) | final pass peak RSS/rank (MiB) | Allreduce MB/cycle |"
 echo "$header"; echo "|---|---|---|---|---|---|---|---|---|---|"; printf '%s\n' "${lines[@]}"
-echo "likelihood box N_c ${nc[r1t2.full]}, cycle grid N_r ${nr[r1t2.full]}; simulate: $simulate_time (m:ss), peak RSS $simulate_rss MiB"
+echo "likelihood box N_c ${nc[$last_full]}, cycle grid N_r ${nr[$last_full]}; simulate: $simulate_time (m:ss), peak RSS $simulate_rss MiB"
 [ "${APPEND:-1}" = 0 ] && exit 0
 {
     echo
     echo "## Ribosome-sized run at box $BOX — $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Command: \`benchmarks/ribosome/run.sh $PARTICLES $CYCLES\`${BOX:+ (BOX=$BOX PIXEL=$PIXEL)} — humanoid scenario 3 at box $BOX, $PIXEL Å,"
-    echo "K = $K, focus 2d on a $RADIUS Å sphere at the arm, $RESOLUTION Å (N_c ${nc[r1t2.full]}, N_r ${nr[r1t2.full]}), $CYCLES cycles; $HALF and $PARTICLES particles (rows)."
+    echo "K = $K, focus 2d on a $RADIUS Å sphere at the arm, $RESOLUTION Å (N_c ${nc[$last_full]}, N_r ${nr[$last_full]}), $CYCLES cycles; $HALF and $PARTICLES particles (rows)."
     echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load average at the end $(cut -d' ' -f1 /proc/loadavg)."
     echo "Simulation of the $PARTICLES particles: $simulate_time (m:ss), peak RSS $simulate_rss MiB."
     echo "Allreduce per cycle: K × 2 × (N_r/2 + 1)·N_r² × 24 B."
