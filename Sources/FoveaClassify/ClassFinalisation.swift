@@ -12,9 +12,11 @@ extension ClassReconstruction {
     /// owners. The owners keep their classes' totals; `classMaps(_:ssnrs:classWeights:…)` makes
     /// and broadcasts the maps once every class's SSNR is known. Every rank ends with the values one
     /// rank finalising every class gets, bit for bit: the same arithmetic on the same sums, only
-    /// done elsewhere. Consumes the accumulators. Collective.
-    mutating func finaliseHalves(pixelSize: Double, communicator: any Communicator,
-                                 keepingHalfMaps: Bool) throws -> DistributedHalves {
+    /// done elsewhere. With `handingOver`, each class's two half maps go to it, on every rank, as
+    /// soon as they are broadcast, instead of being kept in the result (so one pair exists at a
+    /// time). Consumes the accumulators. Collective.
+    mutating func finaliseHalves(pixelSize: Double, communicator: any Communicator, keepingHalfMaps: Bool,
+                                 handingOver: ((Int, [Volume]) -> Void)? = nil) throws -> DistributedHalves {
         let ranks = communicator.size, rank = communicator.rank
         let size = accumulatorSize, shells = size / 2 + 1
         var result = DistributedHalves(classes: classes)
@@ -35,10 +37,12 @@ extension ClassReconstruction {
             result.fsc[offset] = Array(curves[0..<shells])
             result.ssnr[offset] = Array(curves[shells...])
             if keepingHalfMaps {
-                result.halfMaps[offset] = try (0..<2).map { half in
+                let pair = try (0..<2).map { half in
                     try Self.broadcast(owner == rank ? halves[half] : nil, root: owner, size: size,
                                        pixelSize: pixelSize, communicator: communicator)
                 }
+                halves = []
+                if let handingOver { handingOver(k, pair) } else { result.halfMaps[offset] = pair }
             }
         }
         return result

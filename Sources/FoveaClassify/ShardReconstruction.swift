@@ -26,9 +26,12 @@ extension ParticleShard {
     /// accumulators on the cycle box, or out to N/2 from particles prepared again in full into
     /// box-N accumulators, a group of classes at a time within `accumulatorBudget` bytes), reduces
     /// over ranks and finalises, each rank its share of the classes (`ClassFinalisation.swift`).
-    /// Collective.
+    /// With `halfMapsTo`, each class's two half maps are handed to it (class index, [half 1, half 2];
+    /// on every rank, as each class is finalised) instead of being kept in the result, so no more
+    /// than one class's pair exists at once. Collective.
     func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?, communicator: any Communicator,
-                     accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws -> ReconstructedClasses {
+                     accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                     halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws -> ReconstructedClasses {
         let k = config.classCount, fullResolution = maxRadius == nil
         let size = fullResolution ? boxSize : cycleBox.size, voxel = fullResolution ? pixelSize : cycleBox.pixelSize
         let layout = fullResolution ? HalfPlaneLayout.full(size: boxSize) : cycleLayout
@@ -42,12 +45,12 @@ extension ParticleShard {
             try insert(into: &reconstruction, weights: weights, layout: layout, maxRadius: maxRadius, communicator: communicator)
             try reconstruction.reduce(communicator: communicator)
             let group = try reconstruction.finaliseHalves(pixelSize: voxel, communicator: communicator,
-                                                          keepingHalfMaps: fullResolution)
+                                                          keepingHalfMaps: fullResolution, handingOver: receiver)
             fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
         }
         let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights, size: size,
                                                         pixelSize: voxel, communicator: communicator)
-        return ReconstructedClasses(volumes: volumes, fscCurves: fsc, halfMaps: fullResolution ? halves : [])
+        return ReconstructedClasses(volumes: volumes, fscCurves: fsc, halfMaps: fullResolution && receiver == nil ? halves : [])
     }
 
     /// Inserts every row of this rank into `reconstruction`'s classes, the particles from `layout`.
@@ -69,9 +72,11 @@ extension ParticleShard {
     /// made): the class maps, half maps and FSC curves a finished run writes. The particles are read
     /// from the images and prepared again in full, a chunk at a time; the classes are reconstructed
     /// as many at a time as `accumulatorBudget` bytes of sums hold (at least one); the maps do not
-    /// depend on it. Collective.
+    /// depend on it. With `halfMapsTo`, the half maps are handed over class by class instead of
+    /// kept (see `reconstruct`). Collective.
     public func reconstructAtFullResolution(_ state: ClassificationState, weights: ClassWeights?, communicator: any Communicator,
-                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget) throws -> ReconstructedClasses {
+                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                                            halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws -> ReconstructedClasses {
         let chosen: ClassWeights
         if let weights {
             chosen = weights
@@ -82,6 +87,6 @@ extension ParticleShard {
                 priors: try OccupancyUpdate.classAverages(of: state.occupancy, active: active, communicator: communicator))
         }
         return try reconstruct(weights: chosen.weights, classWeights: chosen.priors, maxRadius: nil, communicator: communicator,
-                               accumulatorBudget: accumulatorBudget)
+                               accumulatorBudget: accumulatorBudget, halfMapsTo: receiver)
     }
 }

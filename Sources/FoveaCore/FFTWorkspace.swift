@@ -54,6 +54,18 @@ public final class FFTWorkspace {
         copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
     }
 
+    /// Forward transform of the real array `fill` writes into the workspace's own input buffer
+    /// (realCount values, not cleared first), as `forward(_:into:centred:)` without the copy in.
+    public func forward(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void,
+                        into output: UnsafeMutableBufferPointer<Complex<Float>>, centred: Bool = true) {
+        precondition(output.count == plan.complexCount, "FFT buffer sizes differ from the plan")
+        if centred { precondition(plan.dimensions.allSatisfy { $0 % 2 == 0 }, "Centred FFTs need even extents") }
+        fill(UnsafeMutableBufferPointer(start: real, count: plan.realCount))
+        plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
+        let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
+        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+    }
+
     /// Inverse (unscaled) transform of `input` (complexCount values) into `output` (realCount values).
     public func inverse(_ input: UnsafeBufferPointer<Complex<Float>>, into output: UnsafeMutableBufferPointer<Float>,
                         centred: Bool = true) {

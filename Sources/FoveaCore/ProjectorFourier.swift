@@ -29,16 +29,24 @@ public struct FourierProjector: Sendable {
     ///   - sincCorrectionRadius: if given (pixels), the sinc² division is applied only inside this
     ///     radius and voxels outside are divided by the 1-D value sinc²(πR/Np), as cisTEM does
     ///     (avoids amplifying corner noise); nil corrects every voxel.
+    ///   - workspace: an FFT workspace of the padded box (P·N)³ to transform in; one that preparing
+    ///     several projectors in turn reuses saves allocating (and the kernel zeroing) 2·(P·N)³
+    ///     floats each time. Nil makes one. The result does not depend on it.
     public init(volume: Volume, padding: Int = 2, sincCorrectionRadius: Double? = nil,
-                planner: FFTPlanner = .shared) {
+                planner: FFTPlanner = .shared, workspace: FFTWorkspace? = nil) {
         precondition(volume.size % 2 == 0, "The projector needs an even box")
         precondition(padding >= 1, "Padding factor must be ≥ 1")
         let n = volume.size, np = padding * n
         size = n
         self.padding = padding
         pixelSize = volume.pixelSize
-        let corrected = Self.paddedAndSincCorrected(volume, paddedSize: np, radius: sincCorrectionRadius)
-        var t = corrected.fourierTransform(planner: planner)
+        let fft = workspace ?? FFTWorkspace(plan: planner.plan3D(size: np))
+        precondition(fft.plan.dimensions == [np, np, np], "The workspace must be of the padded box")
+        var t = HalfComplexVolume(size: np)
+        t.values.withUnsafeMutableBufferPointer { output in
+            fft.forward(filling: { Self.fillPaddedAndSincCorrected(volume, paddedSize: np, radius: sincCorrectionRadius, into: $0) },
+                        into: output)
+        }
         let scale = Float(padding * padding * padding)  // ÷Np³ → ÷N³
         if padding > 1 { t.values.withUnsafeMutableBufferPointer { v in for i in 0..<v.count { v[i] = v[i].scaled(by: scale) } } }
         transform = t
@@ -61,27 +69,32 @@ public struct FourierProjector: Sendable {
                                 transform: transform.resized(to: padding * newSize))
     }
 
-    /// The map padded into an Np box and divided by the trilinear apodisation.
-    static func paddedAndSincCorrected(_ volume: Volume, paddedSize np: Int, radius: Double?) -> Volume {
+    /// Writes the map padded into an Np box (x fastest, Np³ values; zero outside the map) and
+    /// divided by the trilinear apodisation into `out`.
+    static func fillPaddedAndSincCorrected(_ volume: Volume, paddedSize np: Int, radius: Double?,
+                                           into out: UnsafeMutableBufferPointer<Float>) {
         let n = volume.size, offset = np / 2 - n / 2
+        precondition(out.count == np * np * np, "The padded buffer needs Np³ values")
         func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
         let axis = (0..<n).map { 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) }
         let outside = radius.map { 1 / (sinc(Double.pi * $0 / Double(np)) * sinc(Double.pi * $0 / Double(np))) }
-        var out = Volume(size: np, pixelSize: volume.pixelSize)
-        for z in 0..<n {
-            for y in 0..<n {
-                for x in 0..<n {
-                    var factor = axis[x] * axis[y] * axis[z]
-                    factor *= factor
-                    if let radius, let outside {
-                        let (dx, dy, dz) = (Double(x - n / 2), Double(y - n / 2), Double(z - n / 2))
-                        if dx * dx + dy * dy + dz * dz > radius * radius { factor = outside }
+        out.update(repeating: 0)
+        volume.voxels.withUnsafeBufferPointer { source in
+            for z in 0..<n {
+                for y in 0..<n {
+                    let sourceRow = n * (y + n * z), targetRow = offset + np * (y + offset + np * (z + offset))
+                    for x in 0..<n {
+                        var factor = axis[x] * axis[y] * axis[z]
+                        factor *= factor
+                        if let radius, let outside {
+                            let (dx, dy, dz) = (Double(x - n / 2), Double(y - n / 2), Double(z - n / 2))
+                            if dx * dx + dy * dy + dz * dz > radius * radius { factor = outside }
+                        }
+                        out[targetRow + x] = source[sourceRow + x] * Float(factor)
                     }
-                    out[x + offset, y + offset, z + offset] = volume[x, y, z] * Float(factor)
                 }
             }
         }
-        return out
     }
 
     /// The centred N×N spectrum of the projection along `rotation`, computed for

@@ -29,12 +29,26 @@ public enum MRCWriter {
             throw FormatError(file: path, location: "image \(odd + 1)", field: "nx",
                               "image is \(images[odd].size) pixels wide but the first is \(first.size)")
         }
-        let n = first.size
-        let p = Float(first.pixelSize)
-        var header = MRCHeader(nx: n, ny: n, nz: images.count, mx: n, my: n, mz: 1,
-                               cellA: SIMD3(Float(n) * p, Float(n) * p, p), ispg: 0,
-                               labels: ["Fovea: image stack"])
+        var header = stackHeader(imageSize: first.size, count: images.count, pixelSize: first.pixelSize)
         try write(header: &header, sections: images.map(\.pixels), to: path)
+    }
+
+    /// Writes `values.count / (imageSize²)` images of `imageSize`² pixels, stored one after the
+    /// other (x fastest), as a stack — the same file `write(stack:to:)` makes of those images.
+    /// - Throws: `FormatError` when there is no image or the values are not whole images.
+    public static func write(stackValues values: [Float], imageSize n: Int, pixelSize: Double, to path: String) throws {
+        guard n > 0, !values.isEmpty, values.count % (n * n) == 0 else {
+            throw FormatError(file: path, field: "nz", "\(values.count) values are not a whole number of \(n)² images")
+        }
+        var header = stackHeader(imageSize: n, count: values.count / (n * n), pixelSize: pixelSize)
+        try write(header: &header, sections: [values], to: path)
+    }
+
+    /// The header of a stack of `count` images of `imageSize`² pixels (statistics still 0).
+    private static func stackHeader(imageSize n: Int, count: Int, pixelSize: Double) -> MRCHeader {
+        let p = Float(pixelSize)
+        return MRCHeader(nx: n, ny: n, nz: count, mx: n, my: n, mz: 1, cellA: SIMD3(Float(n) * p, Float(n) * p, p),
+                         ispg: 0, labels: ["Fovea: image stack"])
     }
 
     /// Fills the statistics of `header` from `sections` and writes header + data.

@@ -129,12 +129,23 @@ public final class ClassificationRun {
             return .checkpointed(cycle: state.cycle, signal: stoppedBy)
         }
         // Cycles reconstruct out to the likelihood band only; the maps written are full resolution.
-        // The cycles' prepared particles are freed first, so writing the outputs needs no more memory.
+        // The cycles' prepared particles are freed first, so writing the outputs needs no more memory;
+        // the half maps are written class by class as they are finalised (rank 0), not held. A
+        // failed write is thrown on rank 0 where the other outputs are written, after the collectives.
         shard = shard.releasingResidentParticles()
-        let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator)
+        var halfMapFailure: (any Error)?
+        let isRoot = communicator.isRoot, densityScale = shard.densityScale
+        let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
+                                                         halfMapsTo: { k, halves in
+            guard isRoot, halfMapFailure == nil else { return }
+            do {
+                try RunOutputs.writeHalfMaps(halves, ofClass: k, densityScale: densityScale, folder: folder)
+            } catch { halfMapFailure = error }
+        })
         (state.classVolumes, state.fscCurves) = (maps.volumes, maps.fscCurves)
         let written = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
         if communicator.isRoot {
+            if let halfMapFailure { throw halfMapFailure }
             try RunOutputs.write(folder: folder, state: written, halfMaps: maps.halfMaps, table: setup.table,
                                  tablePath: setup.inputs.particles)
             try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: state.cycle, reason: reason == .converged ? "converged" : "cycle limit"))

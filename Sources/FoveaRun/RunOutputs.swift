@@ -68,7 +68,17 @@ public enum RunOutputs {
         return out
     }
 
-    /// Class volumes, half maps (when the engine has them), the RELION STAR, one cisTEM STAR and
+    /// The half maps of class `k` (0-based; [half 1, half 2], engine units) as written
+    /// (`RunState.writtenMap`): the final pass hands them over class by class, so they need not be
+    /// held together with the class maps.
+    public static func writeHalfMaps(_ halves: [Volume], ofClass k: Int, densityScale: MapDensityScale?,
+                                     folder: RunFolder) throws {
+        for (h, map) in halves.enumerated() {
+            try MRCWriter.write(RunState.writtenMap(map, densityScale: densityScale), to: folder.halfMap(k, half: h + 1))
+        }
+    }
+
+    /// Class volumes, half maps (when the engine has them; the final pass writes them itself), the RELION STAR, one cisTEM STAR and
     /// one Frealign .par per class, and run.h5. Maps are written on the images' density scale
     /// (`RunState.writtenMap`).
     public static func write(folder: RunFolder, state: RunState, halfMaps: [[Volume]], table: ParticleTable,
@@ -77,7 +87,7 @@ public enum RunOutputs {
             try MRCWriter.write(volume, to: folder.classVolume(k))
         }
         for (k, halves) in halfMaps.enumerated() {
-            for (h, map) in halves.enumerated() { try MRCWriter.write(state.writtenMap(map), to: folder.halfMap(k, half: h + 1)) }
+            try writeHalfMaps(halves, ofClass: k, densityScale: state.densityScale, folder: folder)
         }
         let classified = try classifiedTable(table, tablePath: tablePath, state: state)
         try classified.writeRelionStar(to: folder.particles, version: .relion31)

@@ -54,7 +54,10 @@ public struct RunState: Sendable {
 
     /// `map` (engine units) as Fovea writes it: class maps, half maps and what is computed from
     /// them are all on this one scale (docs/conventions.md "Map scale").
-    public func writtenMap(_ map: Volume) -> Volume {
+    public func writtenMap(_ map: Volume) -> Volume { Self.writtenMap(map, densityScale: densityScale) }
+
+    /// `map` (engine units) as Fovea writes it with `densityScale` (nil, or another box: as it is).
+    public static func writtenMap(_ map: Volume, densityScale: MapDensityScale?) -> Volume {
         guard let densityScale, densityScale.boxSize == map.size else { return map }
         return densityScale.densityMap(map)
     }

@@ -54,36 +54,19 @@ extension HumanoidGeometry {
     /// Whether the point `p` (Å from the centre) lies in `region` — defined on the exact shapes,
     /// not on thresholded maps, so masks do not depend on the edge σ.
     public func contains(_ region: HumanoidRegion, _ p: SIMD3<Double>, settings: HumanoidMaskSettings) -> Bool {
-        let arms = ArmConformation.allCases.map { arm(.a, $0) }
-        let hands = ArmConformation.allCases.map { hand(.a, $0) }
-        func handROI(_ conformations: [ArmConformation]) -> Bool {
-            unionDistance(conformations.map { hand(.a, $0) }, at: p) <= settings.roiMargin
-                && unionDistance(arms, at: p) > 0
-        }
-        func footROI(_ side: HumanoidSide) -> Bool {
-            foot(side).signedDistance(p) <= settings.roiMargin && leg(side).signedDistance(p) > 0
-        }
-        switch region {
-        case .armHandFocus: return unionDistance(arms + hands, at: p) <= settings.focusMargin
-        case .leg:
-            return leg(.a).signedDistance(p) <= settings.focusMargin && foot(.a).signedDistance(p) > settings.roiMargin
-        case .nearHand: return handROI(ArmConformation.allCases)
-        case .nearHandLowered: return handROI([.lowered])
-        case .nearHandRaised: return handROI([.raised])
-        case .nearFoot: return footROI(.a)
-        case .farFoot: return footROI(.b)
-        }
+        RegionMembership(region, geometry: self, settings: settings).contains(p)
     }
 
-    /// The binary (0/1) mask of `region` on `grid`.
+    /// The binary (0/1) mask of `region` on `grid` (the region's shapes are made once, not per voxel).
     public func binaryMask(_ region: HumanoidRegion, on grid: HumanoidGrid,
                            settings: HumanoidMaskSettings = HumanoidMaskSettings()) -> Volume {
         var mask = Volume(size: grid.size, pixelSize: grid.pixelSize)
         let n = grid.size
+        let membership = RegionMembership(region, geometry: self, settings: settings)
         mask.voxels.withUnsafeMutableBufferPointer { voxels in
             for k in 0..<n {
                 for j in 0..<n {
-                    for i in 0..<n where contains(region, grid.position(i, j, k), settings: settings) {
+                    for i in 0..<n where membership.contains(grid.position(i, j, k)) {
                         voxels[i + n * (j + n * k)] = 1
                     }
                 }
@@ -114,6 +97,49 @@ extension HumanoidGeometry {
         }
         let (center, radius) = EnclosingSphere.approximate(points)
         return FocusSphere(centreFromMapCentreInÅ: center, radius: radius)
+    }
+}
+
+/// The test "is p in this region" with the region's shapes made once (a mask asks it for every
+/// voxel); the same distances, compared the same way, as the region's definition.
+struct RegionMembership {
+    let region: HumanoidRegion
+    let geometry: HumanoidGeometry
+    let settings: HumanoidMaskSettings
+    /// Side A's arm in both conformations; the arms and hands; the hand in each and in both.
+    let arms: [SoftPrimitive], armsAndHands: [SoftPrimitive]
+    let handsLowered: [SoftPrimitive], handsRaised: [SoftPrimitive], handsBoth: [SoftPrimitive]
+    /// Leg and foot of side A and of side B.
+    let legA: SoftPrimitive, footA: SoftPrimitive, legB: SoftPrimitive, footB: SoftPrimitive
+
+    init(_ region: HumanoidRegion, geometry: HumanoidGeometry, settings: HumanoidMaskSettings) {
+        self.region = region
+        self.geometry = geometry
+        self.settings = settings
+        arms = ArmConformation.allCases.map { geometry.arm(.a, $0) }
+        handsBoth = ArmConformation.allCases.map { geometry.hand(.a, $0) }
+        armsAndHands = arms + handsBoth
+        handsLowered = [geometry.hand(.a, .lowered)]
+        handsRaised = [geometry.hand(.a, .raised)]
+        (legA, footA, legB, footB) = (geometry.leg(.a), geometry.foot(.a), geometry.leg(.b), geometry.foot(.b))
+    }
+
+    func contains(_ p: SIMD3<Double>) -> Bool {
+        func handROI(_ hands: [SoftPrimitive]) -> Bool {
+            geometry.unionDistance(hands, at: p) <= settings.roiMargin && geometry.unionDistance(arms, at: p) > 0
+        }
+        func footROI(_ foot: SoftPrimitive, _ leg: SoftPrimitive) -> Bool {
+            foot.signedDistance(p) <= settings.roiMargin && leg.signedDistance(p) > 0
+        }
+        switch region {
+        case .armHandFocus: return geometry.unionDistance(armsAndHands, at: p) <= settings.focusMargin
+        case .leg: return legA.signedDistance(p) <= settings.focusMargin && footA.signedDistance(p) > settings.roiMargin
+        case .nearHand: return handROI(handsBoth)
+        case .nearHandLowered: return handROI(handsLowered)
+        case .nearHandRaised: return handROI(handsRaised)
+        case .nearFoot: return footROI(footA, legA)
+        case .farFoot: return footROI(footB, legB)
+        }
     }
 }
 

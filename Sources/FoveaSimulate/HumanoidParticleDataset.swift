@@ -35,6 +35,9 @@ public struct HumanoidParticleDataset: Sendable {
         public var threads = 1
         /// Real-data imperfections (all off by default).
         public var imperfections = SimulationImperfections()
+        /// Bytes of the states' projectors kept between uses (`StateSimulators`); a projector not
+        /// kept is prepared again when next needed. The images do not depend on it.
+        public var projectorMemoryBytes = 2.0 * 1_073_741_824
 
         public init(scenario: HumanoidScenario, count: Int, snr: Double, seed: UInt64) {
             self.scenario = scenario; self.count = count; self.snr = snr; self.seed = seed
@@ -56,7 +59,8 @@ public struct HumanoidParticleDataset: Sendable {
     public let noise: (structural: Double, shot: Double)
     /// Mean variance of the noise-free CTF-modulated images.
     public let signalVariance: Double
-    private let simulators: [Int: ParticleImageSimulator]
+    /// The states' simulators, made when first needed (`StateSimulators`).
+    private let simulators: StateSimulators
 
     public init(settings: Settings, maps: HumanoidComponentMaps? = nil) {
         self.settings = settings
@@ -79,22 +83,28 @@ public struct HumanoidParticleDataset: Sendable {
             return Draw(truth: truths[i], angles: angles, shiftX: shiftX, shiftY: shiftY, ctf: ctf)
         }
         self.draws = draws
-        let components = maps ?? HumanoidComponentMaps(grid: settings.grid)
-        var simulators: [Int: ParticleImageSimulator] = [:]
-        for number in Set(draws.map(\.truth.catalogNumber)) {
-            let state = draws.first { $0.truth.catalogNumber == number }!.truth.state
-            simulators[number] = ParticleImageSimulator(projector: FourierProjector(volume: components.map(of: state), padding: 2))
-        }
+        let simulators = StateSimulators(components: maps ?? HumanoidComponentMaps(grid: settings.grid),
+                                         budgetBytes: settings.projectorMemoryBytes)
         self.simulators = simulators
-        // The dataset's mean signal variance and ⟨CTF²⟩ (over up to 500 evenly spread particles).
+        // The dataset's mean signal variance and ⟨CTF²⟩ (over up to 500 evenly spread particles),
+        // each sampled particle's variance made state by state, summed in the sample's order.
         let stride = max(1, draws.count / 500)
-        let sample = Swift.stride(from: 0, to: draws.count, by: stride).map { index in draws[index] }
+        let sample = Array(Swift.stride(from: 0, to: draws.count, by: stride))
+        let variances = UnsafeMutableBufferPointer<Double>.allocate(capacity: draws.count)
+        variances.initialize(repeating: 0)
+        defer { variances.deallocate() }
+        nonisolated(unsafe) let perParticle = variances
+        simulators.forEachState(of: sample, draws: draws, threads: settings.threads, order: .firstFirst) { simulator, indices in
+            for index in indices {
+                let draw = draws[index]
+                perParticle[index] = ParticleImageSimulator.variance(of: simulator.signalSpectrum(
+                    rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX, shiftY: draw.shiftY, ctf: draw.ctf))
+            }
+        }
         var variance = 0.0, ctf2 = 0.0
-        for draw in sample {
-            let simulator = simulators[draw.truth.catalogNumber]!
-            variance += ParticleImageSimulator.variance(of: simulator.signalSpectrum(
-                rotation: RotationMatrix(draw.angles), shiftX: draw.shiftX, shiftY: draw.shiftY, ctf: draw.ctf))
-            ctf2 += ParticleImageSimulator.meanCTFSquared(draw.ctf, size: settings.grid.size, pixelSize: settings.grid.pixelSize)
+        for index in sample {
+            variance += variances[index]
+            ctf2 += ParticleImageSimulator.meanCTFSquared(draws[index].ctf, size: settings.grid.size, pixelSize: settings.grid.pixelSize)
         }
         signalVariance = variance / Double(max(sample.count, 1))
         noise = ParticleImageSimulator.noiseLevels(snr: settings.snr, signalVariance: signalVariance,
@@ -106,8 +116,13 @@ public struct HumanoidParticleDataset: Sendable {
     /// settings' imperfections and, when they normalise, normalised on its background.
     public func image(_ index: Int) -> Image2D {
         let draw = draws[index]
+        return image(index, simulator: simulators.simulator(number: draw.truth.catalogNumber, state: draw.truth.state))
+    }
+
+    /// Image of particle `index` made with `simulator`, its state's.
+    private func image(_ index: Int, simulator: ParticleImageSimulator) -> Image2D {
+        let draw = draws[index]
         var random = SeededRandom(seed: settings.seed, stream: UInt64(index) &+ 1 &+ (1 << 40))
-        let simulator = simulators[draw.truth.catalogNumber]!
         let imperfections = settings.imperfections
         var image: Image2D
         if imperfections.isActive {
@@ -137,17 +152,26 @@ public struct HumanoidParticleDataset: Sendable {
                 particle.isJunk)
     }
 
-    /// Images `range`, made on `settings.threads` threads (each image depends only on its index).
+    /// Images `range` (each image depends only on its index).
     public func images(_ range: Range<Int>) -> [Image2D] {
         let slots = UnsafeMutableBufferPointer<Image2D?>.allocate(capacity: range.count)
         slots.initialize(repeating: nil)
         defer { slots.deinitialize(); slots.deallocate() }
         nonisolated(unsafe) let output = slots
-        let chunks = max(1, min(settings.threads, range.count))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let lower = range.count * chunk / chunks, upper = range.count * (chunk + 1) / chunks
-            for i in lower..<upper { output[i] = image(range.lowerBound + i) }
-        }
+        produceImages(Array(range)) { index, image in output[index - range.lowerBound] = image }
         return slots.map { $0! }
+    }
+
+    /// Makes the images of `indices` state by state on `settings.threads` threads (a state's
+    /// projector is prepared once for all its particles) and hands each to `deliver`, which is
+    /// called concurrently, once per index, and then `progress` with the number delivered so far.
+    func produceImages(_ indices: [Int], progress: @escaping (Int) -> Void = { _ in },
+                       deliver: @Sendable (Int, Image2D) -> Void) {
+        let done = LockedCounter()
+        nonisolated(unsafe) let report = progress
+        simulators.forEachState(of: indices, draws: draws, threads: settings.threads, order: .lastFirst) { simulator, group in
+            for index in group { deliver(index, image(index, simulator: simulator)) }
+            done.add(group.count) { report($0) }
+        }
     }
 }

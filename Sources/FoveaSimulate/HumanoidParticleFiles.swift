@@ -8,21 +8,19 @@ extension HumanoidParticleDataset {
     /// alternating 1, 2) and `truth.star` (`data_truth`: `_foveaParticleIndex`, `_foveaScenario`,
     /// `_foveaHumanoidMap`, and per side S ∈ {A, B}: `_foveaSide{S}Arm` (1 lowered, 2 raised),
     /// `_foveaSide{S}Hand`, `_foveaSide{S}Foot` (0/1), `_foveaSide{S}Label` (the scenario's state
-    /// label of the side, 1-based)). Images are made `chunk` at a time; `progress` sees the count done.
-    public func write(to folder: String, chunk: Int = 2000, progress: (Int) -> Void = { _ in }) throws {
+    /// label of the side, 1-based)). Images are made state by state (`produceImages`) into one
+    /// buffer in particle order; `progress` sees the count done after each state.
+    public func write(to folder: String, progress: @escaping (Int) -> Void = { _ in }) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var stack: [Image2D] = []
-        stack.reserveCapacity(draws.count)
-        var done = 0
-        while done < draws.count {
-            let upper = min(draws.count, done + chunk)
-            for image in images(done..<upper) {
-                stack.append(Image2D(size: image.size, pixelSize: image.pixelSize, pixels: image.pixels.map { -$0 }))
+        let n = settings.grid.size, pixels = n * n
+        var stack = [Float](repeating: 0, count: draws.count * pixels)
+        stack.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            produceImages(Array(draws.indices), progress: progress) { index, image in
+                for i in 0..<pixels { output[index * pixels + i] = -image.pixels[i] }
             }
-            done = upper
-            progress(done)
         }
-        try MRCWriter.write(stack: stack, to: folder + "/particles.mrcs")
+        try MRCWriter.write(stackValues: stack, imageSize: n, pixelSize: settings.grid.pixelSize, to: folder + "/particles.mrcs")
         let grid = settings.grid
         let imperfections = settings.imperfections
         let records = draws.enumerated().map { i, d in

@@ -65,40 +65,41 @@ public struct IdealObserverCeiling: Sendable {
         let noise = (structural: dataset.noise.structural * dataset.noise.structural, shot: dataset.noise.shot * dataset.noise.shot)
         for side in HumanoidSide.allCases {
             let mask = side == .a ? focusMask : Self.c2Image(of: focusMask)
-            var projectors: [HumanoidState: FourierProjector] = [:]
-            for state in scenario.maps {
-                var masked = components.map(of: state)
-                for i in masked.voxels.indices { masked.voxels[i] *= mask.voxels[i] }
-                projectors[state] = FourierProjector(volume: masked, padding: padding)
-            }
+            let projectors = MaskedStateProjectors(scenario: scenario, components: components, mask: mask, padding: padding)
             let sideIndex = side == .a ? 0 : 1
             let slots = UnsafeMutableBufferPointer<Unit>.allocate(capacity: dataset.draws.count)
             slots.initialize(repeating: Unit(accuracy: .nan, separation: .nan))
             defer { slots.deinitialize(); slots.deallocate() }
             nonisolated(unsafe) let output = slots
-            let count = dataset.draws.count, chunks = max(1, min(settings.threads, count))
-            let projectorTable = projectors
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for i in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                    let draw = dataset.draws[i]
-                    let conditions = dataset.conditions(of: i)
-                    if conditions.isJunk {
-                        output[i] = Unit(accuracy: 1 / Double(scenario.labelCount), separation: 0)
-                        continue
+            // Units grouped by their hypotheses (the other side's true parts), so that only one
+            // group's projectors need to exist at once.
+            let groups = Dictionary(grouping: dataset.draws.indices) { Self.hypotheses(truth: dataset.draws[$0].truth.state, side: side,
+                                                                                        scenario: scenario).states }
+            projectors.forEachGroup(groups.keys.sorted { "\($0)" < "\($1)" }) { states, projectorTable in
+                let members = groups[states] ?? []
+                let count = members.count, chunks = max(1, min(settings.threads, count))
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for i in members[(count * chunk / chunks)..<(count * (chunk + 1) / chunks)] {
+                        let draw = dataset.draws[i]
+                        let conditions = dataset.conditions(of: i)
+                        if conditions.isJunk {
+                            output[i] = Unit(accuracy: 1 / Double(scenario.labelCount), separation: 0)
+                            continue
+                        }
+                        let hypotheses = Self.hypotheses(truth: draw.truth.state, side: side, scenario: scenario)
+                        let ctf = draw.ctf.halfPlaneGrid(size: n, pixelSize: p)
+                        let rotation = RotationMatrix(draw.angles)
+                        let means = hypotheses.states.map { projectorTable[$0]!.projection(rotation) }
+                        let factor = conditions.noiseFactor * conditions.noiseFactor
+                        let gram = Self.whitenedGram(means: means, truth: hypotheses.truthIndex, ctf: ctf,
+                                                     structuralVariance: noise.structural * factor, shotVariance: noise.shot * factor,
+                                                     signalScale: conditions.signalScale, shotFilter: conditions.shotNoiseFilter)
+                        var random = SeededRandom(seed: settings.seed ^ 0x1DEA_1C01, stream: UInt64(2 * i + sideIndex))
+                        output[i] = Self.unit(gram: gram, samples: samples, random: &random)
                     }
-                    let hypotheses = Self.hypotheses(truth: draw.truth.state, side: side, scenario: scenario)
-                    let ctf = draw.ctf.halfPlaneGrid(size: n, pixelSize: p)
-                    let rotation = RotationMatrix(draw.angles)
-                    let means = hypotheses.states.map { projectorTable[$0]!.projection(rotation) }
-                    let factor = conditions.noiseFactor * conditions.noiseFactor
-                    let gram = Self.whitenedGram(means: means, truth: hypotheses.truthIndex, ctf: ctf,
-                                                 structuralVariance: noise.structural * factor, shotVariance: noise.shot * factor,
-                                                 signalScale: conditions.signalScale, shotFilter: conditions.shotNoiseFilter)
-                    var random = SeededRandom(seed: settings.seed ^ 0x1DEA_1C01, stream: UInt64(2 * i + sideIndex))
-                    output[i] = Self.unit(gram: gram, samples: samples, random: &random)
                 }
             }
-            for i in 0..<count { units[i][sideIndex] = slots[i] }
+            for i in 0..<dataset.draws.count { units[i][sideIndex] = slots[i] }
         }
         self.units = units
     }

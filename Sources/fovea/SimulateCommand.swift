@@ -240,7 +240,7 @@ struct SimulateCommand: ParsableCommand {
         let start = Date()
         let components = HumanoidComponentMaps(grid: grid)
         let dataset = HumanoidParticleDataset(settings: settings, maps: components)
-        try dataset.write(to: output, chunk: max(500, count / 10)) { done in
+        try dataset.write(to: output) { done in
             let elapsed = Date().timeIntervalSince(start)
             let eta = Double(count - done) * elapsed / Double(max(done, 1))
             FileHandle.standardError.write(Data(String(format: "simulate: %d/%d particles, %.0f s, ETA %.0f s\n",

@@ -74,13 +74,15 @@ public final class ClassificationEngine {
         return reason
     }
 
-    /// The full-resolution class maps, FSC curves and half maps into the state. Collective.
+    /// The full-resolution class maps, FSC curves and half maps into the state (with `halfMapsTo`,
+    /// the half maps are handed to it class by class instead of kept). Collective.
     public func reconstructAtFullResolution(releasingParticles: Bool = false,
-                                            accumulatorBudget: Int = ParticleShard.fullResolutionAccumulatorBudget) throws {
+                                            accumulatorBudget: Int = ParticleShard.fullResolutionAccumulatorBudget,
+                                            halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws {
         if releasingParticles { shard = shard.releasingResidentParticles() }
         halfMaps = []
         let classes = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
-                                                            accumulatorBudget: accumulatorBudget)
+                                                            accumulatorBudget: accumulatorBudget, halfMapsTo: receiver)
         state.classVolumes = classes.volumes
         state.fscCurves = classes.fscCurves
         halfMaps = classes.halfMaps
