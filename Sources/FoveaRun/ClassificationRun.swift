@@ -239,9 +239,10 @@ public final class ClassificationRun {
         let available = MemoryBudget.perRankHere()
         // The budget covers the whole process: what it holds already plus what the run will add.
         let held = MemoryBudget.residentBytesHere() ?? 0
-        let inMemory = held + RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config)
+        let inMemory = held + RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config,
+                                                     ranks: communicator.size)
         let streamed = held + RunPlan.estimatedBytes(count: mine.count, boxes: boxes, pixelSize: pixel, config: config,
-                                                     streaming: true)
+                                                     streaming: true, ranks: communicator.size)
         // Neither estimate fits: stop here with the estimate and a rank count (nothing read yet).
         guard let storage = MemoryBudget.storage(inMemory: inMemory, streamed: streamed, available: available,
                                                  forced: request.streaming) else {

@@ -12,10 +12,15 @@ public enum RunPlan {
     /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the class projectors and
     /// thread buffers, and the larger of: the cycles' Float64 class accumulators (two halves per
     /// class) with their finalised maps on the cycle grid `cycleBox` (N_r); the final full-resolution
-    /// pass at box N (a group of classes' sums at a time, every class's summed halves, half maps and maps).
+    /// pass at box N: a group of classes' sums at a time, the summed halves of the classes this rank
+    /// finalises (⌈K/ranks⌉ of them, class k on rank k mod ranks), the K class maps, and one class's
+    /// half maps with the finalisation's working copies (half maps are written class by class).
+    /// At box 320, K = 8, 1,000 particles (benchmarks/ribosome) the estimate is 6,228 MiB on 1 rank
+    /// and 4,695 MiB per rank on 2 against measured peaks of 5,040 MiB and 4.5 / 3.2 GB (it was
+    /// 8.7 GB per rank on 2 when every class's sums and all 2·K half maps were counted).
     public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, cycleBox nr: Int,
                                       classes k: Int, threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
-                                      streaming: Bool = false) -> Double {
+                                      streaming: Bool = false, ranks: Int = 1) -> Double {
         // In Double throughout: sizes come from the input and must not overflow.
         let box = Double(n), cropped = Double(nc)
         let croppedHalf = (cropped / 2 + 1).rounded(.down) * cropped
@@ -28,7 +33,8 @@ public enum RunPlan {
         let cycle = cycleAccumulators * 1.25 + Double(k) * 5 * grid * grid * grid * 4
         let perClass = Double(ParticleShard.accumulatorBytesPerClass(size: n))
         let group = min(Double(k), max(1, (Double(ParticleShard.fullResolutionAccumulatorBudget) / perClass).rounded(.down)))
-        let final = group * perClass + Double(k) * perClass / 2 + Double(k) * 4 * box * box * box * 4
+        let finalisedHere = (Double(k) / Double(max(1, ranks))).rounded(.up)
+        let final = group * perClass + finalisedHere * perClass / 2 + (Double(k) + 4) * box * box * box * 4
         let projectors = Double(k + 1) * (cropped / 2 + 1).rounded(.down) * cropped * cropped * 8 * 2
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
         return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + max(cycle, final) + projectors
@@ -53,14 +59,14 @@ public enum RunPlan {
 
     /// `estimatedBytes` for `count` particles of box N at `pixelSize` Å under `config`.
     static func estimatedBytes(count: Int, boxes: (n: Int, nc: Int), pixelSize: Double, config: ClassificationConfig,
-                               streaming: Bool = false) -> Double {
+                               streaming: Bool = false, ranks: Int) -> Double {
         estimatedBytes(particles: count, rows: count * config.operatorCount, box: boxes.n, croppedBox: boxes.nc,
                        cycleBox: ParticleShard.cycleBox(size: boxes.n, pixelSize: pixelSize, config: config).size,
                        classes: config.classCount, threads: config.threads,
                        maskWeights: config.maskPath != nil && config.focus == .twoD,
                        preparedBytesPerParticle: Double(ParticleShard.preparedBytesPerParticle(
                            size: boxes.n, pixelSize: pixelSize, config: config)),
-                       streaming: streaming)
+                       streaming: streaming, ranks: ranks)
     }
 
     public static func describe(request: RunRequest, ranks: Int) throws -> String {
@@ -80,9 +86,10 @@ public enum RunPlan {
         let held = MemoryBudget.residentBytesHere() ?? 0
         for rank in 0..<ranks {
             let count = plan.ranges[rank].count
-            let bytes = held + estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config)
+            let bytes = held + estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config,
+                                              ranks: ranks)
             let streamed = held + estimatedBytes(count: count, boxes: (n, nc), pixelSize: first.pixelSize, config: config,
-                                                 streaming: true)
+                                                 streaming: true, ranks: ranks)
             lines.append(String(format: "rank %d: %d particles, about %.0f MiB (%.0f MiB if streamed from disk), "
                                 + "of which %.0f MiB the program holds before reading images", rank, count,
                                 bytes / 1_048_576, streamed / 1_048_576, held / 1_048_576))

@@ -27,8 +27,8 @@ if [ -z "${FOVEA:-}" ]; then
     FOVEA="$PWD/.build/release/fovea"
 fi
 source scripts/mpi-env.sh  # MPIRUN=(mpirun … --bind-to none …)
-# The run's memory check is skipped: its estimate for the final full-box pass (8.7 GB per rank at 2 ranks
-# and box 320) exceeds what a rank holds (≈ 5 GB measured) and this machine's share per rank.
+# The run's memory check is skipped: its estimate for the final full-box pass (4.7 GB per rank at 2 ranks
+# and box 320, about what a rank holds) exceeds this 24 GB machine's share once the data are cached.
 export FOVEA_MEMORY_CHECK="${FOVEA_MEMORY_CHECK:-0}"
 if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; else WORK="$(mktemp -d /tmp/fovea-ribosome.XXXXXX)"; trap 'rm -rf "$WORK"' EXIT; fi
 SAMPLER="$PWD/benchmarks/ribosome/sample_rss.py"
