@@ -432,7 +432,8 @@ public final class ClassificationEngine {
                                                           keepingHalfMaps: fullResolution)
             fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
         }
-        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights, size: size,
+        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights,
+                                                        regularisation: config.regularisation, size: size,
                                                         pixelSize: voxel, communicator: communicator)
         if fullResolution { halfMaps = halves }
         return (volumes, fsc)

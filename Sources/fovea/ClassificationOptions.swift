@@ -90,6 +90,13 @@ struct ClassificationOptions: ParsableArguments {
     /// sweep (docs/validation.md "3-D masking and 2-D masking"; worst case 0.830 against 0.737).
     static let defaultOutsideSource = OutsideDensitySource.consensus
 
+    @Option(name: [.customLong("regularisation"), .customLong("tau2-fudge")], parsing: .unconditional,
+            help: ArgumentHelp("Factor T on the signal-to-noise ratio in each cycle's class-map filter (RELION's --tau2_fudge): above 1 keeps more fine detail, below 1 smooths more (default 1; fixed for the run).", valueName: "T"))
+    var regularisation: Double?
+
+    /// `--regularisation` when not given: see `ClassificationOptions.defaultRegularisation`.
+    static let defaultRegularisation = 1.0
+
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
         if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
@@ -186,7 +193,8 @@ struct ClassificationOptions: ParsableArguments {
                                          high: referenceHigh ?? base?.referenceBand.high ?? resolution),
             molecularMass: mass ?? base?.molecularMass ?? 1000, expansionGroup: expand ?? base?.expansionGroup ?? "C1",
             seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
-            convergence: convergence, referenceMask: referenceMask)
+            convergence: convergence, referenceMask: referenceMask,
+            regularisation: regularisation ?? base?.regularisation ?? Self.defaultRegularisation)
     }
 }
 

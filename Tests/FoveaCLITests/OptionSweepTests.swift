@@ -62,7 +62,7 @@ struct OptionTestFixture: Sendable {
         for option in ["--pixel-size", "--classes", "--cycles", "--focus-edge", "--outer-radius", "--resolution",
                        "--reference-low", "--reference-high", "--mass", "--seed", "--checkpoint-every", "--stop-class-change",
                        "--stop-changed-fraction", "--min-cycles", "--mask-edge", "--mask-outside-weight", "--mask-lowpass",
-                       "--threads"] {
+                       "--threads", "--regularisation", "--tau2-fudge"] {
             all.append(Case(option: option, base: without(option, classifyBase)))
         }
         all.append(Case(option: "--min-occupancy", base: ["select", "--run", "run", "--classes", "1", "--out", "sel.star"]))
