@@ -94,7 +94,8 @@ struct ClassificationOptions: ParsableArguments {
             help: ArgumentHelp("Factor T on the signal-to-noise ratio in each cycle's class-map filter (RELION's --tau2_fudge): above 1 keeps more fine detail, below 1 smooths more (default 1; fixed for the run).", valueName: "T"))
     var regularisation: Double?
 
-    /// `--regularisation` when not given: see `ClassificationOptions.defaultRegularisation`.
+    /// `--regularisation` when not given: the plain FSC Wiener filter (docs/classify.md,
+    /// "Regularisation T", gives the measured sweep).
     static let defaultRegularisation = 1.0
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
@@ -103,6 +104,9 @@ struct ClassificationOptions: ParsableArguments {
         if let cycles { try OptionCheck.count(cycles, 1...100_000, "--cycles") }
         if let checkpointEvery { try OptionCheck.count(checkpointEvery, 1...100_000, "--checkpoint-every") }
         if let minCycles { try OptionCheck.count(minCycles, 1...100_000, "--min-cycles") }
+        if let regularisation {
+            try OptionCheck.within(regularisation, ClassificationConfig.regularisationRange, "--regularisation (--tau2-fudge)")
+        }
         let low = referenceLow ?? 300
         if let resolution, referenceHigh == nil, resolution >= low {
             throw ValidationError("--resolution \(resolution) Å must be finer (smaller) than --reference-low \(low) Å, "

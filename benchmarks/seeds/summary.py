@@ -12,8 +12,8 @@ with open(sys.argv[1]) as f:
 groups = OrderedDict()
 for key, r in rows.items():
     groups.setdefault(key[:5], []).append(r)
-print("| scenario | SNR | mode | T | particles | seeds | kappa mean | min | max | ceiling | seed agreement (mean pairwise kappa) | collapsed seeds |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| scenario | SNR | mode | T | particles | seeds | kappa mean | min | max | ceiling | seed agreement (mean pairwise kappa) | smallest class % (lowest seed) | collapsed seeds |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (scenario, snr, mode, t, particles), group in groups.items():
     kappas = [float(r["kappa"]) for r in group]
     collapsed = [r["seed"] for r in group if r["collapsed"] == "yes"]
@@ -26,4 +26,5 @@ for (scenario, snr, mode, t, particles), group in groups.items():
             agreement = "%.3f (min %.3f)" % (sum(pairs) / len(pairs), min(pairs))
     print(f"| {scenario} | {snr} | {mode} | {t} | {particles} | {len(group)} | {sum(kappas) / len(kappas):.3f} | "
           f"{min(kappas):.3f} | {max(kappas):.3f} | {group[0]['ceiling']} | {agreement} | "
+          f"{min(float(r['smallest_class_pct']) for r in group):.1f} | "
           f"{', '.join(collapsed) if collapsed else 'none'} |")
