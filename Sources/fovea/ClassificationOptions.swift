@@ -91,12 +91,14 @@ struct ClassificationOptions: ParsableArguments {
     static let defaultOutsideSource = OutsideDensitySource.consensus
 
     @Option(name: [.customLong("regularisation"), .customLong("tau2-fudge")], parsing: .unconditional,
-            help: ArgumentHelp("Factor T on the signal-to-noise ratio in each cycle's class-map filter (RELION's --tau2_fudge): above 1 keeps more fine detail, below 1 smooths more (default 1; fixed for the run).", valueName: "T"))
+            help: ArgumentHelp("Factor T on the signal-to-noise ratio in each cycle's class-map filter (RELION's --tau2_fudge): above 1 keeps more fine detail, below 1 smooths more (default 4; fixed for the run).", valueName: "T"))
     var regularisation: Double?
 
-    /// `--regularisation` when not given: the plain FSC Wiener filter (docs/classify.md,
-    /// "Regularisation T", gives the measured sweep).
-    static let defaultRegularisation = 1.0
+    /// `--regularisation` when not given, from the measured sweep (benchmarks/seeds/run.sh; docs/classify.md,
+    /// "Regularisation T"): T = 4 was at least as good as T = 1 in every cell (scenarios 1 and 3, SNR
+    /// 0.025 and 0.1, 2d and 3d) and better with 2-D masking by 0.003–0.007 (scenario 1, SNR 0.025) and 0.008–0.020 (scenario 3,
+    /// SNR 0.1), four seeds each; T = 0.25 was worse wherever T mattered, T = 16 no better than 4.
+    static let defaultRegularisation = 4.0
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `fovea classify --regularisation T` and its alias `--tau2-fudge` (RELION's name): recorded in
-/// run.json; the default when neither is given.
+/// run.json; the default (4, measured: docs/classify.md "Regularisation T") when neither is given.
 @Suite struct RegularisationOptionTests {
     @Test("--regularisation and --tau2-fudge set T in run.json; neither gives the default",
           arguments: [nil, "--regularisation", "--tau2-fudge"] as [String?])
@@ -16,7 +16,7 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any]
         let config = (json?["config"] as? [String: Any]) ?? json
-        #expect(config?["regularisation"] as? Double == (spelling == nil ? 1 : 2.5))
+        #expect(config?["regularisation"] as? Double == (spelling == nil ? 4 : 2.5))
     }
 
     @Test func outOfRangeIsAnInputError() throws {
