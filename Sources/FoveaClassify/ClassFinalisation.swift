@@ -48,14 +48,16 @@ extension ClassReconstruction {
         return result
     }
 
-    /// Every class's map from its total (held by its owner) with the Wiener term 1/SSNR(s), the
-    /// SSNR shared over all K classes (`sharedSSNR` of `ssnrs` weighted by `classWeights`),
-    /// broadcast from the owners: the maps on every rank. Releases each total once used. Collective.
-    static func classMaps(_ totals: inout [ReconstructionAccumulator?], ssnrs: [[Double]], classWeights: [Double], size: Int,
+    /// Every class's map from its total (held by its owner) with the Wiener term 1/(T·SSNR(s)), the
+    /// SSNR shared over all K classes (`sharedSSNR` of `ssnrs` weighted by `classWeights`) and T
+    /// the `regularisation` (`ClassMapRegularisation`), broadcast from the owners: the maps on every
+    /// rank. Releases each total once used. Collective.
+    static func classMaps(_ totals: inout [ReconstructionAccumulator?], ssnrs: [[Double]], classWeights: [Double],
+                          regularisation: Double = 1, size: Int,
                           pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
-        let shared = sharedSSNR(ssnrs, weights: classWeights)
+        let wiener = ClassMapRegularisation.wienerTerm(ssnr: sharedSSNR(ssnrs, weights: classWeights), factor: regularisation)
         return try totals.indices.map { k in
-            let map = totals[k].map { $0.finalised(regularisation: .ssnr(perShell: shared, wienerConstant: 1), pixelSize: pixelSize) }
+            let map = totals[k].map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) }
             totals[k] = nil
             return try broadcast(map, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
                                  communicator: communicator)

@@ -45,6 +45,11 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     public let convergence: ConvergenceCriteria
     /// 3-D masking of the references (used when `focus == .threeD`, §4.2).
     public let referenceMask: ReferenceMaskSettings
+    /// Regularisation T > 0 of the class maps (`--regularisation`, RELION's `--tau2_fudge`): the
+    /// FSC-estimated SSNR τ² in each cycle's Wiener filter is multiplied by T, so T > 1 keeps more
+    /// high-frequency detail (less smoothing), T < 1 smooths more. 1 is the plain FSC filter, and the
+    /// value of runs stored before the option existed. Dimensionless.
+    public let regularisation: Double
 
     /// Builds and validates a configuration; defaults follow docs/algorithm.md §11.
     public init(classCount: Int,
@@ -62,7 +67,8 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
                 threads: Int = 1,
                 checkpointEvery: Int = 1,
                 convergence: ConvergenceCriteria = ConvergenceCriteria(),
-                referenceMask: ReferenceMaskSettings = ReferenceMaskSettings()) throws {
+                referenceMask: ReferenceMaskSettings = ReferenceMaskSettings(),
+                regularisation: Double = 1) throws {
         self.formatVersion = Self.currentFormatVersion
         self.classCount = classCount
         self.cycles = cycles
@@ -80,13 +86,14 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         self.checkpointEvery = checkpointEvery
         self.convergence = convergence
         self.referenceMask = referenceMask
+        self.regularisation = regularisation
         try validate()
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, classCount, cycles, focus, sphere, maskPath, focusEdge, outerRadius
         case classificationResolution, referenceBand, molecularMass, expansionGroup, seed, threads
-        case checkpointEvery, convergence, referenceMask
+        case checkpointEvery, convergence, referenceMask, regularisation
     }
 
     /// Decodes and validates; a stored configuration from a newer schema is refused.
@@ -113,6 +120,8 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
         convergence = try c.decode(ConvergenceCriteria.self, forKey: .convergence)
         referenceMask = try c.decode(ReferenceMaskSettings.self, forKey: .referenceMask)
+        // Runs stored before `regularisation` existed were filtered with the plain FSC SSNR (T = 1).
+        regularisation = try c.decodeIfPresent(Double.self, forKey: .regularisation) ?? 1
         try validate()
     }
 

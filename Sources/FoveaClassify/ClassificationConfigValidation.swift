@@ -20,7 +20,12 @@ extension ClassificationConfig {
         case maskOutsideWeight = "mask-outside-weight"
         case maskLowPass = "mask-lowpass"
         case maskOutside = "mask-outside"
+        case regularisation
     }
+
+    /// The regularisation T accepted (`regularisation`): beyond 10⁻³…10³ the filter is either the
+    /// plain unregularised ratio or removes nearly every shell.
+    public static let regularisationRange: ClosedRange<Double> = 0.001...1000
 
     /// Checks every field on its own and the combinations (focus needs a region; sphere XOR mask).
     /// Throws the first problem found, naming the option.
@@ -72,6 +77,9 @@ extension ClassificationConfig {
             throw fail(.maskOutsideWeight, "must be between 0 and 1 (got \(referenceMask.outsideWeight))")
         }
         if let lowPass = referenceMask.outsideLowPass { try requirePositive(lowPass, .maskLowPass, "the outside low-pass (Å)") }
+        guard regularisation.isFinite, Self.regularisationRange.contains(regularisation) else {
+            throw fail(.regularisation, "the factor T on the SSNR must lie in \(Self.regularisationRange.lowerBound)…\(Self.regularisationRange.upperBound) (got \(regularisation))")
+        }
     }
 
     /// Checks the options that depend on the data: box size N (pixels) and pixel size p (Å).

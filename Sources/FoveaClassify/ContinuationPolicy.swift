@@ -46,6 +46,7 @@ extension ClassificationConfig {
         case .maskOutsideWeight: return referenceMask.outsideWeight == other.referenceMask.outsideWeight
         case .maskLowPass: return referenceMask.outsideLowPass == other.referenceMask.outsideLowPass
         case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
+        case .regularisation: return regularisation == other.regularisation
         }
     }
 }

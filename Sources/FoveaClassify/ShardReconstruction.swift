@@ -48,7 +48,8 @@ extension ParticleShard {
                                                           keepingHalfMaps: fullResolution, handingOver: receiver)
             fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
         }
-        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights, size: size,
+        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights,
+                                                        regularisation: config.regularisation, size: size,
                                                         pixelSize: voxel, communicator: communicator)
         return ReconstructedClasses(volumes: volumes, fscCurves: fsc, halfMaps: fullResolution && receiver == nil ? halves : [])
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FoveaAnalysis
 import FoveaIO
+import FoveaRun
 
 /// `fovea agreement`: how well replicate runs (different seeds) agree, row by row.
 struct AgreementCommand: ParsableCommand {
@@ -41,6 +42,13 @@ struct AgreementCommand: ParsableCommand {
                 let text = map.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value.map(String.init) ?? "none")" }.joined(separator: " ")
                 print("classes of [\(r + 2)] on [1]: \(text)")
             }
+            // The run to keep among replicates: the highest final mean LogP (run folders only).
+            let meanLogP = runs.map { ReplicateLikelihood.finalMeanLogP(runFolder: $0) }
+            if let best = ReplicateLikelihood.best(meanLogP) {
+                print("final mean LogP: " + meanLogP.enumerated().map { "[\($0 + 1)] " + ($1.map { AnalysisOutput.format($0, digits: 2) } ?? "—") }
+                        .joined(separator: "  "))
+                print("highest mean LogP: [\(best + 1)] \(runs[best]) (keep it when the runs disagree; docs/classify.md, \"Seeds and starts\")")
+            }
             let stableRows = agreement.stable.indices.filter { agreement.stable[$0] }
             let n = agreement.stable.count
             print("stable rows \(stableRows.count) of \(n) (\(AnalysisOutput.format(100 * Double(stableRows.count) / Double(max(n, 1)), digits: 1)) %), unstable \(n - stableRows.count)")
@@ -53,6 +61,8 @@ struct AgreementCommand: ParsableCommand {
                 try AnalysisOutput.writeJSON([
                     "runs": runs, "pairwiseKappa": agreement.pairwiseKappa.map { $0.map(AnalysisOutput.json) },
                     "pairwiseAgreement": agreement.pairwiseAgreement, "rows": n, "stableRows": stableRows.count,
+                    "finalMeanLogP": meanLogP.map { $0.map(AnalysisOutput.json) ?? NSNull() },
+                    "highestMeanLogPRun": ReplicateLikelihood.best(meanLogP).map { runs[$0] } ?? NSNull(),
                 ] as [String: Any], to: json)
             }
         }

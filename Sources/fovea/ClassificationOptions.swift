@@ -90,12 +90,25 @@ struct ClassificationOptions: ParsableArguments {
     /// sweep (docs/validation.md "3-D masking and 2-D masking"; worst case 0.830 against 0.737).
     static let defaultOutsideSource = OutsideDensitySource.consensus
 
+    @Option(name: [.customLong("regularisation"), .customLong("tau2-fudge")], parsing: .unconditional,
+            help: ArgumentHelp("Factor T on the signal-to-noise ratio in each cycle's class-map filter (RELION's --tau2_fudge): above 1 keeps more fine detail, below 1 smooths more (default 4; fixed for the run).", valueName: "T"))
+    var regularisation: Double?
+
+    /// `--regularisation` when not given, from the measured sweep (benchmarks/seeds/run.sh; docs/classify.md,
+    /// "Regularisation T"): T = 4 was at least as good as T = 1 in every cell (scenarios 1 and 3, SNR
+    /// 0.025 and 0.1, 2d and 3d) and better with 2-D masking by 0.003–0.007 (scenario 1, SNR 0.025) and 0.008–0.020 (scenario 3,
+    /// SNR 0.1), four seeds each; T = 0.25 was worse wherever T mattered, T = 16 no better than 4.
+    static let defaultRegularisation = 4.0
+
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
         if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
         if let cycles { try OptionCheck.count(cycles, 1...100_000, "--cycles") }
         if let checkpointEvery { try OptionCheck.count(checkpointEvery, 1...100_000, "--checkpoint-every") }
         if let minCycles { try OptionCheck.count(minCycles, 1...100_000, "--min-cycles") }
+        if let regularisation {
+            try OptionCheck.within(regularisation, ClassificationConfig.regularisationRange, "--regularisation (--tau2-fudge)")
+        }
         let low = referenceLow ?? 300
         if let resolution, referenceHigh == nil, resolution >= low {
             throw ValidationError("--resolution \(resolution) Å must be finer (smaller) than --reference-low \(low) Å, "
@@ -207,7 +220,8 @@ struct ClassificationOptions: ParsableArguments {
                                          high: referenceHigh ?? base?.referenceBand.high ?? resolution),
             molecularMass: mass ?? base?.molecularMass ?? 1000, expansionGroup: expand ?? base?.expansionGroup ?? "C1",
             seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
-            convergence: convergence, referenceMask: referenceMask)
+            convergence: convergence, referenceMask: referenceMask,
+            regularisation: regularisation ?? base?.regularisation ?? Self.defaultRegularisation)
     }
 }
 

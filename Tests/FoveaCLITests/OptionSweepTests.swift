@@ -61,7 +61,7 @@ struct OptionTestFixture: Sendable {
         all.append(Case(option: "--threshold", base: ["mask", "--from-map", "mask.mrc", "--out", "m3.mrc"]))
         for option in ["--pixel-size", "--classes", "--cycles", "--outer-radius", "--resolution",
                        "--reference-low", "--reference-high", "--mass", "--seed", "--checkpoint-every", "--stop-class-change",
-                       "--stop-changed-fraction", "--min-cycles", "--threads"] {
+                       "--stop-changed-fraction", "--min-cycles", "--threads", "--regularisation", "--tau2-fudge"] {
             all.append(Case(option: option, base: without(option, classifyBase)))
         }
         // Options one focus mode reads, swept under that mode (any other refuses them by name).
