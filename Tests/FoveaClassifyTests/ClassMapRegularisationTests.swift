@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FoveaClassify
 import _FoveaClassifyTestSupport
+import _FoveaTestSupport
 import FoveaCore
 import FoveaDistributed
 
@@ -83,7 +84,7 @@ import FoveaDistributed
         let plain = try EngineClassificationTests.run(try Self.config(regularisation: 1), data.particles)
         #expect(single.classVolumes != plain.classVolumes)
         for ranks in [2, 3] {
-            let ranges = ShardingPlan.contiguousRanges(count: data.particles.count, parts: ranks)
+            let ranges = ShardingPlan.ranges(count: data.particles.count, size: ranks)
             let classes = try LocalGroup(size: ranks).run { communicator -> [Int32] in
                 let engine = try ClassificationEngine(config: config, particles: Array(data.particles[ranges[communicator.rank]]),
                                                       references: nil, focusMask: nil, communicator: communicator)
