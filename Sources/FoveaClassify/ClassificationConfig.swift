@@ -45,6 +45,9 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     public let convergence: ConvergenceCriteria
     /// 3-D masking of the references (used when `focus == .threeD`, §4.2).
     public let referenceMask: ReferenceMaskSettings
+    /// Which particles share a noise spectrum (`NoiseGroupSettings`); configurations written
+    /// before noise groups decode as `.single`, the one spectrum those runs used.
+    public let noiseGroups: NoiseGroupSettings
 
     /// Builds and validates a configuration; defaults follow docs/algorithm.md §11.
     public init(classCount: Int,
@@ -62,7 +65,8 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
                 threads: Int = 1,
                 checkpointEvery: Int = 1,
                 convergence: ConvergenceCriteria = ConvergenceCriteria(),
-                referenceMask: ReferenceMaskSettings = ReferenceMaskSettings()) throws {
+                referenceMask: ReferenceMaskSettings = ReferenceMaskSettings(),
+                noiseGroups: NoiseGroupSettings = .single) throws {
         self.formatVersion = Self.currentFormatVersion
         self.classCount = classCount
         self.cycles = cycles
@@ -80,13 +84,14 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         self.checkpointEvery = checkpointEvery
         self.convergence = convergence
         self.referenceMask = referenceMask
+        self.noiseGroups = noiseGroups
         try validate()
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, classCount, cycles, focus, sphere, maskPath, focusEdge, outerRadius
         case classificationResolution, referenceBand, molecularMass, expansionGroup, seed, threads
-        case checkpointEvery, convergence, referenceMask
+        case checkpointEvery, convergence, referenceMask, noiseGroups
     }
 
     /// Decodes and validates; a stored configuration from a newer schema is refused.
@@ -113,6 +118,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         checkpointEvery = try c.decode(Int.self, forKey: .checkpointEvery)
         convergence = try c.decode(ConvergenceCriteria.self, forKey: .convergence)
         referenceMask = try c.decode(ReferenceMaskSettings.self, forKey: .referenceMask)
+        noiseGroups = try c.decodeIfPresent(NoiseGroupSettings.self, forKey: .noiseGroups) ?? .single
         try validate()
     }
 

@@ -20,6 +20,8 @@ extension ClassificationConfig {
         case maskOutsideWeight = "mask-outside-weight"
         case maskLowPass = "mask-lowpass"
         case maskOutside = "mask-outside"
+        case noiseGroups = "noise-groups"
+        case noiseGroupMin = "noise-group-min"
     }
 
     /// Checks every field on its own and the combinations (focus needs a region; sphere XOR mask).
@@ -72,6 +74,9 @@ extension ClassificationConfig {
             throw fail(.maskOutsideWeight, "must be between 0 and 1 (got \(referenceMask.outsideWeight))")
         }
         if let lowPass = referenceMask.outsideLowPass { try requirePositive(lowPass, .maskLowPass, "the outside low-pass (Å)") }
+        guard (1...100_000_000).contains(noiseGroups.minimumParticles) else {
+            throw fail(.noiseGroupMin, "must be between 1 and 100000000 particles (got \(noiseGroups.minimumParticles))")
+        }
     }
 
     /// Checks the options that depend on the data: box size N (pixels) and pixel size p (Å).

@@ -65,9 +65,9 @@ public final class ClassificationEngine {
     let ctfs: [CTFParameters]
     /// Global 0-based particle index per local particle.
     private let globalIndex: [Int]
-    /// The whitening filter W(s) on the N half-plane grid (global noise spectrum) and the radius
-    /// (pixels) outside which an image is background.
-    let whitening: [Float]
+    /// The whitening filters of the noise groups (`GroupWhitening`) and the radius (pixels) outside
+    /// which an image is background.
+    public let whitening: GroupWhitening
     let backgroundRadius: Double
     /// From the engine's map units to the images' density on RELION's scale (the written maps).
     public let densityScale: MapDensityScale
@@ -148,7 +148,8 @@ public final class ClassificationEngine {
         // Local checks first, then one collective so that every rank learns whether any failed
         // (no rank may be left waiting in a later collective).
         let localProblem = given ?? (input.isEmpty ? "this rank received no particles; use fewer ranks"
-            : input.count != images.count ? "\(input.count) particles but \(images.count) images" : nil)
+            : input.count != images.count ? "\(input.count) particles but \(images.count) images"
+            : input.contains(where: { $0.noiseGroup < 0 }) ? "a particle has a negative noise group" : nil)
         let n = images.boxSize, p = images.pixelSize
         var agreement: [Double] = [localProblem == nil ? 0 : 1, Double(input.count), Double(n), -Double(n), p, -p]
         try communicator.allreduce(&agreement, .max)
@@ -208,17 +209,18 @@ public final class ClassificationEngine {
         let radius = config.outerRadius / p
         backgroundRadius = radius
         chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
-        let power = try ParticlePreprocessing.noisePower(images: images, globalIndex: globalIndex, backgroundRadius: radius,
-                                                         threads: threads, chunk: chunkSize, communicator: communicator)
-        whitening = ParticlePreprocessing.whiteningGrid(power: power.normalised, size: n)
-        let densityScale = MapDensityScale.estimate(backgroundPower: power.raw, particleCount: Int(globalCount), size: n,
+        let noise = try GroupWhitening.estimate(images: images, globalIndex: globalIndex, groups: input.map(\.noiseGroup),
+                                                backgroundRadius: radius, threads: threads, chunk: chunkSize,
+                                                communicator: communicator)
+        whitening = noise.whitening
+        let densityScale = MapDensityScale.estimate(backgroundPower: noise.rawPower, particleCount: Int(globalCount), size: n,
                                                     backgroundRadius: radius)
         self.densityScale = densityScale
         cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)
         evaluation.read(from: cycleLayout)
         self.evaluation = evaluation
         if storage == .memory {
-            let prepared = PreparedParticles(count: images.count, layout: cycleLayout)
+            let prepared = PreparedParticles(count: images.count, layout: cycleLayout, ctfRange: whitening.ctfRange)
             let (chunk, shifts, ctfs, whitening) = (chunkSize, shifts, ctfs, whitening)
             try EngineInputError.agreeing(communicator) {
                 for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {

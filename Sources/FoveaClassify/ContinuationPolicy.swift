@@ -46,6 +46,8 @@ extension ClassificationConfig {
         case .maskOutsideWeight: return referenceMask.outsideWeight == other.referenceMask.outsideWeight
         case .maskLowPass: return referenceMask.outsideLowPass == other.referenceMask.outsideLowPass
         case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
+        case .noiseGroups: return noiseGroups.mode == other.noiseGroups.mode
+        case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
         }
     }
 }

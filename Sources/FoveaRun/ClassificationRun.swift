@@ -245,7 +245,11 @@ public final class ClassificationRun {
         }
         let halfSets = RunShard.halfSets(of: table, seed: config.seed)
         if let note = halfSets.reassignment, communicator.isRoot { say("note: \(note)") }
-        let alignments = RunShard.alignments(mine, of: table, halfSets: halfSets)
+        let noiseGroups = NoiseGroupAssignment(table: table, settings: config.noiseGroups)
+        if communicator.isRoot {
+            say(noiseGroups.notice.map { "note: \($0)" } ?? "noise spectra: \(noiseGroups.groupCount) group(s) (--noise-groups \(config.noiseGroups.mode.rawValue))")
+        }
+        let alignments = RunShard.alignments(mine, of: table, halfSets: halfSets, noiseGroups: noiseGroups)
         let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
                                       invertContrast: inputs.resolvedInvertContrast)
         let box = boxes.n

@@ -23,8 +23,9 @@ public enum RunShard {
 
     /// The alignments, CTFs and half sets of `indices` (global particle indices), in that order;
     /// their images come from a `StackImageSource` over the same indices. `halfSets` covers the
-    /// whole table (`halfSets(of:seed:)`).
-    public static func alignments(_ indices: [Int], of table: ParticleTable, halfSets: HalfSetAssignment) -> [ParticleAlignment] {
+    /// whole table (`halfSets(of:seed:)`), and so do `noiseGroups` (one spectrum for all when nil).
+    public static func alignments(_ indices: [Int], of table: ParticleTable, halfSets: HalfSetAssignment,
+                                  noiseGroups: NoiseGroupAssignment? = nil) -> [ParticleAlignment] {
         indices.map { index in
             let record = table.particles[index]
             let ctf = CTFParameters(defocusU: record.defocusU, defocusV: record.defocusV,
@@ -32,7 +33,8 @@ public enum RunShard {
                                     sphericalAberration: record.sphericalAberration,
                                     amplitudeContrast: record.amplitudeContrast, phaseShift: record.phaseShift)
             return ParticleAlignment(angles: record.angles, shiftX: record.shiftX, shiftY: record.shiftY, ctf: ctf,
-                                     halfSet: halfSets.halfSets[index], globalIndex: index, isActive: record.isActive)
+                                     halfSet: halfSets.halfSets[index], globalIndex: index, isActive: record.isActive,
+                                     noiseGroup: noiseGroups?.groupOfParticle[index] ?? 0)
         }
     }
 

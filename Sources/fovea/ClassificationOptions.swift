@@ -90,12 +90,22 @@ struct ClassificationOptions: ParsableArguments {
     /// sweep (docs/validation.md "3-D masking and 2-D masking"; worst case 0.830 against 0.737).
     static let defaultOutsideSource = OutsideDensitySource.consensus
 
+    @Option(name: .customLong("noise-groups"), help: ArgumentHelp("Which particles share one noise spectrum (whitening filter): micrograph (rlnMicrographName, small micrographs pooled; default), optics (rlnOpticsGroup) or none (one spectrum for all).", valueName: "micrograph|optics|none"))
+    var noiseGroups: NoiseGroupMode?
+
+    @Option(name: .customLong("noise-group-min"), parsing: .unconditional, help: ArgumentHelp("Fewest particles in one noise group; smaller micrographs or optics groups are pooled with their neighbours in name order (default 100).", valueName: "n"))
+    var noiseGroupMin: Int?
+
+    /// `--noise-groups` when not given (docs/classify.md "Noise model").
+    static let defaultNoiseGroups = NoiseGroupMode.micrograph
+
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
         if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
         if let cycles { try OptionCheck.count(cycles, 1...100_000, "--cycles") }
         if let checkpointEvery { try OptionCheck.count(checkpointEvery, 1...100_000, "--checkpoint-every") }
         if let minCycles { try OptionCheck.count(minCycles, 1...100_000, "--min-cycles") }
+        if let noiseGroupMin { try OptionCheck.count(noiseGroupMin, 1...100_000_000, "--noise-group-min") }
         let low = referenceLow ?? 300
         if let resolution, referenceHigh == nil, resolution >= low {
             throw ValidationError("--resolution \(resolution) Å must be finer (smaller) than --reference-low \(low) Å, "
@@ -186,8 +196,12 @@ struct ClassificationOptions: ParsableArguments {
                                          high: referenceHigh ?? base?.referenceBand.high ?? resolution),
             molecularMass: mass ?? base?.molecularMass ?? 1000, expansionGroup: expand ?? base?.expansionGroup ?? "C1",
             seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
-            convergence: convergence, referenceMask: referenceMask)
+            convergence: convergence, referenceMask: referenceMask,
+            noiseGroups: NoiseGroupSettings(
+                mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
+                minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles))
     }
 }
 
 extension OutsideDensitySource: ExpressibleByArgument {}
+extension NoiseGroupMode: ExpressibleByArgument {}

@@ -1,0 +1,31 @@
+/// Which particles share one noise spectrum (whitening filter) in the likelihood
+/// (docs/algorithm.md "Noise groups").
+public enum NoiseGroupMode: String, Sendable, Codable, CaseIterable {
+    /// One spectrum from every particle (the only model of runs written before noise groups).
+    case none
+    /// One spectrum per micrograph (`rlnMicrographName`), micrographs with fewer particles pooled
+    /// with their neighbours in name order until each group holds at least the minimum.
+    case micrograph
+    /// One spectrum per optics group (`rlnOpticsGroup`), pooled the same way.
+    case optics
+}
+
+/// The noise-group model of a run: the mode and the smallest group it accepts.
+public struct NoiseGroupSettings: Sendable, Equatable, Codable {
+    /// How particles are grouped.
+    public let mode: NoiseGroupMode
+    /// Fewest particles in one group (≥ 1): smaller micrographs or optics groups are pooled.
+    public let minimumParticles: Int
+
+    /// The command line's default group size.
+    public static let defaultMinimumParticles = 100
+
+    public init(mode: NoiseGroupMode = .none, minimumParticles: Int = NoiseGroupSettings.defaultMinimumParticles) {
+        self.mode = mode
+        self.minimumParticles = minimumParticles
+    }
+
+    /// One spectrum for the whole dataset: how every run before noise groups was computed, and
+    /// how a stored configuration without the field is read.
+    public static let single = NoiseGroupSettings(mode: .none)
+}
