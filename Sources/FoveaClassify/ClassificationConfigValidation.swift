@@ -22,6 +22,7 @@ extension ClassificationConfig {
         case maskOutside = "mask-outside"
         case noiseGroups = "noise-groups"
         case noiseGroupMin = "noise-group-min"
+        case groupScale = "group-scale"
     }
 
     /// Checks every field on its own and the combinations (focus needs a region; sphere XOR mask).

@@ -212,7 +212,10 @@ public final class ClassificationEngine {
         let noise = try GroupWhitening.estimate(images: images, globalIndex: globalIndex, groups: input.map(\.noiseGroup),
                                                 backgroundRadius: radius, threads: threads, chunk: chunkSize,
                                                 communicator: communicator)
-        whitening = noise.whitening
+        whitening = try GroupSignalScale.applied(config.noiseGroups.scale, to: noise.whitening, images: images, ctfs: ctfs,
+                                                 groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                 bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
+                                                 communicator: communicator)
         let densityScale = MapDensityScale.estimate(backgroundPower: noise.rawPower, particleCount: Int(globalCount), size: n,
                                                     backgroundRadius: radius)
         self.densityScale = densityScale

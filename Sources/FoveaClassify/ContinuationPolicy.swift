@@ -48,6 +48,7 @@ extension ClassificationConfig {
         case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
         case .noiseGroups: return noiseGroups.mode == other.noiseGroups.mode
         case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
+        case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
         }
     }
 }

@@ -31,6 +31,8 @@ public struct GroupWhitening: Sendable {
     let shellOfPixel: [Int32]
     /// r_g(s) per group and shell (1 at s = 0 and where either power is 0); nil for one group.
     let relativeWeights: [[Float]]?
+    /// a_g per group when the group intensity scale is on (nil otherwise).
+    public var groupScales: [Double]? = nil
     /// The largest |r_g·CTF| a prepared particle may hold (≥ 1), for its fixed-point CTF.
     public var ctfRange: Float { max(1, relativeWeights?.lazy.map { $0.max() ?? 1 }.max() ?? 1) }
 
@@ -47,6 +49,16 @@ public struct GroupWhitening: Sendable {
                 v[i] = Complex(v[i].real * w, v[i].imaginary * w)
             }
         }
+    }
+
+    /// The same filters with each group's CTF weight r_g also multiplied by `scales[g]` (the group
+    /// intensity scale a_g, `GroupSignalScale`).
+    func scaled(by scales: [Double]) -> GroupWhitening {
+        let base = relativeWeights ?? filters.map { [Float](repeating: 1, count: $0.count) }
+        return GroupWhitening(size: size, meanPower: meanPower, particleCounts: particleCounts, filters: filters,
+                              groupOfParticle: groupOfParticle, shellOfPixel: shellOfPixel,
+                              relativeWeights: zip(base, scales).map { weights, a in weights.map { $0 * Float(a) } },
+                              groupScales: scales)
     }
 
     /// Multiplies a CTF on the N half plane by r_g(|k|) of local particle `particle`'s group

@@ -10,19 +10,38 @@ public enum NoiseGroupMode: String, Sendable, Codable, CaseIterable {
     case optics
 }
 
-/// The noise-group model of a run: the mode and the smallest group it accepts.
+/// Whether each noise group gets its own intensity scale (`GroupSignalScale`).
+public enum GroupScaleMode: String, Sendable, Codable, CaseIterable {
+    case on, off
+}
+
+/// The noise-group model of a run: the mode, the smallest group it accepts and the group scale.
 public struct NoiseGroupSettings: Sendable, Equatable, Codable {
     /// How particles are grouped.
     public let mode: NoiseGroupMode
     /// Fewest particles in one group (≥ 1): smaller micrographs or optics groups are pooled.
     public let minimumParticles: Int
+    /// Whether each group's signal gets its own intensity scale (settings stored before the
+    /// scale existed decode as `.off`).
+    public let scale: GroupScaleMode
 
     /// The command line's default group size.
     public static let defaultMinimumParticles = 100
 
-    public init(mode: NoiseGroupMode = .none, minimumParticles: Int = NoiseGroupSettings.defaultMinimumParticles) {
+    public init(mode: NoiseGroupMode = .none, minimumParticles: Int = NoiseGroupSettings.defaultMinimumParticles,
+                scale: GroupScaleMode = .off) {
         self.mode = mode
         self.minimumParticles = minimumParticles
+        self.scale = scale
+    }
+
+    private enum CodingKeys: String, CodingKey { case mode, minimumParticles, scale }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(NoiseGroupMode.self, forKey: .mode)
+        minimumParticles = try c.decode(Int.self, forKey: .minimumParticles)
+        scale = try c.decodeIfPresent(GroupScaleMode.self, forKey: .scale) ?? .off
     }
 
     /// One spectrum for the whole dataset: how every run before noise groups was computed, and

@@ -92,6 +92,28 @@ enum ParticlePreprocessing {
         return prepared
     }
 
+    /// Steps 1–3 of one image up to its whitened spectrum: normalised on its background, multiplied
+    /// by its group's filter, normalised on its background again, transformed into `spectrum`
+    /// (`pixels`: scratch of N² values).
+    static func whiten(_ image: [Float], particle: Int, whitening: GroupWhitening, backgroundRadius: Double,
+                       workspace: FFTWorkspace, pixels: inout [Float], spectrum: inout HalfComplexImage) {
+        let size = spectrum.size
+        let (mean, sd) = backgroundStatistics(image, size: size, radius: backgroundRadius)
+        for i in 0..<pixels.count { pixels[i] = Float((Double(image[i]) - mean) / sd) }
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+        whitening.apply(to: &spectrum, particle: particle)
+        spectrum.values.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        }
+        let (whiteMean, whiteSD) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
+        for i in 0..<pixels.count { pixels[i] = Float((Double(pixels[i]) - whiteMean) / whiteSD) }
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+    }
+
     /// Prepares particles `range` into `prepared` starting at slot `first`.
     static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
                         ctfs: [CTFParameters], into prepared: PreparedParticles, at first: Int, backgroundRadius: Double,
@@ -104,21 +126,8 @@ enum ParticlePreprocessing {
             var pixels = [Float](repeating: 0, count: size * size)
             for offset in local {
                 let particle = range.lowerBound + offset
-                let image = raw[offset]
-                let (mean, sd) = backgroundStatistics(image, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(image[i]) - mean) / sd) }
-                pixels.withUnsafeBufferPointer { input in
-                    spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                }
-                whitening.apply(to: &spectrum, particle: particle)
-                spectrum.values.withUnsafeBufferPointer { input in
-                    pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
-                }
-                let (whiteMean, whiteSD) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(pixels[i]) - whiteMean) / whiteSD) }
-                pixels.withUnsafeBufferPointer { input in
-                    spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                }
+                whiten(raw[offset], particle: particle, whitening: whitening, backgroundRadius: backgroundRadius,
+                       workspace: workspace, pixels: &pixels, spectrum: &spectrum)
                 spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
                 var ctf = ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize)
                 whitening.weight(ctf: &ctf, particle: particle)

@@ -87,6 +87,9 @@ public final class ClassificationRun {
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
                 + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(engine.boxSize) "
                 + "(likelihood at \(engine.croppedSize), cycles on a \(engine.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(engine.cycle)" : ""))
+            if let scales = engine.whitening.groupScales, let low = scales.min(), let high = scales.max() {
+                say("noise groups: \(scales.count), group scales \(DecimalText.text(low, digits: 3))–\(DecimalText.text(high, digits: 3))")
+            }
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })

@@ -5,7 +5,7 @@ import FoveaCore
 import FoveaDistributed
 
 /// Per-group noise spectra: on images whose noise level and colour are known per group, each
-/// group's estimated filter whitens fresh noise of that group; the estimate is the same on 1, 2
+/// group's estimated filter flattens the shell powers of fresh noise of that group; the estimate is the same on 1, 2
 /// and 3 ranks; one group reproduces the global sums of `ExactSum.globalSums` bit for bit.
 @Suite struct GroupWhiteningTests {
     /// One simulated noise group: noise SD (image units) and colour B-factor (Å²) of the filter
@@ -14,22 +14,34 @@ import FoveaDistributed
 
     static let size = 48, pixelSize = 5.0, radius = 15.0
 
+    /// A fixed spectrum to whiten (the transform of a seeded noise image).
+    static let probe: HalfComplexImage = {
+        var random = SeededRandom(seed: 99)
+        let pixels = (0..<(size * size)).map { _ in Float(random.gaussian()) }
+        var spectrum = HalfComplexImage(size: size)
+        let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size))
+        pixels.withUnsafeBufferPointer { input in spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) } }
+        return spectrum
+    }()
+
     /// An image of group `group`: a bright disc inside the background radius (must not count) and
     /// coloured Gaussian noise everywhere.
     static func image(_ group: Group, random: inout SeededRandom, workspace: FFTWorkspace) -> [Float] {
         let n = size, w = n / 2 + 1
         var pixels = (0..<(n * n)).map { _ in Float(random.gaussian()) }
-        var spectrum = [Complex<Float>](repeating: .zero, count: w * n)
-        pixels.withUnsafeBufferPointer { input in spectrum.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) } }
+        var spectrum = HalfComplexImage(size: n)
+        pixels.withUnsafeBufferPointer { input in spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) } }
         let step = 1 / (Double(n) * pixelSize)
+        var filter = [Float](repeating: 0, count: w * n)
         for j in 0..<n {
             let ky = Double(FourierGrid.frequency(index: j, size: n)) * step
             for i in 0..<w {
                 let kx = Double(i) * step
-                spectrum[i + w * j] *= Float(Foundation.exp(-group.colourB * (kx * kx + ky * ky) / 4))
+                filter[i + w * j] = Float(Foundation.exp(-group.colourB * (kx * kx + ky * ky) / 4))
             }
         }
-        spectrum.withUnsafeBufferPointer { input in pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) } }
+        spectrum.multiply(by: filter)
+        spectrum.values.withUnsafeBufferPointer { input in pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) } }
         let c = Double(n / 2)
         for y in 0..<n {
             for x in 0..<n {
@@ -69,13 +81,15 @@ import FoveaDistributed
                                            threads: 2, chunk: 17, communicator: communicator).whitening
     }
 
-    /// The power per Fourier pixel in shells 2 … N/2 − 2 of fresh noise of `group` after the filter
-    /// of local particle `particle`, relative to its median: 1 everywhere for perfectly white noise.
+    /// The summed power of shells 2 … N/2 − 2 of fresh noise of `group` after the filter of local
+    /// particle `particle`, relative to its median: 1 everywhere when the filter does what §3's
+    /// filter does to white noise (W = 1/√P with P the shell's summed power: every shell carries the
+    /// same noise power).
     static func whitenedShellPower(_ group: Group, whitening: GroupWhitening, particle: Int, seed: UInt64) -> [Double] {
         let n = size
         var random = SeededRandom(seed: seed ^ 0xABCD)
         let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
-        var shellSums = [Double](repeating: 0, count: n / 2 + 1), shellCounts = shellSums
+        var shellSums = [Double](repeating: 0, count: n / 2 + 1)
         let shellOf = (0..<(n / 2 + 1) * n).map { index -> Int in
             let i = index % (n / 2 + 1), ky = FourierGrid.frequency(index: index / (n / 2 + 1), size: n)
             return Int((Double(i * i + ky * ky)).squareRoot().rounded())
@@ -90,10 +104,9 @@ import FoveaDistributed
             whitening.apply(to: &spectrum, particle: particle)
             for (index, v) in spectrum.values.enumerated() where shellOf[index] <= n / 2 {
                 shellSums[shellOf[index]] += Double(v.real * v.real + v.imaginary * v.imaginary)
-                shellCounts[shellOf[index]] += 1
             }
         }
-        let perPixel = (2...(n / 2 - 2)).map { shellSums[$0] / shellCounts[$0] }
+        let perPixel = (2...(n / 2 - 2)).map { shellSums[$0] }
         let median = perPixel.sorted()[perPixel.count / 2]
         return perPixel.map { $0 / median }
     }
@@ -104,7 +117,8 @@ import FoveaDistributed
         let whitening = try Self.estimate(images, groups: groupOfParticle, communicator: SerialCommunicator())
         #expect(whitening.groupCount == groups.count)
         #expect(whitening.particleCounts == groups.indices.map { g in groupOfParticle.filter { $0 == g }.count })
-        // Truth: after its own group's filter, fresh noise of a group is white within 15 % per shell.
+        // Truth: after its own group's filter, fresh noise of a group has the same power in every shell
+        // within 15 %.
         for (g, group) in groups.enumerated() {
             let particle = try #require(groupOfParticle.firstIndex(of: g))
             let relative = Self.whitenedShellPower(group, whitening: whitening, particle: particle, seed: seed + UInt64(g))
@@ -139,12 +153,11 @@ import FoveaDistributed
                 let range = ranges[communicator.rank]
                 let whitening = try Self.estimate(images, groups: groupOfParticle, communicator: communicator, range: range)
                 // Whiten one image of each local particle's group with the local object.
-                var spectra: [[Complex<Float>]] = []
+                var spectra: [HalfComplexImage] = []
                 for local in 0..<range.count {
-                    var spectrum = HalfComplexImage(size: Self.size)
-                    for i in spectrum.values.indices { spectrum.values[i] = Complex(Float(i % 7 + 1), Float(i % 3)) }
+                    var spectrum = Self.probe
                     whitening.apply(to: &spectrum, particle: local)
-                    spectra.append(spectrum.values)
+                    spectra.append(spectrum)
                 }
                 return (whitening.meanPower, whitening.particleCounts, spectra)
             }
@@ -152,12 +165,11 @@ import FoveaDistributed
                 #expect(part.0 == single.meanPower)
                 #expect(part.1 == single.particleCounts)
             }
-            var expected: [[Complex<Float>]] = []
+            var expected: [HalfComplexImage] = []
             for particle in images.indices {
-                var spectrum = HalfComplexImage(size: Self.size)
-                for i in spectrum.values.indices { spectrum.values[i] = Complex(Float(i % 7 + 1), Float(i % 3)) }
+                var spectrum = Self.probe
                 single.apply(to: &spectrum, particle: particle)
-                expected.append(spectrum.values)
+                expected.append(spectrum)
             }
             #expect(parts.flatMap(\.2) == expected)
         }
