@@ -35,34 +35,23 @@ public enum GroupSignalScale {
     public static func estimate(images: any ParticleImageSource, ctfs: [CTFParameters], whitening: GroupWhitening,
                          groups: [Int], backgroundRadius: Double, bandRadius: Double, threads: Int, chunk: Int,
                          communicator: any Communicator) throws -> [Double] {
-        let size = images.boxSize, pixelSize = images.pixelSize
+        let size = images.boxSize
         let shells = min(size / 2, Int(bandRadius.rounded(.down))) + 1
         let shellOf = GroupWhitening.shellIndex(size: size)
         let noise = whitenedNoisePower(size: size)
         let rows = SharedSlots<[Double]>(repeating: [], count: images.count)
         try EngineInputError.agreeing(communicator) {
             for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {
-                let raw = try images.images(range)
-                ParallelChunks.run(count: raw.count, threads: threads,
-                                   makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
-                    var spectrum = HalfComplexImage(size: size)
-                    var pixels = [Float](repeating: 0, count: size * size)
-                    for offset in local {
-                        let particle = range.lowerBound + offset
-                        ParticlePreprocessing.whiten(raw[offset], particle: particle, whitening: whitening,
-                                                     backgroundRadius: backgroundRadius, workspace: workspace,
-                                                     pixels: &pixels, spectrum: &spectrum)
-                        var ctf = ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize)
-                        whitening.weight(ctf: &ctf, particle: particle)
-                        var row = [Double](repeating: 0, count: 2 * shells)
-                        for (i, v) in spectrum.values.enumerated() {
-                            let shell = Int(shellOf[i])
-                            guard shell > 0, shell < shells else { continue }
-                            row[shell] += Double(v.real * v.real + v.imaginary * v.imaginary) - noise[shell]
-                            row[shells + shell] += Double(ctf[i] * ctf[i])
-                        }
-                        rows.set(particle, row)
+                try ParticlePreprocessing.forEachWhitened(range, images: images, ctfs: ctfs, whitening: whitening,
+                                                          backgroundRadius: backgroundRadius, threads: threads) { _, particle, spectrum, ctf in
+                    var row = [Double](repeating: 0, count: 2 * shells)
+                    for (i, v) in spectrum.values.enumerated() {
+                        let shell = Int(shellOf[i])
+                        guard shell > 0, shell < shells else { continue }
+                        row[shell] += Double(v.real * v.real + v.imaginary * v.imaginary) - noise[shell]
+                        row[shells + shell] += Double(ctf[i] * ctf[i])
                     }
+                    rows.set(particle, row)
                 }
             }
         }
@@ -79,17 +68,7 @@ public enum GroupSignalScale {
     /// shell's pixels in the full plane.
     static func whitenedNoisePower(size n: Int) -> [Double] {
         let shells = n / 2 + 1
-        var half = [Double](repeating: 0, count: shells), full = half
-        for j in 0..<n {
-            let ky = FourierGrid.frequency(index: j, size: n)
-            for i in 0..<n {
-                let kx = FourierGrid.frequency(index: i, size: n)
-                let shell = Int((Double(kx * kx + ky * ky)).squareRoot().rounded())
-                guard shell > 0, shell < shells else { continue }
-                full[shell] += 1
-                if i < shells { half[shell] += 1 }
-            }
-        }
+        let (half, full) = FourierGrid.shellPixelCounts(size: n)
         let total = (1..<shells).reduce(0.0) { $0 + full[$1] / half[$1] }
         return (0..<shells).map { $0 > 0 ? 1 / (half[$0] * total) : 0 }
     }

@@ -118,6 +118,20 @@ enum ParticlePreprocessing {
     static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
                         ctfs: [CTFParameters], into prepared: PreparedParticles, at first: Int, backgroundRadius: Double,
                         whitening: GroupWhitening, threads: Int) throws {
+        let pixelSize = images.pixelSize
+        try forEachWhitened(range, images: images, ctfs: ctfs, whitening: whitening, backgroundRadius: backgroundRadius,
+                            threads: threads) { offset, particle, spectrum, ctf in
+            spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
+            prepared.store(first + offset, spectrum: spectrum, ctf: ctf)
+        }
+    }
+
+    /// Reads particles `range` of `images` and calls `body` (threads over particles) with each one's
+    /// offset in `range`, local index, whitened spectrum (`whiten`) and CTF times its group's weight
+    /// (`GroupWhitening.weight`) on the N half plane.
+    static func forEachWhitened(_ range: Range<Int>, images: any ParticleImageSource, ctfs: [CTFParameters],
+                                whitening: GroupWhitening, backgroundRadius: Double, threads: Int,
+                                _ body: (Int, Int, inout HalfComplexImage, [Float]) -> Void) throws {
         let size = images.boxSize, pixelSize = images.pixelSize
         let raw = try images.images(range)
         ParallelChunks.run(count: raw.count, threads: threads,
@@ -128,10 +142,9 @@ enum ParticlePreprocessing {
                 let particle = range.lowerBound + offset
                 whiten(raw[offset], particle: particle, whitening: whitening, backgroundRadius: backgroundRadius,
                        workspace: workspace, pixels: &pixels, spectrum: &spectrum)
-                spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
                 var ctf = ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize)
                 whitening.weight(ctf: &ctf, particle: particle)
-                prepared.store(first + offset, spectrum: spectrum, ctf: ctf)
+                body(offset, particle, &spectrum, ctf)
             }
         }
     }

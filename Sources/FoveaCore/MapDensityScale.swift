@@ -43,18 +43,8 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
     ///   - backgroundRadius: pixels farther than this from the centre are background.
     public static func estimate(backgroundPower: [Double], particleCount: Int, size: Int,
                                 backgroundRadius: Double) -> MapDensityScale {
-        let shells = size / 2 + 1, w = size / 2 + 1
-        var halfPlane = [Double](repeating: 0, count: shells), fullPlane = halfPlane
-        for j in 0..<size {
-            let ky = FourierGrid.frequency(index: j, size: size)
-            for i in 0..<size {
-                let kx = FourierGrid.frequency(index: i, size: size)
-                let shell = Int((Double(kx * kx + ky * ky)).squareRoot().rounded())
-                guard shell < shells else { continue }
-                fullPlane[shell] += 1
-                if i < w { halfPlane[shell] += 1 }
-            }
-        }
+        let shells = size / 2 + 1
+        let (halfPlane, fullPlane) = FourierGrid.shellPixelCounts(size: size)
         let c = Double(size / 2), r2 = backgroundRadius * backgroundRadius
         var background = 0.0
         for y in 0..<size {
@@ -115,5 +105,25 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
             }
         }
         return spectrum.realSpace(pixelSize: map.pixelSize, planner: planner)
+    }
+}
+
+extension FourierGrid {
+    /// Pixels per shell round(|k|) = 0 … N/2 of the N half plane (kx ≥ 0, the x = 0 and N/2
+    /// columns once) and of the full N × N plane.
+    public static func shellPixelCounts(size: Int) -> (halfPlane: [Double], fullPlane: [Double]) {
+        let shells = size / 2 + 1
+        var halfPlane = [Double](repeating: 0, count: shells), fullPlane = halfPlane
+        for j in 0..<size {
+            let ky = frequency(index: j, size: size)
+            for i in 0..<size {
+                let kx = frequency(index: i, size: size)
+                let shell = Int((Double(kx * kx + ky * ky)).squareRoot().rounded())
+                guard shell < shells else { continue }
+                fullPlane[shell] += 1
+                if i < shells { halfPlane[shell] += 1 }
+            }
+        }
+        return (halfPlane, fullPlane)
     }
 }

@@ -101,8 +101,8 @@ struct ClassificationOptions: ParsableArguments {
 
     /// `--noise-groups` and `--group-scale` when not given, from benchmarks/imperfections/run.sh
     /// (docs/classify.md "Noise model"): with real-data imperfections micrograph groups with their
-    /// scale lift 2d from 0.633 to 0.718 (scenario 1, SNR 0.025), 0.685 to 0.945 (SNR 0.1) and 0.302 to
-    /// 0.527 (scenario 3, SNR 0.1); on white noise they change nothing (0.917 / 0.916 on scenario 3).
+    /// scale lift 2d from 0.633 to 0.802 (scenario 1, SNR 0.025), 0.685 to 0.950 (SNR 0.1) and 0.302 to
+    /// 0.523 (scenario 3, SNR 0.1); on white noise they change nothing (0.917 / 0.919 on scenario 3).
     static let defaultNoiseGroups = NoiseGroupMode.micrograph
     static let defaultGroupScale = GroupScaleMode.on
 
