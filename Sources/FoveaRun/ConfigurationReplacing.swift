@@ -7,6 +7,7 @@ extension ClassificationConfig {
                                  focusEdge: focusEdge, outerRadius: outerRadius,
                                  classificationResolution: classificationResolution, referenceBand: referenceBand,
                                  molecularMass: molecularMass, expansionGroup: expansionGroup, seed: seed, threads: threads,
-                                 checkpointEvery: checkpointEvery, convergence: convergence, referenceMask: referenceMask)
+                                 checkpointEvery: checkpointEvery, convergence: convergence, referenceMask: referenceMask,
+                                 noiseGroups: noiseGroups)
     }
 }
