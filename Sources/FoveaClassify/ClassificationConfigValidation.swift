@@ -23,6 +23,7 @@ extension ClassificationConfig {
         case noiseGroups = "noise-groups"
         case noiseGroupMin = "noise-group-min"
         case groupScale = "group-scale"
+        case whitening
     }
 
     /// Checks every field on its own and the combinations (focus needs a region; sphere XOR mask).

@@ -210,14 +210,16 @@ public final class ClassificationEngine {
         backgroundRadius = radius
         chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
         let noise = try GroupWhitening.estimate(images: images, globalIndex: globalIndex, groups: input.map(\.noiseGroup),
-                                                backgroundRadius: radius, threads: threads, chunk: chunkSize,
+                                                backgroundRadius: radius, norm: config.noiseGroups.whitening,
+                                                threads: threads, chunk: chunkSize,
                                                 communicator: communicator)
         whitening = try GroupSignalScale.applied(config.noiseGroups.scale, to: noise.whitening, images: images, ctfs: ctfs,
                                                  groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                 norm: config.noiseGroups.whitening,
                                                  bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
                                                  communicator: communicator)
         let densityScale = MapDensityScale.estimate(backgroundPower: noise.rawPower, particleCount: Int(globalCount), size: n,
-                                                    backgroundRadius: radius)
+                                                    backgroundRadius: radius, perPixel: config.noiseGroups.whitening == .pixel)
         self.densityScale = densityScale
         cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)
         evaluation.read(from: cycleLayout)

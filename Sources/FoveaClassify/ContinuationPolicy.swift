@@ -49,6 +49,7 @@ extension ClassificationConfig {
         case .noiseGroups: return noiseGroups.mode == other.noiseGroups.mode
         case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
         case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
+        case .whitening: return noiseGroups.whitening == other.noiseGroups.whitening
         }
     }
 }

@@ -22,23 +22,23 @@ public enum GroupSignalScale {
     /// more than one group (the same decision on every rank: the group count is global), else
     /// `whitening` as it is. Collective.
     static func applied(_ mode: GroupScaleMode, to whitening: GroupWhitening, images: any ParticleImageSource,
-                        ctfs: [CTFParameters], groups: [Int], backgroundRadius: Double, bandRadius: Double, threads: Int,
+                        ctfs: [CTFParameters], groups: [Int], backgroundRadius: Double, norm: WhiteningNorm, bandRadius: Double, threads: Int,
                         chunk: Int, communicator: any Communicator) throws -> GroupWhitening {
         guard mode == .on, whitening.groupCount > 1 else { return whitening }
         return whitening.scaled(by: try estimate(images: images, ctfs: ctfs, whitening: whitening, groups: groups,
-                                                 backgroundRadius: backgroundRadius, bandRadius: bandRadius, threads: threads,
+                                                 backgroundRadius: backgroundRadius, norm: norm, bandRadius: bandRadius, threads: threads,
                                                  chunk: chunk, communicator: communicator))
     }
 
     /// a_g per group, identical on every rank. Reads and whitens this rank's images once more, in
     /// chunks of `chunk`. Collective.
     public static func estimate(images: any ParticleImageSource, ctfs: [CTFParameters], whitening: GroupWhitening,
-                         groups: [Int], backgroundRadius: Double, bandRadius: Double, threads: Int, chunk: Int,
+                         groups: [Int], backgroundRadius: Double, norm: WhiteningNorm = .shell, bandRadius: Double, threads: Int, chunk: Int,
                          communicator: any Communicator) throws -> [Double] {
         let size = images.boxSize
         let shells = min(size / 2, Int(bandRadius.rounded(.down))) + 1
         let shellOf = GroupWhitening.shellIndex(size: size)
-        let noise = whitenedNoisePower(size: size)
+        let noise = whitenedNoisePower(size: size, norm: norm)
         let rows = SharedSlots<[Double]>(repeating: [], count: images.count)
         try EngineInputError.agreeing(communicator) {
             for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {
@@ -65,12 +65,14 @@ public enum GroupSignalScale {
     /// summed power, so a pixel gets 1/n_s of it, n_s the shell's half-plane pixels) and nothing at
     /// s = 0 or beyond N/2; the renormalisation to unit variance makes the full plane's total 1
     /// (Parseval with the ÷N² forward transform): e(s) = 1 / (n_s · Σ_{s'} m_{s'}/n_{s'}), m the
-    /// shell's pixels in the full plane.
-    static func whitenedNoisePower(size n: Int) -> [Double] {
+    /// shell's pixels in the full plane. With the per-pixel norm every pixel gets the same,
+    /// e = 1 / Σ_{s'} m_{s'}.
+    static func whitenedNoisePower(size n: Int, norm: WhiteningNorm) -> [Double] {
         let shells = n / 2 + 1
         let (half, full) = FourierGrid.shellPixelCounts(size: n)
-        let total = (1..<shells).reduce(0.0) { $0 + full[$1] / half[$1] }
-        return (0..<shells).map { $0 > 0 ? 1 / (half[$0] * total) : 0 }
+        let share = { (s: Int) in norm == .pixel ? 1 : half[s] }
+        let total = (1..<shells).reduce(0.0) { $0 + full[$1] / share($1) }
+        return (0..<shells).map { $0 > 0 ? 1 / (share($0) * total) : 0 }
     }
 
     /// a_g from the per-group sums E_g(s) (first `shells` values) and C_g(s) (the next `shells`).

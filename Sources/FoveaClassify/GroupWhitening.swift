@@ -78,7 +78,7 @@ public struct GroupWhitening: Sendable {
     /// images in chunks of `chunk`. Collective: a rank that cannot read its images, or finds a NaN,
     /// throws its error and the others throw "another rank …".
     public static func estimate(images: any ParticleImageSource, globalIndex: [Int], groups: [Int], backgroundRadius: Double,
-                         threads: Int, chunk: Int, communicator: any Communicator) throws -> (whitening: GroupWhitening, rawPower: [Double]) {
+                         norm: WhiteningNorm = .shell, threads: Int, chunk: Int, communicator: any Communicator) throws -> (whitening: GroupWhitening, rawPower: [Double]) {
         let size = images.boxSize, shells = size / 2 + 1
         var largest = [Double(groups.max() ?? 0)]
         try communicator.allreduce(&largest, .max)
@@ -119,7 +119,8 @@ public struct GroupWhitening: Sendable {
             power.indices.map { s in s > 0 && power[s] > 0 && pooledMean[s] > 0 ? Float((pooledMean[s] / power[s]).squareRoot()) : 1 }
         }
         let whitening = GroupWhitening(size: size, meanPower: meanPower, particleCounts: counts,
-                                       filters: powers.map(filter(power:)), groupOfParticle: groups,
+                                       filters: powers.map { filter(power: norm == .pixel ? perPixel($0, size: size) : $0) },
+                                       groupOfParticle: groups,
                                        shellOfPixel: shellIndex(size: size), relativeWeights: relative)
         return (whitening, rawPower)
     }
@@ -129,6 +130,12 @@ public struct GroupWhitening: Sendable {
     /// image's mean up by many orders of magnitude.
     static func filter(power: [Double]) -> [Float] {
         power.indices.map { shell in shell > 0 && power[shell] > 0 ? Float(1 / power[shell].squareRoot()) : 0 }
+    }
+
+    /// Shell powers divided by the shell's half-plane pixels (0 where a shell has none).
+    static func perPixel(_ power: [Double], size: Int) -> [Double] {
+        let pixels = FourierGrid.shellPixelCounts(size: size).halfPlane
+        return power.indices.map { $0 < pixels.count && pixels[$0] > 0 ? power[$0] / pixels[$0] : 0 }
     }
 
     /// round(|k|) per pixel of the N half plane, index i + (N/2 + 1)·j.

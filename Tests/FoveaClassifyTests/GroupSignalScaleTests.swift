@@ -55,21 +55,21 @@ import FoveaDistributed
     }
 
     static func scales(_ data: (groups: [Group], images: [[Float]], ctfs: [CTFParameters], groupOf: [Int]),
-                       range: Range<Int>, communicator: any Communicator) throws -> [Double] {
+                       range: Range<Int>, communicator: any Communicator, norm: WhiteningNorm = .shell) throws -> [Double] {
         let images = InMemoryParticleImages(pixels: Array(data.images[range]), boxSize: size, pixelSize: pixelSize)
         let groups = Array(data.groupOf[range])
         let whitening = try GroupWhitening.estimate(images: images, globalIndex: Array(range), groups: groups,
-                                                    backgroundRadius: radius, threads: 2, chunk: 13,
+                                                    backgroundRadius: radius, norm: norm, threads: 2, chunk: 13,
                                                     communicator: communicator).whitening
         return try GroupSignalScale.estimate(images: images, ctfs: Array(data.ctfs[range]), whitening: whitening, groups: groups,
-                                             backgroundRadius: radius, bandRadius: 14, threads: 2, chunk: 13,
+                                             backgroundRadius: radius, norm: norm, bandRadius: 14, threads: 2, chunk: 13,
                                              communicator: communicator)
     }
 
-    @Test(arguments: [UInt64(2), 9, 44])
-    func recoversKnownGroupScales(seed: UInt64) throws {
+    @Test(arguments: [UInt64(2), 9, 44], WhiteningNorm.allCases)
+    func recoversKnownGroupScales(seed: UInt64, norm: WhiteningNorm) throws {
         let data = Self.dataset(seed: seed)
-        let estimated = try Self.scales(data, range: data.images.indices, communicator: SerialCommunicator())
+        let estimated = try Self.scales(data, range: data.images.indices, communicator: SerialCommunicator(), norm: norm)
         // Truth: amplitude / level, normalised to a particle-weighted mean of 1 like the estimate.
         let raw = data.groups.map { $0.amplitude / $0.level }
         let mean = zip(raw, data.groups).reduce(0.0) { $0 + $1.0 * Double($1.1.count) } / Double(data.images.count)

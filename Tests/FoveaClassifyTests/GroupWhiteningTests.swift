@@ -74,22 +74,25 @@ import FoveaDistributed
     }
 
     static func estimate(_ images: [[Float]], groups: [Int], communicator: any Communicator,
-                         range: Range<Int>? = nil) throws -> GroupWhitening {
+                         range: Range<Int>? = nil, norm: WhiteningNorm = .shell) throws -> GroupWhitening {
         let r = range ?? images.indices
         return try GroupWhitening.estimate(images: InMemoryParticleImages(pixels: Array(images[r]), boxSize: size, pixelSize: pixelSize),
                                            globalIndex: Array(r), groups: Array(groups[r]), backgroundRadius: radius,
-                                           threads: 2, chunk: 17, communicator: communicator).whitening
+                                           norm: norm, threads: 2, chunk: 17, communicator: communicator).whitening
     }
 
     /// The summed power of shells 2 … N/2 − 2 of fresh noise of `group` after the filter of local
     /// particle `particle`, relative to its median: 1 everywhere when the filter does what §3's
     /// filter does to white noise (W = 1/√P with P the shell's summed power: every shell carries the
     /// same noise power).
-    static func whitenedShellPower(_ group: Group, whitening: GroupWhitening, particle: Int, seed: UInt64) -> [Double] {
+    /// With `perPixel`, the power per Fourier pixel instead (1 everywhere when the filter makes the
+    /// noise white per pixel, `WhiteningNorm.pixel`).
+    static func whitenedShellPower(_ group: Group, whitening: GroupWhitening, particle: Int, seed: UInt64,
+                                   perPixel: Bool = false) -> [Double] {
         let n = size
         var random = SeededRandom(seed: seed ^ 0xABCD)
         let workspace = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: n))
-        var shellSums = [Double](repeating: 0, count: n / 2 + 1)
+        var shellSums = [Double](repeating: 0, count: n / 2 + 1), shellCounts = shellSums
         let shellOf = (0..<(n / 2 + 1) * n).map { index -> Int in
             let i = index % (n / 2 + 1), ky = FourierGrid.frequency(index: index / (n / 2 + 1), size: n)
             return Int((Double(i * i + ky * ky)).squareRoot().rounded())
@@ -104,11 +107,12 @@ import FoveaDistributed
             whitening.apply(to: &spectrum, particle: particle)
             for (index, v) in spectrum.values.enumerated() where shellOf[index] <= n / 2 {
                 shellSums[shellOf[index]] += Double(v.real * v.real + v.imaginary * v.imaginary)
+                shellCounts[shellOf[index]] += 1
             }
         }
-        let perPixel = (2...(n / 2 - 2)).map { shellSums[$0] }
-        let median = perPixel.sorted()[perPixel.count / 2]
-        return perPixel.map { $0 / median }
+        let powers = (2...(n / 2 - 2)).map { perPixel ? shellSums[$0] / shellCounts[$0] : shellSums[$0] }
+        let median = powers.sorted()[powers.count / 2]
+        return powers.map { $0 / median }
     }
 
     @Test(arguments: [UInt64(3), 17, 101])
@@ -141,6 +145,21 @@ import FoveaDistributed
         }
         let scale = ratios[0] / truth[0]
         for (ratio, expected) in zip(ratios, truth) { #expect(abs(ratio / (scale * expected) - 1) < 0.2) }
+    }
+
+    @Test(arguments: [UInt64(4), 31])
+    func perPixelNormMakesEachGroupsNoiseWhitePerPixel(seed: UInt64) throws {
+        let (groups, images, groupOfParticle) = Self.dataset(seed: seed)
+        let whitening = try Self.estimate(images, groups: groupOfParticle, communicator: SerialCommunicator(), norm: .pixel)
+        for (g, group) in groups.enumerated() {
+            let particle = try #require(groupOfParticle.firstIndex(of: g))
+            let white = Self.whitenedShellPower(group, whitening: whitening, particle: particle, seed: seed + UInt64(g), perPixel: true)
+            #expect((white.map { abs($0 - 1) }.max() ?? 0) < 0.2, "group \(g): \(white)")
+            // The shell norm's filter leaves the same noise far from white per pixel.
+            let shellNorm = try Self.estimate(images, groups: groupOfParticle, communicator: SerialCommunicator())
+            let tilted = Self.whitenedShellPower(group, whitening: shellNorm, particle: particle, seed: seed + UInt64(g), perPixel: true)
+            #expect((tilted.map { abs($0 - 1) }.max() ?? 0) > 0.5)
+        }
     }
 
     @Test(arguments: [UInt64(5), 23])
