@@ -50,6 +50,9 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     /// high-frequency detail (less smoothing), T < 1 smooths more. 1 is the plain FSC filter, and the
     /// value of runs stored before the option existed. Dimensionless.
     public let regularisation: Double
+    /// Which particles share a noise spectrum (`NoiseGroupSettings`); configurations written
+    /// before noise groups decode as `.single`, the one spectrum those runs used.
+    public let noiseGroups: NoiseGroupSettings
 
     /// Builds and validates a configuration; defaults follow docs/algorithm.md §11.
     public init(classCount: Int,
@@ -68,7 +71,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
                 checkpointEvery: Int = 1,
                 convergence: ConvergenceCriteria = ConvergenceCriteria(),
                 referenceMask: ReferenceMaskSettings = ReferenceMaskSettings(),
-                regularisation: Double = 1) throws {
+                regularisation: Double = 1, noiseGroups: NoiseGroupSettings = .single) throws {
         self.formatVersion = Self.currentFormatVersion
         self.classCount = classCount
         self.cycles = cycles
@@ -87,13 +90,14 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         self.convergence = convergence
         self.referenceMask = referenceMask
         self.regularisation = regularisation
+        self.noiseGroups = noiseGroups
         try validate()
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, classCount, cycles, focus, sphere, maskPath, focusEdge, outerRadius
         case classificationResolution, referenceBand, molecularMass, expansionGroup, seed, threads
-        case checkpointEvery, convergence, referenceMask, regularisation
+        case checkpointEvery, convergence, referenceMask, regularisation, noiseGroups
     }
 
     /// Decodes and validates; a stored configuration from a newer schema is refused.
@@ -122,6 +126,7 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         referenceMask = try c.decode(ReferenceMaskSettings.self, forKey: .referenceMask)
         // Runs stored before `regularisation` existed were filtered with the plain FSC SSNR (T = 1).
         regularisation = try c.decodeIfPresent(Double.self, forKey: .regularisation) ?? 1
+        noiseGroups = try c.decodeIfPresent(NoiseGroupSettings.self, forKey: .noiseGroups) ?? .single
         try validate()
     }
 

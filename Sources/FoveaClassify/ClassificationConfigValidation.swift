@@ -21,6 +21,10 @@ extension ClassificationConfig {
         case maskLowPass = "mask-lowpass"
         case maskOutside = "mask-outside"
         case regularisation
+        case noiseGroups = "noise-groups"
+        case noiseGroupMin = "noise-group-min"
+        case groupScale = "group-scale"
+        case whitening
     }
 
     /// The regularisation T accepted (`regularisation`): beyond 10⁻³…10³ the filter is either the
@@ -79,6 +83,9 @@ extension ClassificationConfig {
         if let lowPass = referenceMask.outsideLowPass { try requirePositive(lowPass, .maskLowPass, "the outside low-pass (Å)") }
         guard regularisation.isFinite, Self.regularisationRange.contains(regularisation) else {
             throw fail(.regularisation, "the factor T on the SSNR must lie in \(Self.regularisationRange.lowerBound)…\(Self.regularisationRange.upperBound) (got \(regularisation))")
+        }
+        guard (1...100_000_000).contains(noiseGroups.minimumParticles) else {
+            throw fail(.noiseGroupMin, "must be between 1 and 100000000 particles (got \(noiseGroups.minimumParticles))")
         }
     }
 

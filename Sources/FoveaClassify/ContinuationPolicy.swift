@@ -47,6 +47,10 @@ extension ClassificationConfig {
         case .maskLowPass: return referenceMask.outsideLowPass == other.referenceMask.outsideLowPass
         case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
         case .regularisation: return regularisation == other.regularisation
+        case .noiseGroups: return noiseGroups.mode == other.noiseGroups.mode
+        case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
+        case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
+        case .whitening: return noiseGroups.whitening == other.noiseGroups.whitening
         }
     }
 }

@@ -18,11 +18,15 @@ public struct ParticleInput: Sendable {
     public var globalIndex: Int
     /// Inactive particles keep their occupancies and are not inserted.
     public var isActive: Bool
+    /// Noise group (0-based, the same numbering on every rank): particles of one group share a
+    /// whitening filter (`GroupWhitening`).
+    public var noiseGroup: Int
 
     public init(image: Image2D, angles: EulerAngles, shiftX: Double, shiftY: Double, ctf: CTFParameters,
-                halfSet: HalfSet, globalIndex: Int, isActive: Bool = true) {
+                halfSet: HalfSet, globalIndex: Int, isActive: Bool = true, noiseGroup: Int = 0) {
         self.image = image; self.angles = angles; self.shiftX = shiftX; self.shiftY = shiftY
         self.ctf = ctf; self.halfSet = halfSet; self.globalIndex = globalIndex; self.isActive = isActive
+        self.noiseGroup = noiseGroup
     }
 }
 
@@ -30,7 +34,7 @@ extension ParticleInput {
     /// Everything but the image.
     public var alignment: ParticleAlignment {
         ParticleAlignment(angles: angles, shiftX: shiftX, shiftY: shiftY, ctf: ctf, halfSet: halfSet,
-                          globalIndex: globalIndex, isActive: isActive)
+                          globalIndex: globalIndex, isActive: isActive, noiseGroup: noiseGroup)
     }
 }
 
@@ -44,11 +48,12 @@ public struct ParticleAlignment: Sendable {
     public var halfSet: HalfSet
     public var globalIndex: Int
     public var isActive: Bool
+    public var noiseGroup: Int
 
     public init(angles: EulerAngles, shiftX: Double, shiftY: Double, ctf: CTFParameters, halfSet: HalfSet,
-                globalIndex: Int, isActive: Bool = true) {
+                globalIndex: Int, isActive: Bool = true, noiseGroup: Int = 0) {
         self.angles = angles; self.shiftX = shiftX; self.shiftY = shiftY; self.ctf = ctf
-        self.halfSet = halfSet; self.globalIndex = globalIndex; self.isActive = isActive
+        self.halfSet = halfSet; self.globalIndex = globalIndex; self.isActive = isActive; self.noiseGroup = noiseGroup
     }
 }
 

@@ -126,7 +126,7 @@ struct LikelihoodEvaluation {
             for row in range {
                 let particle = particleOfRow(row)
                 let x = particles.spectrum(particle), ctf = particles.ctf(particle)
-                let step = PreparedParticles.ctfStep
+                let step = particles.ctfStep
                 layoutIndex.withUnsafeBufferPointer { index in
                     for i in 0..<count {
                         let j = Int(index[i])

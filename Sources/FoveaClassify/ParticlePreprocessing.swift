@@ -2,13 +2,14 @@ import FoveaCore
 import FoveaDistributed
 import Numerics
 
-/// The once-per-run preprocessing of §3, with the noise spectrum estimated globally (over all
-/// ranks, exact sums) instead of per job as cisTEM does:
+/// The once-per-run preprocessing of §3, with the noise spectra estimated over all ranks (exact
+/// sums) per noise group (`GroupWhitening`; one group: the whole dataset) instead of per job as
+/// cisTEM does:
 /// 1. per image, mean and SD of the pixels outside the outer radius; normalise to zero mean and
 ///    unit SD there;
 /// 2. the background-only power spectrum (particle disc set to 0) in 1-pixel shells, averaged
-///    over every particle of every rank → whitening filter W(s) = 1/√P(s);
-/// 3. per image: multiply the spectrum by W, renormalise the background to zero mean and unit SD,
+///    over every particle of its noise group on every rank → whitening filter W_g(s) = 1/√P_g(s);
+/// 3. per image: multiply the spectrum by its group's W_g, renormalise the background to zero mean and unit SD,
 ///    transform, shift by (−shx/p, −shy/p), and store spectrum and CTF in the layout asked for
 ///    (`PreparedParticles`: the cycles' frequency disc, or the full half plane).
 /// Images are read from their `ParticleImageSource` in chunks, so a rank never holds all its raw
@@ -35,41 +36,6 @@ enum ParticlePreprocessing {
         visitBackground { squares += ($0 - mean) * ($0 - mean) }
         let variance = squares / count
         return (mean, variance > 0 ? variance.squareRoot() : 1)
-    }
-
-    /// Global background power per Fourier shell (shells 0 ..< N/2 + 1), identical on every rank:
-    /// `normalised` of the images normalised to unit background SD (the whitening filter's), `raw`
-    /// of the images as read (each shell's power times the image's background variance; the map
-    /// scale's, `MapDensityScale`). Reads the images in chunks of `chunk` particles. Collective:
-    /// a rank that cannot read its images, or finds a NaN, throws its error and the others throw
-    /// `RankFailure.elsewhere` (`Communicator.agreeing`).
-    static func noisePower(images: any ParticleImageSource, globalIndex: [Int], backgroundRadius: Double, threads: Int,
-                           chunk: Int, communicator: any Communicator) throws -> (normalised: [Double], raw: [Double]) {
-        let size = images.boxSize, shells = size / 2 + 1
-        let perImage = SharedSlots<[Double]>(repeating: [], count: images.count)
-        let variances = SharedSlots<Double>(repeating: 0, count: images.count)
-        try communicator.agreeing {
-            for range in chunks(of: images.count, size: chunk) {
-                let raw = try images.images(range)
-                for (offset, pixels) in raw.enumerated() where pixels.contains(where: { !$0.isFinite }) {
-                    throw EngineInputError("particle \(globalIndex[range.lowerBound + offset] + 1) has a NaN or infinite pixel value")
-                }
-                ParallelChunks.run(count: raw.count, threads: threads,
-                                   makeState: { FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: size)) }) { workspace, local in
-                    var spectrum = HalfComplexImage(size: size)
-                    for offset in local {
-                        let (power, sd) = backgroundShellPower(raw[offset], size: size, radius: backgroundRadius,
-                                                               workspace: workspace, spectrum: &spectrum)
-                        perImage.set(range.lowerBound + offset, power)
-                        variances.set(range.lowerBound + offset, sd * sd)
-                    }
-                }
-            }
-        }
-        let columns = (0..<shells).map { shell in perImage.values.map { $0[shell] } }
-        let rawColumns = columns.map { column in zip(column, variances.values).map { $0 * $1 } }
-        let sums = try ExactSum.globalSums(columns + rawColumns, communicator: communicator)
-        return (Array(sums[0..<shells]), Array(sums[shells...]))
     }
 
     /// `shellPower` of one image's background: normalised to zero mean and unit SD outside
@@ -115,38 +81,57 @@ enum ParticlePreprocessing {
         return power
     }
 
-    /// Whitening weights on the N half-plane grid from the shell powers (1/√P, 0 where P = 0).
-    /// The origin gets 0: the background was made zero-mean, so its shell-0 power is rounding
-    /// noise, and 1/√P there would blow the image's mean up by many orders of magnitude.
-    static func whiteningGrid(power: [Double], size: Int) -> [Float] {
-        let n = size, w = n / 2 + 1
-        var grid = [Float](repeating: 0, count: w * n)
-        for j in 0..<n {
-            let ky = FourierGrid.frequency(index: j, size: n)
-            for i in 0..<w {
-                let shell = Int((Double(i * i + ky * ky)).squareRoot().rounded())
-                guard shell > 0, shell < power.count, power[shell] > 0 else { continue }
-                grid[i + w * j] = Float(1 / power[shell].squareRoot())
-            }
-        }
-        return grid
-    }
-
     /// Prepares particles `range` of `images` (threads over particles) and stores them in `layout`
     /// (the full half plane, or the disc the cycles read). `shifts` (Å) and `ctfs` are per local particle.
     static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
-                        ctfs: [CTFParameters], layout: HalfPlaneLayout, backgroundRadius: Double, whitening: [Float],
+                        ctfs: [CTFParameters], layout: HalfPlaneLayout, backgroundRadius: Double, whitening: GroupWhitening,
                         threads: Int) throws -> PreparedParticles {
-        let prepared = PreparedParticles(count: range.count, layout: layout)
+        let prepared = PreparedParticles(count: range.count, layout: layout, ctfRange: whitening.ctfRange)
         try prepare(range, images: images, shifts: shifts, ctfs: ctfs, into: prepared, at: 0, backgroundRadius: backgroundRadius,
                     whitening: whitening, threads: threads)
         return prepared
     }
 
+    /// Steps 1–3 of one image up to its whitened spectrum: normalised on its background, multiplied
+    /// by its group's filter, normalised on its background again, transformed into `spectrum`
+    /// (`pixels`: scratch of N² values).
+    static func whiten(_ image: [Float], particle: Int, whitening: GroupWhitening, backgroundRadius: Double,
+                       workspace: FFTWorkspace, pixels: inout [Float], spectrum: inout HalfComplexImage) {
+        let size = spectrum.size
+        let (mean, sd) = backgroundStatistics(image, size: size, radius: backgroundRadius)
+        for i in 0..<pixels.count { pixels[i] = Float((Double(image[i]) - mean) / sd) }
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+        whitening.apply(to: &spectrum, particle: particle)
+        spectrum.values.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        }
+        let (whiteMean, whiteSD) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
+        for i in 0..<pixels.count { pixels[i] = Float((Double(pixels[i]) - whiteMean) / whiteSD) }
+        pixels.withUnsafeBufferPointer { input in
+            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+        }
+    }
+
     /// Prepares particles `range` into `prepared` starting at slot `first`.
     static func prepare(_ range: Range<Int>, images: any ParticleImageSource, shifts: [SIMD2<Double>],
                         ctfs: [CTFParameters], into prepared: PreparedParticles, at first: Int, backgroundRadius: Double,
-                        whitening: [Float], threads: Int) throws {
+                        whitening: GroupWhitening, threads: Int) throws {
+        let pixelSize = images.pixelSize
+        try forEachWhitened(range, images: images, ctfs: ctfs, whitening: whitening, backgroundRadius: backgroundRadius,
+                            threads: threads) { offset, particle, spectrum, ctf in
+            spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
+            prepared.store(first + offset, spectrum: spectrum, ctf: ctf)
+        }
+    }
+
+    /// Reads particles `range` of `images` and calls `body` (threads over particles) with each one's
+    /// offset in `range`, local index, whitened spectrum (`whiten`) and CTF times its group's weight
+    /// (`GroupWhitening.weight`) on the N half plane.
+    static func forEachWhitened(_ range: Range<Int>, images: any ParticleImageSource, ctfs: [CTFParameters],
+                                whitening: GroupWhitening, backgroundRadius: Double, threads: Int,
+                                _ body: (Int, Int, inout HalfComplexImage, [Float]) -> Void) throws {
         let size = images.boxSize, pixelSize = images.pixelSize
         let raw = try images.images(range)
         ParallelChunks.run(count: raw.count, threads: threads,
@@ -155,24 +140,11 @@ enum ParticlePreprocessing {
             var pixels = [Float](repeating: 0, count: size * size)
             for offset in local {
                 let particle = range.lowerBound + offset
-                let image = raw[offset]
-                let (mean, sd) = backgroundStatistics(image, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(image[i]) - mean) / sd) }
-                pixels.withUnsafeBufferPointer { input in
-                    spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                }
-                spectrum.multiply(by: whitening)
-                spectrum.values.withUnsafeBufferPointer { input in
-                    pixels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
-                }
-                let (whiteMean, whiteSD) = backgroundStatistics(pixels, size: size, radius: backgroundRadius)
-                for i in 0..<pixels.count { pixels[i] = Float((Double(pixels[i]) - whiteMean) / whiteSD) }
-                pixels.withUnsafeBufferPointer { input in
-                    spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
-                }
-                spectrum.applyPhaseShift(x: -shifts[particle].x / pixelSize, y: -shifts[particle].y / pixelSize)
-                prepared.store(first + offset, spectrum: spectrum,
-                               ctf: ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize))
+                whiten(raw[offset], particle: particle, whitening: whitening, backgroundRadius: backgroundRadius,
+                       workspace: workspace, pixels: &pixels, spectrum: &spectrum)
+                var ctf = ctfs[particle].halfPlaneGrid(size: size, pixelSize: pixelSize)
+                whitening.weight(ctf: &ctf, particle: particle)
+                body(offset, particle, &spectrum, ctf)
             }
         }
     }

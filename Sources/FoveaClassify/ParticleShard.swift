@@ -37,9 +37,9 @@ public struct ParticleShard {
     let shifts: [SIMD2<Double>]
     let ctfs: [CTFParameters]
     let globalIndex: [Int]
-    /// The whitening filter W(s) on the N half-plane grid (global noise spectrum) and the radius
-    /// (pixels) outside which an image is background.
-    let whitening: [Float]
+    /// The whitening filters of the noise groups (`GroupWhitening`) and the radius (pixels) outside
+    /// which an image is background.
+    public let whitening: GroupWhitening
     let backgroundRadius: Double
     /// The disc of frequencies the cycles read (likelihood and band-limited insertion).
     let cycleLayout: HalfPlaneLayout

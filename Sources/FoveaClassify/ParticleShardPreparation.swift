@@ -36,7 +36,8 @@ extension ParticleShard {
         // Local checks first, then one agreement so that every rank learns whether any failed
         // (no rank may be left waiting in a later collective).
         let localProblem = given ?? (input.isEmpty ? "this rank received no particles; use fewer ranks"
-            : input.count != images.count ? "\(input.count) particles but \(images.count) images" : nil)
+            : input.count != images.count ? "\(input.count) particles but \(images.count) images"
+            : input.contains(where: { $0.noiseGroup < 0 }) ? "a particle has a negative noise group" : nil)
         try communicator.agreeing { if let localProblem { throw EngineInputError(localProblem) } }
         let n = images.boxSize, p = images.pixelSize
         var agreement: [Double] = [Double(n), -Double(n), p, -p]
@@ -90,16 +91,22 @@ extension ParticleShard {
         let radius = config.outerRadius / p
         backgroundRadius = radius
         chunkSize = Self.chunkSize(storage: storage, box: n, threads: threads)
-        let power = try ParticlePreprocessing.noisePower(images: images, globalIndex: globalIndex, backgroundRadius: radius,
-                                                         threads: threads, chunk: chunkSize, communicator: communicator)
-        whitening = ParticlePreprocessing.whiteningGrid(power: power.normalised, size: n)
-        densityScale = MapDensityScale.estimate(backgroundPower: power.raw, particleCount: Int(globalCount), size: n,
-                                                backgroundRadius: radius)
+        let noise = try GroupWhitening.estimate(images: images, globalIndex: globalIndex, groups: input.map(\.noiseGroup),
+                                                backgroundRadius: radius, norm: config.noiseGroups.whitening,
+                                                threads: threads, chunk: chunkSize,
+                                                communicator: communicator)
+        whitening = try GroupSignalScale.applied(config.noiseGroups.scale, to: noise.whitening, images: images, ctfs: ctfs,
+                                                 groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                 norm: config.noiseGroups.whitening,
+                                                 bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
+                                                 communicator: communicator)
+        densityScale = MapDensityScale.estimate(backgroundPower: noise.rawPower, particleCount: Int(globalCount), size: n,
+                                                backgroundRadius: radius, perPixel: config.noiseGroups.whitening == .pixel)
         cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)
         evaluation.read(from: cycleLayout)
         self.evaluation = evaluation
         if storage == .memory {
-            let prepared = PreparedParticles(count: images.count, layout: cycleLayout)
+            let prepared = PreparedParticles(count: images.count, layout: cycleLayout, ctfRange: whitening.ctfRange)
             let (chunk, shifts, ctfs, whitening) = (chunkSize, shifts, ctfs, whitening)
             try communicator.agreeing {
                 for range in ParticlePreprocessing.chunks(of: images.count, size: chunk) {

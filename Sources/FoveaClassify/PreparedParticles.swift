@@ -10,9 +10,10 @@ import Numerics
 ///
 /// Storage: two allocations of `count × stride` values; particle i's values start at i·stride.
 /// The last value of each particle (index `layout.count`) is a zero that stands for every
-/// frequency the layout does not hold. The CTF (|CTF| ≤ 1) is kept as Int16 fixed point,
-/// CTF ≈ q / 32767 (absolute error ≤ 1.6·10⁻⁵, far below the noise of any particle), which makes a
-/// prepared particle 10 bytes per coefficient instead of 12. Threads may `store` different
+/// frequency the layout does not hold. The CTF (|CTF| ≤ `ctfRange`: 1, or the largest weight of
+/// the noise groups, `GroupWhitening.ctfRange`) is kept as Int16 fixed point,
+/// CTF ≈ q · ctfRange / 32767 (absolute error ≤ 1.6·10⁻⁵·ctfRange, far below the noise of any
+/// particle), which makes a prepared particle 10 bytes per coefficient instead of 12. Threads may `store` different
 /// particles concurrently.
 final class PreparedParticles: @unchecked Sendable {
     let layout: HalfPlaneLayout
@@ -22,10 +23,14 @@ final class PreparedParticles: @unchecked Sendable {
     private let spectra: UnsafeMutableBufferPointer<Complex<Float>>
     private let ctfs: UnsafeMutableBufferPointer<Int16>
 
-    /// CTF = stored value × `ctfStep`.
-    static let ctfStep: Float = 1 / 32767
+    /// CTF = stored value × `ctfStep` = stored value × `ctfRange` / 32767.
+    let ctfStep: Float
+    /// The largest |CTF| stored (≥ 1).
+    let ctfRange: Float
 
-    init(count: Int, layout: HalfPlaneLayout) {
+    init(count: Int, layout: HalfPlaneLayout, ctfRange: Float = 1) {
+        self.ctfRange = max(1, ctfRange)
+        ctfStep = self.ctfRange / 32767
         self.count = count
         self.layout = layout
         stride = layout.count + 1
@@ -57,13 +62,13 @@ final class PreparedParticles: @unchecked Sendable {
 
     /// Particle i's CTF as Float into `output` (at least `stride` values).
     func decodeCTF(_ i: Int, into output: UnsafeMutableBufferPointer<Float>) {
-        let step = Self.ctfStep, base = i * stride
+        let step = ctfStep, base = i * stride
         for j in 0..<stride { output[j] = Float(ctfs[base + j]) * step }
     }
 
-    /// The fixed-point value of a CTF value in [−1, 1].
-    static func quantised(_ value: Float) -> Int16 {
-        Int16(max(-32767, min(32767, (value * 32767).rounded())))
+    /// The fixed-point value of a CTF value in [−`ctfRange`, `ctfRange`].
+    func quantised(_ value: Float) -> Int16 {
+        Int16(max(-32767, min(32767, (value * (32767 / ctfRange)).rounded())))
     }
 
     /// Stores particle i from its full box-N spectrum and CTF grid (the part `layout` holds).
@@ -75,6 +80,6 @@ final class PreparedParticles: @unchecked Sendable {
         }
         var held = [Float](repeating: 0, count: layout.count)
         ctf.withUnsafeBufferPointer { full in held.withUnsafeMutableBufferPointer { layout.gather(fromFull: full, into: $0) } }
-        for j in held.indices { ctfs[base + j] = Self.quantised(held[j]) }
+        for j in held.indices { ctfs[base + j] = quantised(held[j]) }
     }
 }

@@ -41,20 +41,12 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
     ///   - particleCount: the particles summed.
     ///   - size: box N, pixels.
     ///   - backgroundRadius: pixels farther than this from the centre are background.
+    ///   - perPixel: the filter was W = 1/√(Pn(s)/n_s) (white noise per pixel) instead of 1/√Pn(s):
+    ///     then σ_w² = Σ_s m_s/(count·f) and a(s) = σ_w·√(Praw(s)/n_s).
     public static func estimate(backgroundPower: [Double], particleCount: Int, size: Int,
-                                backgroundRadius: Double) -> MapDensityScale {
-        let shells = size / 2 + 1, w = size / 2 + 1
-        var halfPlane = [Double](repeating: 0, count: shells), fullPlane = halfPlane
-        for j in 0..<size {
-            let ky = FourierGrid.frequency(index: j, size: size)
-            for i in 0..<size {
-                let kx = FourierGrid.frequency(index: i, size: size)
-                let shell = Int((Double(kx * kx + ky * ky)).squareRoot().rounded())
-                guard shell < shells else { continue }
-                fullPlane[shell] += 1
-                if i < w { halfPlane[shell] += 1 }
-            }
-        }
+                                backgroundRadius: Double, perPixel: Bool = false) -> MapDensityScale {
+        let shells = size / 2 + 1
+        let (halfPlane, fullPlane) = FourierGrid.shellPixelCounts(size: size)
         let c = Double(size / 2), r2 = backgroundRadius * backgroundRadius
         var background = 0.0
         for y in 0..<size {
@@ -64,11 +56,11 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
         let count = Double(max(particleCount, 1))
         var whitenedVariance = 0.0
         for s in 1..<shells where s < backgroundPower.count && backgroundPower[s] > 0 && halfPlane[s] > 0 {
-            whitenedVariance += fullPlane[s] / (count * halfPlane[s] * fraction)
+            whitenedVariance += fullPlane[s] / (count * (perPixel ? 1 : halfPlane[s]) * fraction)
         }
         var amplitude = (0..<shells).map { s -> Double in
             guard s < backgroundPower.count, backgroundPower[s] > 0, fraction > 0 else { return 0 }
-            return (whitenedVariance * backgroundPower[s]).squareRoot()
+            return (whitenedVariance * backgroundPower[s] / (perPixel ? halfPlane[s] : 1)).squareRoot()
         }
         if amplitude.count > 1 { amplitude[0] = amplitude[1] }
         return MapDensityScale(noiseAmplitude: amplitude, boxSize: size)
@@ -115,5 +107,25 @@ public struct MapDensityScale: Sendable, Equatable, Codable {
             }
         }
         return spectrum.realSpace(pixelSize: map.pixelSize, planner: planner)
+    }
+}
+
+extension FourierGrid {
+    /// Pixels per shell round(|k|) = 0 … N/2 of the N half plane (kx ≥ 0, the x = 0 and N/2
+    /// columns once) and of the full N × N plane.
+    public static func shellPixelCounts(size: Int) -> (halfPlane: [Double], fullPlane: [Double]) {
+        let shells = size / 2 + 1
+        var halfPlane = [Double](repeating: 0, count: shells), fullPlane = halfPlane
+        for j in 0..<size {
+            let ky = frequency(index: j, size: size)
+            for i in 0..<size {
+                let kx = frequency(index: i, size: size)
+                let shell = Int((Double(kx * kx + ky * ky)).squareRoot().rounded())
+                guard shell < shells else { continue }
+                fullPlane[shell] += 1
+                if i < shells { halfPlane[shell] += 1 }
+            }
+        }
+        return (halfPlane, fullPlane)
     }
 }

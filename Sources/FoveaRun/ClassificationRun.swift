@@ -89,6 +89,9 @@ public final class ClassificationRun {
             say("fovea classify: \(setup.table.count) particles × \(config.operatorCount) operators on \(communicator.size) rank(s) × "
                 + "\(config.threads) thread(s), K = \(config.classCount), focus \(config.focus.rawValue), box \(shard.boxSize) "
                 + "(likelihood at \(shard.croppedSize), cycles on a \(shard.cycleBox.size)-px grid), \(config.cycles) cycles" + (request.continuing ? ", continuing after cycle \(state.cycle)" : ""))
+            if let scales = shard.whitening.groupScales, let low = scales.min(), let high = scales.max() {
+                say("noise groups: \(scales.count), group scales \(DecimalText.text(low, digits: 3))–\(DecimalText.text(high, digits: 3))")
+            }
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })
@@ -257,7 +260,11 @@ public final class ClassificationRun {
         }
         let halfSets = RankParticles.halfSets(of: table, seed: config.seed)
         if let note = halfSets.reassignment, communicator.isRoot { say("note: \(note)") }
-        let alignments = RankParticles.alignments(mine, of: table, halfSets: halfSets)
+        let noiseGroups = NoiseGroupAssignment(table: table, settings: config.noiseGroups)
+        if communicator.isRoot {
+            say(noiseGroups.notice.map { "note: \($0)" } ?? "noise spectra: \(noiseGroups.groupCount) group(s) (--noise-groups \(config.noiseGroups.mode.rawValue))")
+        }
+        let alignments = RankParticles.alignments(mine, of: table, halfSets: halfSets, noiseGroups: noiseGroups)
         let images = StackImageSource(mine, of: table, tablePath: inputs.particles, box: boxes.n,
                                       invertContrast: inputs.resolvedInvertContrast)
         let box = boxes.n

@@ -25,8 +25,9 @@ public enum RankParticles {
 
     /// The alignments, CTFs and half sets of `indices` (global particle indices), in that order;
     /// their images come from a `StackImageSource` over the same indices. `halfSets` covers the
-    /// whole table (`halfSets(of:seed:)`).
-    public static func alignments(_ indices: [Int], of table: ParticleTable, halfSets: HalfSetAssignment) -> [ParticleAlignment] {
+    /// whole table (`halfSets(of:seed:)`), and so do `noiseGroups` (one spectrum for all when nil).
+    public static func alignments(_ indices: [Int], of table: ParticleTable, halfSets: HalfSetAssignment,
+                                  noiseGroups: NoiseGroupAssignment? = nil) -> [ParticleAlignment] {
         indices.map { index in
             let record = table.particles[index]
             let ctf = CTFParameters(defocusU: record.defocusU, defocusV: record.defocusV,
@@ -34,7 +35,8 @@ public enum RankParticles {
                                     sphericalAberration: record.sphericalAberration,
                                     amplitudeContrast: record.amplitudeContrast, phaseShift: record.phaseShift)
             return ParticleAlignment(angles: record.angles, shiftX: record.shiftX, shiftY: record.shiftY, ctf: ctf,
-                                     halfSet: halfSets.halfSets[index], globalIndex: index, isActive: record.isActive)
+                                     halfSet: halfSets.halfSets[index], globalIndex: index, isActive: record.isActive,
+                                     noiseGroup: noiseGroups?.groupOfParticle[index] ?? 0)
         }
     }
 

@@ -100,6 +100,30 @@ struct ClassificationOptions: ParsableArguments {
     /// SNR 0.1), four seeds each; T = 0.25 was worse wherever T mattered, T = 16 no better than 4.
     static let defaultRegularisation = 4.0
 
+    @Option(name: .customLong("noise-groups"), help: ArgumentHelp("Which particles share one noise spectrum (whitening filter): micrograph (rlnMicrographName, small micrographs pooled; default), optics (rlnOpticsGroup) or none (one spectrum for all).", valueName: "micrograph|optics|none"))
+    var noiseGroups: NoiseGroupMode?
+
+    @Option(name: .customLong("noise-group-min"), parsing: .unconditional, help: ArgumentHelp("Fewest particles in one noise group; smaller micrographs or optics groups are pooled with their neighbours in name order (default 100).", valueName: "n"))
+    var noiseGroupMin: Int?
+
+    @Option(name: .customLong("group-scale"), help: ArgumentHelp("Give each noise group its own signal scale, estimated from its images' signal power (on, default), or not (off).", valueName: "on|off"))
+    var groupScale: GroupScaleMode?
+
+    @Option(name: .customLong("whitening"), help: ArgumentHelp("How the noise filter normalises the background power: pixel (white noise per Fourier pixel, as the likelihood assumes; default) or shell (equal noise power per shell, the filter of runs before this option).", valueName: "pixel|shell"))
+    var whitening: WhiteningNorm?
+
+    /// `--whitening` when not given, from benchmarks/imperfections/run.sh (benchmarks/RESULTS.md
+    /// "Per-pixel whitening"): pixel lifts every measured cell, e.g. scenario 1 SNR 0.025 2d on white
+    /// noise 0.925 → 0.959, with imperfections 0.802 → 0.853, scenario 3 SNR 0.1 white 0.917 → 0.974.
+    static let defaultWhitening = WhiteningNorm.pixel
+
+    /// `--noise-groups` and `--group-scale` when not given, from benchmarks/imperfections/run.sh
+    /// (docs/classify.md "Noise model"): with real-data imperfections micrograph groups with their
+    /// scale lift 2d from 0.633 to 0.802 (scenario 1, SNR 0.025), 0.685 to 0.950 (SNR 0.1) and 0.302 to
+    /// 0.523 (scenario 3, SNR 0.1); on white noise they change nothing (0.917 / 0.919 on scenario 3).
+    static let defaultNoiseGroups = NoiseGroupMode.micrograph
+    static let defaultGroupScale = GroupScaleMode.on
+
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
         if let classes { try OptionCheck.count(classes, 1...1000, "--classes") }
@@ -109,6 +133,7 @@ struct ClassificationOptions: ParsableArguments {
         if let regularisation {
             try OptionCheck.within(regularisation, ClassificationConfig.regularisationRange, "--regularisation (--tau2-fudge)")
         }
+        if let noiseGroupMin { try OptionCheck.count(noiseGroupMin, 1...100_000_000, "--noise-group-min") }
         let low = referenceLow ?? 300
         if let resolution, referenceHigh == nil, resolution >= low {
             throw ValidationError("--resolution \(resolution) Å must be finer (smaller) than --reference-low \(low) Å, "
@@ -221,8 +246,16 @@ struct ClassificationOptions: ParsableArguments {
             molecularMass: mass ?? base?.molecularMass ?? 1000, expansionGroup: expand ?? base?.expansionGroup ?? "C1",
             seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
             convergence: convergence, referenceMask: referenceMask,
-            regularisation: regularisation ?? base?.regularisation ?? Self.defaultRegularisation)
+            regularisation: regularisation ?? base?.regularisation ?? Self.defaultRegularisation,
+            noiseGroups: NoiseGroupSettings(
+                mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
+                minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles,
+                scale: groupScale ?? base?.noiseGroups.scale ?? Self.defaultGroupScale,
+                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening))
     }
 }
 
 extension OutsideDensitySource: ExpressibleByArgument {}
+extension NoiseGroupMode: ExpressibleByArgument {}
+extension GroupScaleMode: ExpressibleByArgument {}
+extension WhiteningNorm: ExpressibleByArgument {}

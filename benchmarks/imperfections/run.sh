@@ -7,13 +7,15 @@
 # Usage: benchmarks/imperfections/run.sh [WORK_FOLDER]               (default /tmp/fovea-imperfections)
 # Environment: FOVEA=<binary> (else builds release), SCENARIO (1), SNR (0.025), PARTICLES (2000), BOX (64),
 #   PIXEL (5.24), CYCLES (15), THREADS (2), MODES ("2d 3d subtract"),
-#   IMPERFECTIONS ("--contrast-spread 0.3 --noise-spread 0.3 --noise-colour 400 --bfactor-spread 100").
+#   IMPERFECTIONS ("--contrast-spread 0.3 --noise-spread 0.3 --noise-colour 400 --bfactor-spread 100"),
+#   KINDS ("white imperfect"), CLASSIFY_OPTIONS (added to every classify, e.g. "--noise-groups none").
 # Writes WORK_FOLDER/kappa.tsv: data, mode, kappa, ceiling kappa.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK="${1:-/tmp/fovea-imperfections}"
 SCENARIO="${SCENARIO:-1}"; SNR="${SNR:-0.025}"; PARTICLES="${PARTICLES:-2000}"; BOX="${BOX:-64}"; PIXEL="${PIXEL:-5.24}"
-CYCLES="${CYCLES:-15}"; THREADS="${THREADS:-2}"; MODES="${MODES:-2d 3d subtract}"
+CYCLES="${CYCLES:-15}"; THREADS="${THREADS:-2}"; MODES="${MODES:-2d 3d subtract}"; KINDS="${KINDS:-white imperfect}"
+read -r -a classify_options <<< "${CLASSIFY_OPTIONS:-}"
 IMPERFECTIONS="${IMPERFECTIONS:---contrast-spread 0.3 --noise-spread 0.3 --noise-colour 400 --bfactor-spread 100}"
 if [ -z "${FOVEA:-}" ]; then
     swift build -c release --product fovea 2>&1 | tail -1
@@ -23,7 +25,7 @@ mkdir -p "$WORK"
 TSV="$WORK/kappa.tsv"
 printf 'data\tmode\tkappa\tceiling_kappa\n' > "$TSV"
 classes=$([ "$SCENARIO" = 1 ] && echo 2 || echo 4)
-for kind in white imperfect; do
+for kind in $KINDS; do
     data="$WORK/$kind"
     extra=()
     [ "$kind" = imperfect ] && read -r -a extra <<< "$IMPERFECTIONS"
@@ -37,7 +39,7 @@ for kind in white imperfect; do
         else focus=(--focus "$mode" --mask "$data/maps/mask_arm_hand_focus_A.mrc"); fi
         rm -rf "$run"
         "$FOVEA" classify --particles "$data/particles.star" --classes "$classes" "${focus[@]}" --expand C2 --resolution 20 \
-            --outer-radius 160 --cycles "$CYCLES" --min-cycles 5 --threads "$THREADS" --output "$run" > "$run.log" 2>&1
+            --outer-radius 160 --cycles "$CYCLES" --min-cycles 5 --threads "$THREADS" "${classify_options[@]}" --output "$run" > "$run.log" 2>&1
         "$FOVEA" kappa --run "$run" --truth "$data/truth.star" --ceiling --json "$run/kappa.json" > "$run/kappa.txt"
         python3 -c "import json; d = json.load(open('$run/kappa.json')); \
 print('$kind\t$mode\t%.3f\t%.3f' % (d['pooled']['kappa'], d['ceiling']['kappa']))" | tee -a "$TSV"
