@@ -80,11 +80,18 @@ public enum HDF5ElementKind: Equatable, Sendable, CustomStringConvertible {
 enum HDF5Lock {
     private static let lock = NSRecursiveLock()
 
+    /// HDF5 is told, before its first use, not to close files at process exit: a file whose close
+    /// failed (a full disk) stays in HDF5's list, and the library's exit handler then crashed
+    /// closing it again, turning a clean "no space left" exit 1 into a segmentation fault. Every
+    /// file Fovea writes is closed explicitly (`HDF5File.write`), and a failed one is discarded.
+    private static let exitHandlerDisabled: Void = { _ = H5dont_atexit() }()
+
     /// Runs `body` holding the lock, with HDF5's automatic error printing off on this thread
     /// (the setting is per thread in thread-safe builds, so it is applied on every entry).
     static func run<R>(_ body: () throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
+        _ = exitHandlerDisabled
         H5Eset_auto2(hid_t(H5E_DEFAULT), nil, nil)
         return try body()
     }
