@@ -20,7 +20,8 @@ extension ClassificationConfig {
         case maskOutsideWeight = "mask-outside-weight"
         case maskLowPass = "mask-lowpass"
         case maskOutside = "mask-outside"
-        case regularisation
+        case regularisation, starts
+        case startCycles = "start-cycles"
     }
 
     /// The regularisation T accepted (`regularisation`): beyond 10⁻³…10³ the filter is either the
@@ -80,6 +81,8 @@ extension ClassificationConfig {
         guard regularisation.isFinite, Self.regularisationRange.contains(regularisation) else {
             throw fail(.regularisation, "the factor T on the SSNR must lie in \(Self.regularisationRange.lowerBound)…\(Self.regularisationRange.upperBound) (got \(regularisation))")
         }
+        guard starts >= 1 else { throw fail(.starts, "the number of starts must be at least 1 (got \(starts))") }
+        guard startCycles >= 1 else { throw fail(.startCycles, "each start runs at least 1 cycle (got \(startCycles))") }
     }
 
     /// Checks the options that depend on the data: box size N (pixels) and pixel size p (Å).

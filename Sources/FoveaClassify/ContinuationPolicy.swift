@@ -47,6 +47,8 @@ extension ClassificationConfig {
         case .maskLowPass: return referenceMask.outsideLowPass == other.referenceMask.outsideLowPass
         case .maskOutside: return referenceMask.outsideSource == other.referenceMask.outsideSource
         case .regularisation: return regularisation == other.regularisation
+        case .starts: return starts == other.starts
+        case .startCycles: return startCycles == other.startCycles
         }
     }
 }

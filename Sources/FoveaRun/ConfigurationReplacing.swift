@@ -8,6 +8,6 @@ extension ClassificationConfig {
                                  classificationResolution: classificationResolution, referenceBand: referenceBand,
                                  molecularMass: molecularMass, expansionGroup: expansionGroup, seed: seed, threads: threads,
                                  checkpointEvery: checkpointEvery, convergence: convergence, referenceMask: referenceMask,
-                                 regularisation: regularisation)
+                                 regularisation: regularisation, starts: starts, startCycles: startCycles)
     }
 }
