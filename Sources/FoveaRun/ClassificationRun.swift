@@ -194,7 +194,9 @@ public final class ClassificationRun {
             stopRequested: { try self.communicator.allreduce(StopSignal.pending, .max) != 0 })
         if communicator.isRoot {
             let logPs = choice.trials.map { "start \($0.start) (seed \($0.seed)) " + String(format: "%.3f", $0.meanLogP) }
-            say("starts: mean LogP after cycle \(config.startCycles): \(logPs.joined(separator: ", ")); "
+            let skipped = choice.trials.count < config.starts
+                ? " (starts \(choice.trials.count + 1)–\(config.starts) not run: stop signal)" : ""
+            say("starts: mean LogP after cycle \(config.startCycles): \(logPs.joined(separator: ", "))\(skipped); "
                 + "start \(choice.chosen) has the highest and continues")
         }
         return choice
