@@ -50,7 +50,7 @@ public enum ClassificationStarts {
     /// with the highest mean LogP. `first` is start 1's state (`ClassificationStart.fresh` with the
     /// run's seed), `references` as there. `afterCycle(start, report)` is called after every cycle;
     /// `stopRequested` after every start: true skips the starts not yet run (the best of those that
-    /// ran is chosen). Only two states are held at a time. Collective.
+    /// ran is chosen). Besides `first`, only the best start's state so far and the running one's are held. Collective.
     public static func choose(first: ClassificationState, shard: ParticleShard, references: [Volume]?,
                               communicator: any Communicator,
                               afterCycle: (Int, CycleReport) throws -> Void = { _, _ in },
