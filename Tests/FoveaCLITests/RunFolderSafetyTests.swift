@@ -159,7 +159,7 @@ import Testing
         "--resolution": ["12"], "--reference-low": ["200"], "--reference-high": ["12"], "--mass": ["500"],
         "--expand": ["C2"], "--seed": ["9"], "--stop-class-change": ["0.5"], "--stop-changed-fraction": ["0.01"],
         "--min-cycles": ["3"], "--mask-edge": ["5"], "--mask-outside-weight": ["0.5"], "--mask-lowpass": ["20"],
-        "--mask-outside": ["own"],
+        "--mask-outside": ["own"], "--regularisation": ["2"], "--starts": ["2"], "--start-cycles": ["2"],
     ]
     /// Options that may be given with `--continue`.
     static let continuable: Set<String> = ["--cycles", "--checkpoint-every", "--threads", "--stream", "--dry-run", "--truth", "--relion-job",
