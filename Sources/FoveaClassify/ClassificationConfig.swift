@@ -53,6 +53,17 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
     /// Which particles share a noise spectrum (`NoiseGroupSettings`); configurations written
     /// before noise groups decode as `.single`, the one spectrum those runs used.
     public let noiseGroups: NoiseGroupSettings
+    /// Number of random starts M ≥ 1 (`--starts`): M start states from seeds derived from `seed`
+    /// (start 1 uses `seed` itself, so M = 1 is the plain run), each run for `startCycles` cycles;
+    /// the one with the highest mean LogP continues (`ClassificationStarts`). 1 for runs stored
+    /// before the option existed.
+    public let starts: Int
+    /// Cycles each start runs before the best is chosen (`--start-cycles`, ≥ 1; read only when `starts` > 1).
+    public let startCycles: Int
+
+    /// `startCycles` when not given: the mean LogP separates the seeds from about cycle 6
+    /// (docs/classify.md, "Seeds and starts").
+    public static let defaultStartCycles = 6
 
     /// Builds and validates a configuration; defaults follow docs/algorithm.md §11.
     public init(classCount: Int,
@@ -71,7 +82,9 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
                 checkpointEvery: Int = 1,
                 convergence: ConvergenceCriteria = ConvergenceCriteria(),
                 referenceMask: ReferenceMaskSettings = ReferenceMaskSettings(),
-                regularisation: Double = 1, noiseGroups: NoiseGroupSettings = .single) throws {
+                regularisation: Double = 1, noiseGroups: NoiseGroupSettings = .single,
+                starts: Int = 1,
+                startCycles: Int = ClassificationConfig.defaultStartCycles) throws {
         self.formatVersion = Self.currentFormatVersion
         self.classCount = classCount
         self.cycles = cycles
@@ -91,13 +104,15 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         self.referenceMask = referenceMask
         self.regularisation = regularisation
         self.noiseGroups = noiseGroups
+        self.starts = starts
+        self.startCycles = startCycles
         try validate()
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, classCount, cycles, focus, sphere, maskPath, focusEdge, outerRadius
         case classificationResolution, referenceBand, molecularMass, expansionGroup, seed, threads
-        case checkpointEvery, convergence, referenceMask, regularisation, noiseGroups
+        case checkpointEvery, convergence, referenceMask, regularisation, noiseGroups, starts, startCycles
     }
 
     /// Decodes and validates; a stored configuration from a newer schema is refused.
@@ -127,6 +142,9 @@ public struct ClassificationConfig: Sendable, Equatable, Codable {
         // Runs stored before `regularisation` existed were filtered with the plain FSC SSNR (T = 1).
         regularisation = try c.decodeIfPresent(Double.self, forKey: .regularisation) ?? 1
         noiseGroups = try c.decodeIfPresent(NoiseGroupSettings.self, forKey: .noiseGroups) ?? .single
+        // Runs stored before the starts existed had one start.
+        starts = try c.decodeIfPresent(Int.self, forKey: .starts) ?? 1
+        startCycles = try c.decodeIfPresent(Int.self, forKey: .startCycles) ?? Self.defaultStartCycles
         try validate()
     }
 

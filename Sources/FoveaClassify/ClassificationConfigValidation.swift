@@ -20,7 +20,8 @@ extension ClassificationConfig {
         case maskOutsideWeight = "mask-outside-weight"
         case maskLowPass = "mask-lowpass"
         case maskOutside = "mask-outside"
-        case regularisation
+        case regularisation, starts
+        case startCycles = "start-cycles"
         case noiseGroups = "noise-groups"
         case noiseGroupMin = "noise-group-min"
         case groupScale = "group-scale"
@@ -87,6 +88,8 @@ extension ClassificationConfig {
         guard (1...100_000_000).contains(noiseGroups.minimumParticles) else {
             throw fail(.noiseGroupMin, "must be between 1 and 100000000 particles (got \(noiseGroups.minimumParticles))")
         }
+        guard starts >= 1 else { throw fail(.starts, "the number of starts must be at least 1 (got \(starts))") }
+        guard startCycles >= 1 else { throw fail(.startCycles, "each start runs at least 1 cycle (got \(startCycles))") }
     }
 
     /// Checks the options that depend on the data: box size N (pixels) and pixel size p (Å).

@@ -8,8 +8,9 @@ public enum ClassificationStart {
     /// The state before the first cycle. `references` nil, or one volume for K > 1 classes →
     /// reconstructed from the seeded random occupancies (cisTEM's start: K identical copies of one
     /// map would stay identical); K volumes (or one for K = 1) → used as they are, density maps at
-    /// the data's box N and pixel size (RELION's scale, or Fovea's written maps). Collective.
-    public static func fresh(shard: ParticleShard, references: [Volume]?,
+    /// the data's box N and pixel size (RELION's scale, or Fovea's written maps). `seed` seeds the
+    /// occupancies (nil: the configuration's; `ClassificationStarts` gives each start its own). Collective.
+    public static func fresh(shard: ParticleShard, references: [Volume]?, seed: UInt64? = nil,
                              communicator: any Communicator) throws -> ClassificationState {
         let config = shard.config, n = shard.boxSize, p = shard.pixelSize, box = shard.cycleBox
         for (index, volume) in (references ?? []).enumerated() where volume.size != n || abs(volume.pixelSize - p) > 1e-3 * p {
@@ -18,7 +19,7 @@ public enum ClassificationStart {
         if let references, references.count != 1 && references.count != config.classCount {
             throw EngineInputError("give 1 or \(config.classCount) references, not \(references.count)")
         }
-        let occupancy = InitialOccupancies.table(rows: shard.rows, classCount: config.classCount, seed: config.seed)
+        let occupancy = InitialOccupancies.table(rows: shard.rows, classCount: config.classCount, seed: seed ?? config.seed)
         var state = ClassificationState(cycle: 0, occupancy: occupancy,
                                         logP: ClassTable(rowCount: shard.rows.count, classCount: config.classCount),
                                         bestClass: nil, classVolumes: [], fscCurves: [], history: [])

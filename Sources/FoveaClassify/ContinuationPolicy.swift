@@ -51,6 +51,8 @@ extension ClassificationConfig {
         case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
         case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
         case .whitening: return noiseGroups.whitening == other.noiseGroups.whitening
+        case .starts: return starts == other.starts
+        case .startCycles: return startCycles == other.startCycles
         }
     }
 }

@@ -10,6 +10,7 @@ public enum CounterRandom {
         case initialOccupancy = 1
         case activeSubset = 2
         case halfSet = 3
+        case startSeed = 4
     }
 
     /// SplitMix64's mixing function (`SplitMix64.mix`).

@@ -78,7 +78,8 @@ public final class ClassificationRun {
         // Held once (no second copy of the shard), so that releasing its resident particles frees them.
         let setup: Setup
         var shard: ParticleShard, state: ClassificationState
-        (setup, shard, state) = try prepare(try communicator.agreeing { try self.loadInputs(folder: folder) })
+        var startReferences: [Volume]?
+        (setup, shard, state, startReferences) = try prepare(try communicator.agreeing { try self.loadInputs(folder: folder) })
         let config = shard.config
         // A truth of another dataset is refused before the run folder is touched.
         var truth = try request.truth.map { try TruthTable(path: $0) }
@@ -100,6 +101,18 @@ public final class ClassificationRun {
         // the stopping rule (a finished run continued).
         var stoppedBy: Int32 = 0
         var lastWeights: ClassWeights?
+        if config.starts > 1 && state.cycle == 0 {
+            let choice = try runStarts(from: state, shard: shard, references: startReferences)
+            startReferences = nil
+            (state, lastWeights) = (choice.state, choice.weights)
+            // The chosen start's cycles go into the log as the run's first cycles.
+            for report in state.history { reporter.report(report, cycles: config.cycles, printing: false) }
+            let signal = try communicator.allreduce(StopSignal.pending, .max)
+            if signal != 0 && ClassificationCycle.stopReason(at: state, config: config) == nil {
+                try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
+                stoppedBy = signal
+            }
+        }
         var finished = ClassificationCycle.stopReason(at: state, config: config)
         while finished == nil && stoppedBy == 0 {
             let outcome = try ClassificationCycle.run(state, shard: shard, communicator: communicator)
@@ -162,6 +175,36 @@ public final class ClassificationRun {
         return .finished(reason)
     }
 
+    /// `--starts M`: runs the M starts for `--start-cycles` cycles each (no checkpoints; progress
+    /// lines say which start), says the mean LogPs and which start won, and returns its choice. A
+    /// stop signal skips the starts not yet run. Collective.
+    private func runStarts(from first: ClassificationState, shard: ParticleShard,
+                           references: [Volume]?) throws -> ClassificationStarts.Choice {
+        let config = shard.config
+        var current = 1
+        let startReporter = ProgressReporter(logPath: nil, print: communicator.isRoot
+                                             ? { [say] in say("start \(current)/\(config.starts): " + $0) } : { _ in })
+        if communicator.isRoot {
+            say("\(config.starts) starts (seeds derived from --seed \(config.seed)), \(config.startCycles) cycles each; "
+                + "the one with the highest mean LogP continues")
+        }
+        let choice = try ClassificationStarts.choose(
+            first: first, shard: shard, references: references, communicator: communicator,
+            afterCycle: { start, report in
+                current = start
+                startReporter.report(report, cycles: config.startCycles)
+            },
+            stopRequested: { try self.communicator.allreduce(StopSignal.pending, .max) != 0 })
+        if communicator.isRoot {
+            let logPs = choice.trials.map { "start \($0.start) (seed \($0.seed)) " + String(format: "%.3f", $0.meanLogP) }
+            let skipped = choice.trials.count < config.starts
+                ? " (starts \(choice.trials.count + 1)–\(config.starts) not run: stop signal)" : ""
+            say("starts: mean LogP after cycle \(config.startCycles): \(logPs.joined(separator: ", "))\(skipped); "
+                + "start \(choice.chosen) has the highest and continues")
+        }
+        return choice
+    }
+
     /// Kappa of the current best classes against `truth` (collective; the value on rank 0).
     private func kappa(of state: ClassificationState, shard: ParticleShard, particleCount: Int, truth: TruthTable) throws -> Double? {
         let ops = shard.rows.operatorCount
@@ -178,15 +221,17 @@ public final class ClassificationRun {
         let inputs: RunInputPaths
     }
 
-    /// Prepares this rank's shard and the state the run starts from (new, or the checkpoint's);
-    /// the raw images in `loaded` are released when this returns. Collective.
-    private func prepare(_ loaded: consuming LoadedInputs) throws -> (Setup, ParticleShard, ClassificationState) {
+    /// Prepares this rank's shard and the state the run starts from (new, or the checkpoint's), and
+    /// the references the further starts need (`--starts`); the raw images in `loaded` are released when this returns. Collective.
+    private func prepare(_ loaded: consuming LoadedInputs) throws -> (Setup, ParticleShard, ClassificationState, [Volume]?) {
         do {
             let shard = try ParticleShard(config: loaded.config, alignments: loaded.alignments, images: loaded.images,
                                           focusMask: loaded.mask, communicator: communicator, storage: loaded.storage)
             let state = try ClassificationStart.state(shard: shard, references: loaded.references,
                                                       resuming: loaded.resume?.classification, communicator: communicator)
-            return (Setup(table: loaded.table, inputs: loaded.inputs), shard, state)
+            // The references are kept only for the further starts of a new run (`--starts`).
+            let startReferences = loaded.resume == nil && loaded.config.starts > 1 ? loaded.references : nil
+            return (Setup(table: loaded.table, inputs: loaded.inputs), shard, state, startReferences)
         } catch let error as RankFailure {
             throw error
         } catch let error as EngineInputError {

@@ -8,6 +8,7 @@ extension ClassificationConfig {
                                  classificationResolution: classificationResolution, referenceBand: referenceBand,
                                  molecularMass: molecularMass, expansionGroup: expansionGroup, seed: seed, threads: threads,
                                  checkpointEvery: checkpointEvery, convergence: convergence, referenceMask: referenceMask,
-                                 regularisation: regularisation, noiseGroups: noiseGroups)
+                                 regularisation: regularisation, noiseGroups: noiseGroups,
+                                 starts: starts, startCycles: startCycles)
     }
 }

@@ -55,12 +55,12 @@ public final class ProgressReporter {
         return text
     }
 
-    /// Reports one cycle.
-    public func report(_ report: CycleReport, cycles: Int, kappa: Double? = nil) {
+    /// Reports one cycle; `printing` false only logs it (a chosen start's cycles, printed as they ran).
+    public func report(_ report: CycleReport, cycles: Int, kappa: Double? = nil, printing: Bool = true) {
         secondsThisSession.append(report.seconds)
         let eta = Self.eta(secondsPerCycle: secondsThisSession, remaining: cycles - report.statistics.cycle)
-        print(Self.line(report, cycles: cycles, eta: eta, kappa: kappa))
-        if let indistinct = report.indistinct { print("warning: cycle \(report.statistics.cycle): \(indistinct); not converged") }
+        if printing { print(Self.line(report, cycles: cycles, eta: eta, kappa: kappa)) }
+        if printing, let indistinct = report.indistinct { print("warning: cycle \(report.statistics.cycle): \(indistinct); not converged") }
         guard let logPath else { return }
         let s = report.statistics
         var record = ProgressRecord(cycle: s.cycle, cycles: cycles, softFractions: s.softFractions, hardFractions: s.hardFractions,

@@ -49,6 +49,12 @@ struct ClassificationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random start (default 1).", valueName: "n"))
     var seed: UInt64?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Random starts: run this many starts (seeds derived from --seed; start 1 is --seed itself) for --start-cycles cycles each and continue the one with the highest mean LogP (default 1; fixed for the run).", valueName: "M"))
+    var starts: Int?
+
+    @Option(name: .customLong("start-cycles"), parsing: .unconditional, help: ArgumentHelp("Cycles each of the --starts runs before the best is chosen (default 6; at most --cycles).", valueName: "C"))
+    var startCycles: Int?
+
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: ArgumentHelp("Write checkpoint.h5 every n cycles (default 5; may change on --continue).", valueName: "n"))
     var checkpointEvery: Int?
 
@@ -130,6 +136,8 @@ struct ClassificationOptions: ParsableArguments {
         if let cycles { try OptionCheck.count(cycles, 1...100_000, "--cycles") }
         if let checkpointEvery { try OptionCheck.count(checkpointEvery, 1...100_000, "--checkpoint-every") }
         if let minCycles { try OptionCheck.count(minCycles, 1...100_000, "--min-cycles") }
+        if let starts { try OptionCheck.count(starts, 1...100, "--starts") }
+        if let startCycles { try OptionCheck.count(startCycles, 1...100_000, "--start-cycles") }
         if let regularisation {
             try OptionCheck.within(regularisation, ClassificationConfig.regularisationRange, "--regularisation (--tau2-fudge)")
         }
@@ -163,6 +171,13 @@ struct ClassificationOptions: ParsableArguments {
     func configuration(threads: Int) throws -> ClassificationConfig {
         let config = try configuration(threads: threads, base: nil)
         try refuseOptionsIgnored(by: config.focus)
+        if config.starts > 1 && config.startCycles > config.cycles {
+            throw ValidationError("--start-cycles \(config.startCycles) is more than --cycles \(config.cycles): each start would "
+                                  + "run past the run's end; give fewer --start-cycles or more --cycles")
+        }
+        if config.starts == 1, startCycles != nil {
+            throw ValidationError("--start-cycles is only used with --starts 2 or more; drop it or add --starts")
+        }
         return config
     }
 
@@ -251,7 +266,9 @@ struct ClassificationOptions: ParsableArguments {
                 mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
                 minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles,
                 scale: groupScale ?? base?.noiseGroups.scale ?? Self.defaultGroupScale,
-                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening))
+                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening),
+            starts: starts ?? base?.starts ?? 1,
+            startCycles: startCycles ?? base?.startCycles ?? ClassificationConfig.defaultStartCycles)
     }
 }
 

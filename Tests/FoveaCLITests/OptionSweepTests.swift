@@ -61,9 +61,10 @@ struct OptionTestFixture: Sendable {
         all.append(Case(option: "--threshold", base: ["mask", "--from-map", "mask.mrc", "--out", "m3.mrc"]))
         for option in ["--pixel-size", "--classes", "--cycles", "--outer-radius", "--resolution",
                        "--reference-low", "--reference-high", "--mass", "--seed", "--checkpoint-every", "--stop-class-change",
-                       "--stop-changed-fraction", "--min-cycles", "--threads", "--regularisation", "--tau2-fudge"] {
+                       "--stop-changed-fraction", "--min-cycles", "--threads", "--regularisation", "--tau2-fudge", "--starts"] {
             all.append(Case(option: option, base: without(option, classifyBase)))
         }
+        all.append(Case(option: "--start-cycles", base: classifyBase + ["--starts", "2"]))
         // Options one focus mode reads, swept under that mode (any other refuses them by name).
         all.append(Case(option: "--focus-edge", base: classifyBase + ["--focus", "2d", "--mask", "mask.mrc"]))
         for option in ["--mask-edge", "--mask-outside-weight", "--mask-lowpass"] {

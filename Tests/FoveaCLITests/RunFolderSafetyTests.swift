@@ -161,6 +161,7 @@ import Testing
         "--min-cycles": ["3"], "--mask-edge": ["5"], "--mask-outside-weight": ["0.5"], "--mask-lowpass": ["20"],
         "--mask-outside": ["own"], "--noise-groups": ["optics"], "--noise-group-min": ["7"],
         "--group-scale": ["off"], "--whitening": ["shell"], "--regularisation": ["2"],
+        "--starts": ["2"], "--start-cycles": ["2"],
     ]
     /// Options that may be given with `--continue`.
     static let continuable: Set<String> = ["--cycles", "--checkpoint-every", "--threads", "--stream", "--dry-run", "--truth", "--relion-job",

@@ -12,6 +12,7 @@
 #   --particles N      particles per dataset (× 2 rows after C2)     [2000]
 #   --cycles N         cycle limit (convergence may stop earlier)    [8]
 #   --threads N        threads of the one process                    [2]
+#   --starts M         random starts per run (--starts, --start-cycles 6; give its own --out and --work)  [1]
 #   --work DIR         datasets and runs (kept)                      [/tmp/fovea-seeds]
 #   --out FILE         per-run TSV (appended)                        [benchmarks/seeds/results.tsv]
 # Environment: FOVEA=<binary> (else builds release). Datasets: fovea simulate --seed 1, as benchmarks/paper.
@@ -19,12 +20,13 @@
 # --min-cycles 5; 2d with the arm + hand sphere, 3d with the arm + hand mask), on one process.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CELLS="1:0.025:2d 1:0.025:3d"; SEEDS="1 2 3 4 5 6 7 8 9 10"; TS="1"; PARTICLES=2000; CYCLES=8; THREADS=2
+CELLS="1:0.025:2d 1:0.025:3d"; SEEDS="1 2 3 4 5 6 7 8 9 10"; TS="1"; PARTICLES=2000; CYCLES=8; THREADS=2; STARTS=1
 WORK=/tmp/fovea-seeds; OUT="$PWD/benchmarks/seeds/results.tsv"
 while [ $# -gt 0 ]; do
     case "$1" in
         --cells) CELLS="$2"; shift 2 ;; --seeds) SEEDS="$2"; shift 2 ;; --regularisation) TS="$2"; shift 2 ;;
         --particles) PARTICLES="$2"; shift 2 ;; --cycles) CYCLES="$2"; shift 2 ;; --threads) THREADS="$2"; shift 2 ;;
+        --starts) STARTS="$2"; shift 2 ;;
         --work) WORK="$2"; shift 2 ;; --out) OUT="$2"; shift 2 ;; *) echo "unknown option $1"; exit 2 ;;
     esac
 done
@@ -57,7 +59,7 @@ for cell in $CELLS; do
             t0=$SECONDS
             "$FOVEA" classify --particles "$data/particles.star" --classes "$classes" "${focus[@]}" --expand C2 \
                 --resolution 20 --outer-radius 190 --cycles "$CYCLES" --min-cycles 5 --threads "$THREADS" \
-                --regularisation "$t" --seed "$seed" --output "$run" > "$run.log" 2>&1 \
+                --regularisation "$t" --seed "$seed" --starts "$STARTS" --output "$run" > "$run.log" 2>&1 \
                 || { echo "classify failed: $run.log"; tail -5 "$run.log"; continue; }
             seconds=$((SECONDS - t0))
             "$FOVEA" kappa --run "$run" --truth "$data/truth.star" --ceiling --json "$run/kappa.json" > "$run/kappa.txt"
