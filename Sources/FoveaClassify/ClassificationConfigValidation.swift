@@ -26,6 +26,7 @@ extension ClassificationConfig {
         case noiseGroupMin = "noise-group-min"
         case groupScale = "group-scale"
         case whitening
+        case particleScale = "particle-scale"
     }
 
     /// The regularisation T accepted (`regularisation`): beyond 10⁻³…10³ the filter is either the

@@ -51,6 +51,7 @@ extension ClassificationConfig {
         case .noiseGroupMin: return noiseGroups.minimumParticles == other.noiseGroups.minimumParticles
         case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
         case .whitening: return noiseGroups.whitening == other.noiseGroups.whitening
+        case .particleScale: return noiseGroups.particleScale == other.noiseGroups.particleScale
         case .starts: return starts == other.starts
         case .startCycles: return startCycles == other.startCycles
         }

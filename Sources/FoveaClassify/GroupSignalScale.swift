@@ -35,8 +35,29 @@ public enum GroupSignalScale {
     public static func estimate(images: any ParticleImageSource, ctfs: [CTFParameters], whitening: GroupWhitening,
                          groups: [Int], backgroundRadius: Double, norm: WhiteningNorm = .shell, bandRadius: Double, threads: Int, chunk: Int,
                          communicator: any Communicator) throws -> [Double] {
+        let shells = shellCount(size: images.boxSize, bandRadius: bandRadius)
+        let rows = try signalRows(images: images, ctfs: ctfs, whitening: whitening, backgroundRadius: backgroundRadius,
+                                  norm: norm, shells: shells, threads: threads, chunk: chunk, communicator: communicator)
+        let sums = try ExactSum.globalGroupSums(rows: rows, groups: groups, groupCount: whitening.groupCount,
+                                                width: 2 * shells, communicator: communicator)
+        return scales(sums: sums, shells: shells, counts: whitening.particleCounts)
+    }
+
+    /// Shells 0 … the likelihood band (`bandRadius`, Fourier pixels), at most N/2: the count the
+    /// signal rows hold.
+    static func shellCount(size: Int, bandRadius: Double) -> Int {
+        min(size / 2, Int(bandRadius.rounded(.down))) + 1
+    }
+
+    /// Per local particle, its whitened signal power per shell, E_i(s) = Σ_{k in s} (|Y_k|² − e(s))
+    /// (the first `shells` values, 0 at s = 0), then C_i(s) = Σ_{k in s} CTF_k² with the CTF as the
+    /// likelihood weights it (`GroupWhitening.weight`; the next `shells`). Reads and whitens this
+    /// rank's images once more, in chunks of `chunk`. Collective (a rank that cannot read throws
+    /// on every rank).
+    static func signalRows(images: any ParticleImageSource, ctfs: [CTFParameters], whitening: GroupWhitening,
+                           backgroundRadius: Double, norm: WhiteningNorm, shells: Int, threads: Int, chunk: Int,
+                           communicator: any Communicator) throws -> [[Double]] {
         let size = images.boxSize
-        let shells = min(size / 2, Int(bandRadius.rounded(.down))) + 1
         let shellOf = GroupWhitening.shellIndex(size: size)
         let noise = whitenedNoisePower(size: size, norm: norm)
         let rows = SharedSlots<[Double]>(repeating: [], count: images.count)
@@ -55,9 +76,7 @@ public enum GroupSignalScale {
                 }
             }
         }
-        let sums = try ExactSum.globalGroupSums(rows: rows.values, groups: groups, groupCount: whitening.groupCount,
-                                                width: 2 * shells, communicator: communicator)
-        return scales(sums: sums, shells: shells, counts: whitening.particleCounts)
+        return rows.values
     }
 
     /// The expected |Y_k|² of pure noise at a pixel of shell s = 0 … N/2 after `whiten` (any
@@ -75,12 +94,18 @@ public enum GroupSignalScale {
         return (0..<shells).map { $0 > 0 ? 1 / (share($0) * total) : 0 }
     }
 
-    /// a_g from the per-group sums E_g(s) (first `shells` values) and C_g(s) (the next `shells`).
-    static func scales(sums: [[Double]], shells: Int, counts: [Int]) -> [Double] {
-        let structure = (0..<shells).map { s -> Double in
+    /// S(s) = Σ_g E_g(s) / Σ_g C_g(s) (≥ 0; 0 where no CTF weight): the mean structure power per
+    /// unit of squared CTF weight, from the per-group sums of `signalRows`.
+    static func structurePower(sums: [[Double]], shells: Int) -> [Double] {
+        (0..<shells).map { s -> Double in
             let c = sums.reduce(0.0) { $0 + $1[shells + s] }
             return c > 0 ? max(0, sums.reduce(0.0) { $0 + $1[s] } / c) : 0
         }
+    }
+
+    /// a_g from the per-group sums E_g(s) (first `shells` values) and C_g(s) (the next `shells`).
+    static func scales(sums: [[Double]], shells: Int, counts: [Int]) -> [Double] {
+        let structure = structurePower(sums: sums, shells: shells)
         let squared = sums.map { row -> Double in
             let expected = (1..<shells).reduce(0.0) { $0 + row[shells + $1] * structure[$1] }
             let measured = (1..<shells).reduce(0.0) { $0 + row[$1] }

@@ -33,8 +33,16 @@ public struct GroupWhitening: Sendable {
     let relativeWeights: [[Float]]?
     /// a_g per group when the group intensity scale is on (nil otherwise).
     public var groupScales: [Double]? = nil
-    /// The largest |r_g·CTF| a prepared particle may hold (≥ 1), for its fixed-point CTF.
-    public var ctfRange: Float { max(1, relativeWeights?.lazy.map { $0.max() ?? 1 }.max() ?? 1) }
+    /// a_i per local particle when the particle intensity scale is on (`ParticleSignalScale`), nil
+    /// otherwise; multiplies the particle's CTF weight after r_g (and a_g).
+    public private(set) var particleScales: [Float]? = nil
+    /// The largest a_i over every rank (1 when off), so that the fixed-point CTF range is the same
+    /// on every rank.
+    public private(set) var largestParticleScale: Float = 1
+    /// The smallest a_i over every rank (1 when off).
+    public private(set) var smallestParticleScale: Float = 1
+    /// The largest |a_i·r_g·CTF| a prepared particle may hold (≥ 1), for its fixed-point CTF.
+    public var ctfRange: Float { max(1, (relativeWeights?.lazy.map { $0.max() ?? 1 }.max() ?? 1) * max(1, largestParticleScale)) }
 
     /// Groups of the whole dataset.
     public var groupCount: Int { filters.count }
@@ -61,14 +69,29 @@ public struct GroupWhitening: Sendable {
                               groupScales: scales)
     }
 
+    /// The same filters with local particle i's CTF weight also multiplied by `scales[i]` (its
+    /// intensity scale a_i, `ParticleSignalScale`); `extremes` are the smallest and largest a_i on any rank.
+    func withParticleScales(_ scales: [Float], extremes: ClosedRange<Float>) -> GroupWhitening {
+        var copy = self
+        copy.particleScales = scales
+        copy.smallestParticleScale = extremes.lowerBound
+        copy.largestParticleScale = extremes.upperBound
+        return copy
+    }
+
     /// Multiplies a CTF on the N half plane by r_g(|k|) of local particle `particle`'s group
-    /// (pixels beyond shell N/2 keep their CTF).
+    /// (pixels beyond shell N/2 keep their CTF), then by the particle's a_i when set.
     public func weight(ctf: inout [Float], particle: Int) {
-        guard let relativeWeights else { return }
-        let weights = relativeWeights[groupOfParticle[particle]]
-        for i in ctf.indices {
-            let shell = Int(shellOfPixel[i])
-            if shell < weights.count { ctf[i] *= weights[shell] }
+        if let relativeWeights {
+            let weights = relativeWeights[groupOfParticle[particle]]
+            for i in ctf.indices {
+                let shell = Int(shellOfPixel[i])
+                if shell < weights.count { ctf[i] *= weights[shell] }
+            }
+        }
+        if let particleScales, particleScales[particle] != 1 {
+            let a = particleScales[particle]
+            for i in ctf.indices { ctf[i] *= a }
         }
     }
 

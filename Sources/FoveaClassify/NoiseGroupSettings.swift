@@ -37,19 +37,23 @@ public struct NoiseGroupSettings: Sendable, Equatable, Codable {
     /// How the filters normalise the background power (settings stored before the option existed
     /// decode as `.shell`).
     public let whitening: WhiteningNorm
+    /// Whether each particle's signal gets its own intensity scale, shrunk toward its group's
+    /// (`ParticleSignalScale`; settings stored before the option existed decode as `.off`).
+    public let particleScale: ParticleScaleMode
 
     /// The command line's default group size.
     public static let defaultMinimumParticles = 100
 
     public init(mode: NoiseGroupMode = .none, minimumParticles: Int = NoiseGroupSettings.defaultMinimumParticles,
-                scale: GroupScaleMode = .off, whitening: WhiteningNorm = .shell) {
+                scale: GroupScaleMode = .off, whitening: WhiteningNorm = .shell, particleScale: ParticleScaleMode = .off) {
         self.mode = mode
         self.minimumParticles = minimumParticles
         self.scale = scale
         self.whitening = whitening
+        self.particleScale = particleScale
     }
 
-    private enum CodingKeys: String, CodingKey { case mode, minimumParticles, scale, whitening }
+    private enum CodingKeys: String, CodingKey { case mode, minimumParticles, scale, whitening, particleScale }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -57,6 +61,7 @@ public struct NoiseGroupSettings: Sendable, Equatable, Codable {
         minimumParticles = try c.decode(Int.self, forKey: .minimumParticles)
         scale = try c.decodeIfPresent(GroupScaleMode.self, forKey: .scale) ?? .off
         whitening = try c.decodeIfPresent(WhiteningNorm.self, forKey: .whitening) ?? .shell
+        particleScale = try c.decodeIfPresent(ParticleScaleMode.self, forKey: .particleScale) ?? .off
     }
 
     /// One spectrum for the whole dataset: how every run before noise groups was computed, and

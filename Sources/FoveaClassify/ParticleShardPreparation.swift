@@ -95,11 +95,16 @@ extension ParticleShard {
                                                 backgroundRadius: radius, norm: config.noiseGroups.whitening,
                                                 threads: threads, chunk: chunkSize,
                                                 communicator: communicator)
-        whitening = try GroupSignalScale.applied(config.noiseGroups.scale, to: noise.whitening, images: images, ctfs: ctfs,
-                                                 groups: input.map(\.noiseGroup), backgroundRadius: radius,
-                                                 norm: config.noiseGroups.whitening,
-                                                 bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
-                                                 communicator: communicator)
+        let groupScaled = try GroupSignalScale.applied(config.noiseGroups.scale, to: noise.whitening, images: images, ctfs: ctfs,
+                                                       groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                       norm: config.noiseGroups.whitening,
+                                                       bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
+                                                       communicator: communicator)
+        whitening = try ParticleSignalScale.applied(config.noiseGroups.particleScale, to: groupScaled, images: images, ctfs: ctfs,
+                                                    groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                    norm: config.noiseGroups.whitening,
+                                                    bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
+                                                    communicator: communicator)
         densityScale = MapDensityScale.estimate(backgroundPower: noise.rawPower, particleCount: Int(globalCount), size: n,
                                                 backgroundRadius: radius, perPixel: config.noiseGroups.whitening == .pixel)
         cycleLayout = Self.cycleLayout(size: n, evaluation: evaluation)

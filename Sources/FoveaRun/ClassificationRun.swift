@@ -93,6 +93,10 @@ public final class ClassificationRun {
             if let scales = shard.whitening.groupScales, let low = scales.min(), let high = scales.max() {
                 say("noise groups: \(scales.count), group scales \(DecimalText.text(low, digits: 3))–\(DecimalText.text(high, digits: 3))")
             }
+            if shard.whitening.particleScales != nil {
+                say("particle scales \(DecimalText.text(Double(shard.whitening.smallestParticleScale), digits: 3))–"
+                    + "\(DecimalText.text(Double(shard.whitening.largestParticleScale), digits: 3)) (--particle-scale on)")
+            }
         }
         let reporter = ProgressReporter(logPath: communicator.isRoot ? folder.progressLog : nil,
                                         print: communicator.isRoot ? say : { _ in })

@@ -115,6 +115,9 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("group-scale"), help: ArgumentHelp("Give each noise group its own signal scale, estimated from its images' signal power (on, default), or not (off).", valueName: "on|off"))
     var groupScale: GroupScaleMode?
 
+    @Option(name: .customLong("particle-scale"), help: ArgumentHelp("Give each particle its own signal scale, estimated from its image's signal power and shrunk toward its noise group's by its precision (on), or not (off, default).", valueName: "on|off"))
+    var particleScale: ParticleScaleMode?
+
     @Option(name: .customLong("whitening"), help: ArgumentHelp("How the noise filter normalises the background power: pixel (white noise per Fourier pixel, as the likelihood assumes; default) or shell (equal noise power per shell, the filter of runs before this option).", valueName: "pixel|shell"))
     var whitening: WhiteningNorm?
 
@@ -129,6 +132,9 @@ struct ClassificationOptions: ParsableArguments {
     /// 0.523 (scenario 3, SNR 0.1); on white noise they change nothing (0.917 / 0.919 on scenario 3).
     static let defaultNoiseGroups = NoiseGroupMode.micrograph
     static let defaultGroupScale = GroupScaleMode.on
+
+    /// `--particle-scale` when not given (benchmarks/RESULTS.md "Per-particle intensity scale").
+    static let defaultParticleScale = ParticleScaleMode.off
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
@@ -266,7 +272,8 @@ struct ClassificationOptions: ParsableArguments {
                 mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
                 minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles,
                 scale: groupScale ?? base?.noiseGroups.scale ?? Self.defaultGroupScale,
-                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening),
+                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening,
+                particleScale: particleScale ?? base?.noiseGroups.particleScale ?? Self.defaultParticleScale),
             starts: starts ?? base?.starts ?? 1,
             startCycles: startCycles ?? base?.startCycles ?? ClassificationConfig.defaultStartCycles)
     }
@@ -275,4 +282,5 @@ struct ClassificationOptions: ParsableArguments {
 extension OutsideDensitySource: ExpressibleByArgument {}
 extension NoiseGroupMode: ExpressibleByArgument {}
 extension GroupScaleMode: ExpressibleByArgument {}
+extension ParticleScaleMode: ExpressibleByArgument {}
 extension WhiteningNorm: ExpressibleByArgument {}
