@@ -101,7 +101,8 @@ extension ParticleShard {
                                                        bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
                                                        communicator: communicator)
         whitening = try ParticleSignalScale.applied(config.noiseGroups.particleScale, to: groupScaled, images: images, ctfs: ctfs,
-                                                    groups: input.map(\.noiseGroup), backgroundRadius: radius,
+                                                    groups: input.map(\.noiseGroup), angles: input.map(\.angles),
+                                                    globalCount: Int(globalCount), backgroundRadius: radius,
                                                     norm: config.noiseGroups.whitening,
                                                     bandRadius: evaluation.bandRadius, threads: threads, chunk: chunkSize,
                                                     communicator: communicator)

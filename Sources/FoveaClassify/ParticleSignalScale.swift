@@ -1,3 +1,4 @@
+import Foundation
 import FoveaCore
 import FoveaDistributed
 
@@ -13,8 +14,10 @@ public enum ParticleScaleMode: String, Sendable, Codable, CaseIterable {
 ///
 /// 1. From the whitened spectrum (noise power e(s) per pixel known, `whitenedNoisePower`) each
 ///    particle's signal power over the shells 1 … the likelihood band, P_i = Σ_s E_i(s), is compared
-///    with what a particle of unit scale would carry there, D_i = Σ_s C_i(s)·S(s) (C_i: its squared
-///    CTF weights, already holding r_g and a_g; S: the mean structure power of all particles):
+///    with what a particle of unit scale would carry there, D_i = Σ_s C_i(s)·S_v(s) (C_i: its squared
+///    CTF weights, already holding r_g and a_g; S_v: the mean structure power of the particles seen
+///    from directions near its own, view bin v, `viewBins`: a projection's power depends on the
+///    direction, and the same S for all would read an elongated particle's views as contrast):
 ///    q̂_i = P_i / D_i estimates a_i² without bias, with sampling variance
 ///    v_i = Σ_s m(s)·(e(s)² + 2·e(s)·μ_g·C_i(s)·S(s)/n(s)) / D_i²
 ///    (Gaussian noise: var |Y|² = e² + 2e·|signal|²; n(s) the shell's half-plane pixels, m(s) the same
@@ -52,10 +55,12 @@ public enum ParticleSignalScale {
     /// `whitening` with every local particle's a_i folded into its CTF weight when `mode` is on,
     /// else `whitening` as it is. Collective.
     static func applied(_ mode: ParticleScaleMode, to whitening: GroupWhitening, images: any ParticleImageSource,
-                        ctfs: [CTFParameters], groups: [Int], backgroundRadius: Double, norm: WhiteningNorm,
+                        ctfs: [CTFParameters], groups: [Int], angles: [EulerAngles], globalCount: Int, backgroundRadius: Double, norm: WhiteningNorm,
                         bandRadius: Double, threads: Int, chunk: Int, communicator: any Communicator) throws -> GroupWhitening {
         guard mode == .on else { return whitening }
+        let bins = viewBins(particleCount: globalCount)
         let scales = try estimate(images: images, ctfs: ctfs, whitening: whitening, groups: groups,
+                                  views: angles.map { viewBin(of: $0, bins: bins) }, viewCount: bins.bands * bins.sectors,
                                   backgroundRadius: backgroundRadius, norm: norm, bandRadius: bandRadius, threads: threads,
                                   chunk: chunk, communicator: communicator)
         let local = scales.map { Float($0) }
@@ -66,27 +71,30 @@ public enum ParticleSignalScale {
 
     /// a_i per local particle, from the same data on any number of ranks. Reads and whitens this
     /// rank's images once more, in chunks of `chunk`. Collective.
+    /// `views[i]` is local particle i's view bin (`viewBins`), `viewCount` the bins' count.
     public static func estimate(images: any ParticleImageSource, ctfs: [CTFParameters], whitening: GroupWhitening,
-                                groups: [Int], backgroundRadius: Double, norm: WhiteningNorm, bandRadius: Double,
-                                threads: Int, chunk: Int, communicator: any Communicator) throws -> [Double] {
+                                groups: [Int], views: [Int], viewCount: Int, backgroundRadius: Double, norm: WhiteningNorm,
+                                bandRadius: Double, threads: Int, chunk: Int, communicator: any Communicator) throws -> [Double] {
         let size = images.boxSize
         let shells = GroupSignalScale.shellCount(size: size, bandRadius: bandRadius)
         let rows = try GroupSignalScale.signalRows(images: images, ctfs: ctfs, whitening: whitening,
                                                    backgroundRadius: backgroundRadius, norm: norm, shells: shells,
                                                    threads: threads, chunk: chunk, communicator: communicator)
         let groupCount = whitening.groupCount
-        let sums = try ExactSum.globalGroupSums(rows: rows, groups: groups, groupCount: groupCount, width: 2 * shells,
+        // S per view bin: a projection's power depends on the direction it is seen from.
+        let sums = try ExactSum.globalGroupSums(rows: rows, groups: views, groupCount: viewCount, width: 2 * shells,
                                                 communicator: communicator)
-        let structure = GroupSignalScale.structurePower(sums: sums, shells: shells)
+        let structures = sums.map { GroupSignalScale.structurePower(sums: [$0], shells: shells) }
         let noise = GroupSignalScale.whitenedNoisePower(size: size, norm: norm)
         let pixels = shellPixels(size: size, shells: shells)
         // Group means of q̂ first (the variance's signal term needs them), then the spread.
-        let unit = rows.map { measure($0, structure: structure, noise: noise, pixels: pixels, groupMean: 1) }
+        let unit = zip(rows, views).map { measure($0, structure: structures[$1], noise: noise, pixels: pixels, groupMean: 1) }
         let meanSums = try ExactSum.globalGroupSums(rows: unit.map { [$0.weight * $0.squaredScale, $0.weight] },
                                                     groups: groups, groupCount: groupCount, width: 2, communicator: communicator)
         let means = meanSums.map { $0[1] > 0 ? $0[0] / $0[1] : 1 }
-        let relative = zip(rows, groups).map { row, g -> Measurement in
-            let m = measure(row, structure: structure, noise: noise, pixels: pixels, groupMean: means[g])
+        let relative = rows.indices.map { i -> Measurement in
+            let g = groups[i]
+            let m = measure(rows[i], structure: structures[views[i]], noise: noise, pixels: pixels, groupMean: means[g])
             return means[g] > 0 && means[g].isFinite
                 ? Measurement(squaredScale: m.squaredScale / means[g], variance: m.variance / (means[g] * means[g]), weight: m.weight)
                 : Measurement(squaredScale: 1, variance: 0, weight: 0)
@@ -139,6 +147,27 @@ public enum ParticleSignalScale {
         let shrinkage = spread > 0 ? spread / (spread + m.variance) : 0
         let posterior = 1 + shrinkage * (m.squaredScale - 1)
         return min(range.upperBound, max(range.lowerBound, max(0, posterior).squareRoot()))
+    }
+
+    /// The view bins for `particleCount` particles over all ranks: `bands` equal-area bands of the
+    /// projection direction's |cos tilt| times `sectors` of its rot angle (directions folded onto
+    /// one hemisphere: a projection and its opposite have the same power), the most of 1×1, 2×2,
+    /// 2×4, 4×4, 4×6 that leaves at least 80 particles per bin on average.
+    public static func viewBins(particleCount: Int) -> (bands: Int, sectors: Int) {
+        let layouts = [(4, 6), (4, 4), (2, 4), (2, 2)]
+        return layouts.first { particleCount >= 80 * $0.0 * $0.1 } ?? (1, 1)
+    }
+
+    /// The view bin (0 ..< bands·sectors) of a particle seen at `angles` (RELION's rot, tilt, psi in
+    /// degrees; the direction depends on rot and tilt only).
+    public static func viewBin(of angles: EulerAngles, bins: (bands: Int, sectors: Int)) -> Int {
+        var cosTilt = Foundation.cos(angles.theta * .pi / 180), rot = angles.phi
+        if cosTilt < 0 { cosTilt = -cosTilt; rot += 180 }
+        guard cosTilt.isFinite, rot.isFinite else { return 0 }
+        let band = min(bins.bands - 1, max(0, Int(cosTilt * Double(bins.bands))))
+        let turn = (rot / 360 - (rot / 360).rounded(.down))
+        let sector = min(bins.sectors - 1, max(0, Int(turn * Double(bins.sectors))))
+        return band * bins.sectors + sector
     }
 
     /// Per shell 0 ..< `shells` of the N half plane (shell = round(|k|), `GroupWhitening.shellIndex`):

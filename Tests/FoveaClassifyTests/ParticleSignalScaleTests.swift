@@ -126,6 +126,29 @@ import FoveaDistributed
         #expect(counts.map(\.m) == m)
     }
 
+    /// View bins: at least 80 particles per bin on average; every direction lands in one bin, a
+    /// direction and its opposite in the same, and the bins of the 4 × 6 layout have equal area
+    /// (seeded uniform directions: each within 25 % of the mean count).
+    @Test func viewBinsCoverTheHemisphereEvenly() {
+        let few = ParticleSignalScale.viewBins(particleCount: 100)
+        #expect(few.bands == 1 && few.sectors == 1)
+        for count in [1, 79, 320, 640, 1279, 1280, 1920, 5000] {
+            let bins = ParticleSignalScale.viewBins(particleCount: count)
+            #expect(bins.bands * bins.sectors == 1 || count >= 80 * bins.bands * bins.sectors)
+        }
+        var random = SeededRandom(seed: 41)
+        let bins = (bands: 4, sectors: 6)
+        var counts = [Int](repeating: 0, count: 24)
+        for _ in 0..<24_000 {
+            let angles = EulerAngles.uniformRandom(using: &random)
+            let bin = ParticleSignalScale.viewBin(of: angles, bins: bins)
+            counts[bin] += 1
+            let opposite = EulerAngles(phi: angles.phi + 180, theta: 180 - angles.theta, psi: angles.psi)
+            #expect(ParticleSignalScale.viewBin(of: opposite, bins: bins) == bin)
+        }
+        #expect(counts.allSatisfy { abs(Double($0) - 1000) < 250 }, "\(counts)")
+    }
+
     struct Dataset {
         var images: [[Float]]
         var ctfs: [CTFParameters]
@@ -185,7 +208,8 @@ import FoveaDistributed
                                                     backgroundRadius: radius, norm: .pixel, threads: 2, chunk: 13,
                                                     communicator: communicator).whitening
         return try ParticleSignalScale.estimate(images: images, ctfs: Array(data.ctfs[range]), whitening: whitening,
-                                                groups: groups, backgroundRadius: radius, norm: .pixel, bandRadius: 14,
+                                                groups: groups, views: [Int](repeating: 0, count: groups.count), viewCount: 1,
+                                                backgroundRadius: radius, norm: .pixel, bandRadius: 14,
                                                 threads: 2, chunk: 13, communicator: communicator)
     }
 
