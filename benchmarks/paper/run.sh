@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARTICLES=10000; CYCLES=15; RANKS=2; SCENARIOS="1 2 3"; SNRS="0.100 0.050 0.025 0.013 0.006"; TABLES="1 2"
 MODES="2d 3d"; WORK=/tmp/fovea-paper
-COMMAND="benchmarks/paper/run.sh $*"
+COMMAND="benchmarks/paper/run.sh$(printf " %q" "$@")"
 while [ $# -gt 0 ]; do
     case "$1" in
         --particles) PARTICLES="$2"; shift 2 ;; --cycles) CYCLES="$2"; shift 2 ;; --ranks) RANKS="$2"; shift 2 ;;
