@@ -11,16 +11,20 @@
 #   --scenarios L   e.g. "1 2 3"                                        ["1 2 3"]
 #   --snrs L        e.g. "0.100 0.050 0.025 0.013 0.006"                [all five]
 #   --tables L      "1 2"                                               ["1 2"]
+#   --modes L       focus modes, "2d 3d subtract" (subtract: the mask   ["2d 3d"]
+#                   of 3d; Table 1 arm + hand, Table 2 leg)
 #   --work DIR      where datasets and runs go (kept)                   [/tmp/fovea-paper]
 # Environment: FOVEA=<binary> to use a given build instead of building.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARTICLES=10000; CYCLES=15; RANKS=2; SCENARIOS="1 2 3"; SNRS="0.100 0.050 0.025 0.013 0.006"; TABLES="1 2"
-WORK=/tmp/fovea-paper
+MODES="2d 3d"; WORK=/tmp/fovea-paper
+COMMAND="benchmarks/paper/run.sh$(printf " %q" "$@")"
 while [ $# -gt 0 ]; do
     case "$1" in
         --particles) PARTICLES="$2"; shift 2 ;; --cycles) CYCLES="$2"; shift 2 ;; --ranks) RANKS="$2"; shift 2 ;;
         --scenarios) SCENARIOS="$2"; shift 2 ;; --snrs) SNRS="$2"; shift 2 ;; --tables) TABLES="$2"; shift 2 ;;
+        --modes) MODES="$2"; shift 2 ;;
         --work) WORK="$2"; shift 2 ;; *) echo "unknown option $1"; exit 2 ;;
     esac
 done
@@ -30,9 +34,14 @@ if [ -z "${FOVEA:-}" ]; then
     FOVEA="$PWD/.build/release/fovea"
 fi
 source scripts/mpi-env.sh
+for mode in $MODES; do
+    case "$mode" in 2d|3d|subtract) ;; *) echo "unknown mode $mode (2d, 3d, subtract)"; exit 2 ;; esac
+done
 mkdir -p "$WORK"
 RESULTS="$PWD/benchmarks/paper/results.tsv"
-[ -f "$RESULTS" ] || printf 'table\tscenario\tsnr\tmode\tparticles\tclasses\tcycles\tkappa\tseconds\tdate\n' > "$RESULTS"
+[ -f "$RESULTS" ] || printf 'table\tscenario\tsnr\tmode\tparticles\tclasses\tcycles\tkappa\tseconds\tdate\tceiling\n' > "$RESULTS"
+# Rows written before the ceiling column keep their ten fields (tables.py reads their ceiling as absent).
+head -1 "$RESULTS" | grep -q $'\tceiling$' || sed -i '1s/$/\tceiling/' "$RESULTS"
 start_all=$SECONDS
 
 dataset() {   # dataset SCENARIO SNR -> prints the folder
@@ -55,7 +64,7 @@ classify_and_score() {
         sphere="$(grep -oE -- '--sphere [-0-9.,]+ --sphere-origin centre' "$data.simulate.log" | awk '{print $2}')"
         focus=(--focus 2d --sphere "$sphere" --sphere-origin centre)
     elif [ "$region" = arm ]; then
-        focus=(--focus 3d --mask "$data/maps/mask_arm_hand_focus_A.mrc")
+        focus=(--focus "$mode" --mask "$data/maps/mask_arm_hand_focus_A.mrc")
     else
         focus=(--focus "$mode" --mask "$data/maps/mask_leg_A.mrc")
     fi
@@ -72,23 +81,23 @@ classify_and_score() {
     "$FOVEA" kappa --run "$run" --truth "$data/truth.star" "${ceiling_option[@]}" --json "$run/kappa.json" > "$run/kappa.txt"
     kappa=$(python3 -c "import json; d = json.load(open('$run/kappa.json')); print('%.3f' % d.get('pooled', d)['kappa'])")
     ceiling=$(python3 -c "import json; d = json.load(open('$run/kappa.json')); print('%.3f' % d['ceiling']['kappa'] if 'ceiling' in d else '-')")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$scenario" "$snr" "$mode" "$PARTICLES" "$classes" "$cycles" \
-        "$kappa" "$seconds" "$(date -u +%F)" >> "$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$table" "$scenario" "$snr" "$mode" "$PARTICLES" "$classes" \
+        "$cycles" "$kappa" "$seconds" "$(date -u +%F)" "$ceiling" >> "$RESULTS"
     echo "table $table scenario $scenario SNR $snr $mode ($region): kappa $kappa (ceiling $ceiling), $cycles cycles, $seconds s"
 }
 
 for table in $TABLES; do
     if [ "$table" = 1 ]; then
-        for scenario in $SCENARIOS; do for snr in $SNRS; do for mode in 2d 3d; do
+        for scenario in $SCENARIOS; do for snr in $SNRS; do for mode in $MODES; do
             classify_and_score 1 "$scenario" "$snr" "$mode" arm
         done; done; done
     else
-        for snr in $SNRS; do for mode in 2d 3d; do classify_and_score 2 1 "$snr" "$mode" leg; done; done
+        for snr in $SNRS; do for mode in $MODES; do classify_and_score 2 1 "$snr" "$mode" leg; done; done
     fi
 done
-python3 benchmarks/paper/tables.py "$RESULTS" "$PARTICLES" "$CYCLES" "$RANKS" $((SECONDS - start_all)) >> benchmarks/RESULTS.md
+python3 benchmarks/paper/tables.py "$RESULTS" "$PARTICLES" "$CYCLES" "$RANKS" $((SECONDS - start_all)) "$MODES" "$COMMAND" >> benchmarks/RESULTS.md
 echo "tables appended to benchmarks/RESULTS.md ($((SECONDS - start_all)) s)"
 # Figure 3 from the Table 1 runs of scenarios 2 and 3 at SNR 0.100, when this invocation made them.
-if [[ " $TABLES " == *" 1 "* && " $SCENARIOS " == *" 2 "* && " $SCENARIOS " == *" 3 "* && " $SNRS " == *" 0.100 "* ]]; then
+if [[ " $TABLES " == *" 1 "* && " $MODES " == *" 2d "* && " $SCENARIOS " == *" 2 "* && " $SCENARIOS " == *" 3 "* && " $SNRS " == *" 0.100 "* ]]; then
     FOVEA="$FOVEA" benchmarks/paper/figure3.sh --particles "$PARTICLES" --work "$WORK"
 fi
