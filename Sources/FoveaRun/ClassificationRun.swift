@@ -148,10 +148,17 @@ public final class ClassificationRun {
         // The cycles' prepared particles are freed first, so writing the outputs needs no more memory;
         // the half maps are written class by class as they are finalised (rank 0), not held. A
         // failed write is thrown on rank 0 where the other outputs are written, after the collectives.
+        // Its Float64 sums stay within the memory budget (`FinalPassMemory`): the group size is the
+        // same on every rank (the smallest budget), the totals beyond it wait in the run folder.
         shard = shard.releasingResidentParticles()
         var halfMapFailure: (any Error)?
         let isRoot = communicator.isRoot, densityScale = shard.densityScale
+        let memory = FinalPassMemory(available: MemoryBudget.perRankHere(), held: MemoryBudget.residentBytesHere() ?? 0,
+                                     box: shard.boxSize, classes: config.classCount)
+        let accumulatorBudget = Int(try communicator.allreduce(Int64(memory.accumulatorBudget), .min))
         let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
+                                                         accumulatorBudget: accumulatorBudget,
+                                                         spill: TotalsSpill(directory: folder.path, keptBytes: memory.keptTotalsBytes),
                                                          halfMapsTo: { k, halves in
             guard isRoot, halfMapFailure == nil else { return }
             do {

@@ -96,7 +96,10 @@ public struct RunState: Sendable {
             try rows.writeDataset("best_class", classification.bestClass.map { $0.map { $0 + 1 } }
                                   ?? [Int32](repeating: 0, count: rowCount))
             let classes = try file.createGroup("classes")
-            try classes.writeDataset("volumes", classification.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
+            // One class at a time: a copy of all K maps at once would double what the final pass holds.
+            let volumes = try classes.createDataset("volumes", of: Float.self, shape: [k, n, n, n])
+            defer { volumes.close() }
+            for (c, volume) in classification.classVolumes.enumerated() { try volumes.writeRows(volume.voxels, startingAt: c) }
             let shells = n / 2 + 1
             let fsc = (0..<k).flatMap { c -> [Double] in
                 let curve = c < classification.fscCurves.count ? classification.fscCurves[c] : []
