@@ -156,7 +156,7 @@ public final class ClassificationRun {
         let memory = FinalPassMemory(available: MemoryBudget.perRankHere(), held: MemoryBudget.residentBytesHere() ?? 0,
                                      box: shard.boxSize, classes: config.classCount)
         let accumulatorBudget = Int(try communicator.allreduce(Int64(memory.accumulatorBudget), .min))
-        let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
+        var maps: ReconstructedClasses? = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
                                                          accumulatorBudget: accumulatorBudget,
                                                          spill: TotalsSpill(directory: folder.path, keptBytes: memory.keptTotalsBytes),
                                                          halfMapsTo: { k, halves in
@@ -165,13 +165,20 @@ public final class ClassificationRun {
                 try RunOutputs.writeHalfMaps(halves, ofClass: k, densityScale: densityScale, folder: folder)
             } catch { halfMapFailure = error }
         })
-        (state.classVolumes, state.fscCurves) = (maps.volumes, maps.fscCurves)
-        let written = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
+        let halfMaps = maps?.halfMaps ?? []
+        (state.classVolumes, state.fscCurves) = (maps?.volumes ?? [], maps?.fscCurves ?? [])
+        maps = nil
+        var written: RunState? = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
         if communicator.isRoot {
             if let halfMapFailure { throw halfMapFailure }
-            try RunOutputs.write(folder: folder, state: written, halfMaps: maps.halfMaps, table: setup.table,
-                                 tablePath: setup.inputs.particles)
+            if let written {
+                try RunOutputs.write(folder: folder, state: written, halfMaps: halfMaps, table: setup.table,
+                                     tablePath: setup.inputs.particles)
+            }
             try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: state.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
+            // The class maps are in the files now; the report reads them from there (held here
+            // too, they would add K box-N maps to what the report holds).
+            (written, state.classVolumes) = (nil, [])
             notifyWritten(folder)
             say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(state.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")
