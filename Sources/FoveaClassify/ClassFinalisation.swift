@@ -48,17 +48,20 @@ extension ClassReconstruction {
         return result
     }
 
-    /// Every class's map from its total (held by its owner) with the Wiener term 1/(T·SSNR(s)), the
-    /// SSNR shared over all K classes (`sharedSSNR` of `ssnrs` weighted by `classWeights`) and T
-    /// the `regularisation` (`ClassMapRegularisation`), broadcast from the owners: the maps on every
-    /// rank. Releases each total once used. Collective.
-    static func classMaps(_ totals: inout [ReconstructionAccumulator?], ssnrs: [[Double]], classWeights: [Double],
+    /// Every class's map from its total (held by its owner in `totals`, in memory or spilled) with
+    /// the Wiener term 1/(T·SSNR(s)), the SSNR shared over all K classes (`sharedSSNR` of `ssnrs`
+    /// weighted by `classWeights`) and T the `regularisation` (`ClassMapRegularisation`), broadcast
+    /// from the owners: the maps on every rank. Takes one total at a time out of `totals` (a spilled
+    /// one is read back then), so no more than one is resident beyond those kept in memory. A total
+    /// that cannot be read back fails the pass on every rank. Collective.
+    static func classMaps(_ totals: ClassTotals, ssnrs: [[Double]], classWeights: [Double],
                           regularisation: Double = 1, size: Int,
                           pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
         let wiener = ClassMapRegularisation.wienerTerm(ssnr: sharedSSNR(ssnrs, weights: classWeights), factor: regularisation)
-        return try totals.indices.map { k in
-            let map = totals[k].map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) }
-            totals[k] = nil
+        return try ssnrs.indices.map { k in
+            let map = try ClassTotals.agreeing(communicator) {
+                try totals.take(k).map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) }
+            }
             return try broadcast(map, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
                                  communicator: communicator)
         }

@@ -28,9 +28,11 @@ extension ParticleShard {
     /// over ranks and finalises, each rank its share of the classes (`ClassFinalisation.swift`).
     /// With `halfMapsTo`, each class's two half maps are handed to it (class index, [half 1, half 2];
     /// on every rank, as each class is finalised) instead of being kept in the result, so no more
-    /// than one class's pair exists at once. Collective.
+    /// than one class's pair exists at once. With `spill`, the totals each owner keeps until every
+    /// class's SSNR is known go to temporary files beyond `spill.keptBytes` (`ClassTotals`), read
+    /// back one at a time; the maps do not depend on it. Collective.
     func reconstruct(weights: ClassTable, classWeights: [Double], maxRadius: Double?, communicator: any Communicator,
-                     accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                     accumulatorBudget: Int = fullResolutionAccumulatorBudget, spill: TotalsSpill? = nil,
                      halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws -> ReconstructedClasses {
         let k = config.classCount, fullResolution = maxRadius == nil
         let size = fullResolution ? boxSize : cycleBox.size, voxel = fullResolution ? pixelSize : cycleBox.pixelSize
@@ -38,17 +40,27 @@ extension ParticleShard {
         let perGroup = fullResolution
             ? max(1, min(k, accumulatorBudget / ClassReconstruction.bytesPerClass(size: size, padding: Self.reconstructionPadding)))
             : k
-        var fsc: [[Double]] = [], ssnr: [[Double]] = [], halves: [[Volume]] = [], totals: [ReconstructionAccumulator?] = []
+        var fsc: [[Double]] = [], ssnr: [[Double]] = [], halves: [[Volume]] = []
+        let totals = ClassTotals(classCount: k, spill: fullResolution ? spill : nil)
+        defer { totals.removeSpilled() }
         for first in stride(from: 0, to: k, by: perGroup) {
             var reconstruction = ClassReconstruction(classes: first..<min(k, first + perGroup), size: size,
                                                      padding: Self.reconstructionPadding)
             try insert(into: &reconstruction, weights: weights, layout: layout, maxRadius: maxRadius, communicator: communicator)
             try reconstruction.reduce(communicator: communicator)
-            let group = try reconstruction.finaliseHalves(pixelSize: voxel, communicator: communicator,
+            var group = try reconstruction.finaliseHalves(pixelSize: voxel, communicator: communicator,
                                                           keepingHalfMaps: fullResolution, handingOver: receiver)
-            fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps; totals += group.totals
+            fsc += group.fsc; ssnr += group.ssnr; halves += group.halfMaps
+            // Moved out of the group, so that a spilled total's memory is released at once.
+            try ClassTotals.agreeing(communicator) {
+                for (offset, classIndex) in group.classes.enumerated() {
+                    guard let total = group.totals[offset] else { continue }
+                    group.totals[offset] = nil
+                    try totals.keep(total, ofClass: classIndex)
+                }
+            }
         }
-        let volumes = try ClassReconstruction.classMaps(&totals, ssnrs: ssnr, classWeights: classWeights,
+        let volumes = try ClassReconstruction.classMaps(totals, ssnrs: ssnr, classWeights: classWeights,
                                                         regularisation: config.regularisation, size: size,
                                                         pixelSize: voxel, communicator: communicator)
         return ReconstructedClasses(volumes: volumes, fscCurves: fsc, halfMaps: fullResolution && receiver == nil ? halves : [])
@@ -74,9 +86,10 @@ extension ParticleShard {
     /// from the images and prepared again in full, a chunk at a time; the classes are reconstructed
     /// as many at a time as `accumulatorBudget` bytes of sums hold (at least one); the maps do not
     /// depend on it. With `halfMapsTo`, the half maps are handed over class by class instead of
-    /// kept (see `reconstruct`). Collective.
+    /// kept; with `spill`, the classes' totals beyond `spill.keptBytes` wait in temporary files
+    /// (see `reconstruct`). Collective.
     public func reconstructAtFullResolution(_ state: ClassificationState, weights: ClassWeights?, communicator: any Communicator,
-                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget,
+                                            accumulatorBudget: Int = fullResolutionAccumulatorBudget, spill: TotalsSpill? = nil,
                                             halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws -> ReconstructedClasses {
         let chosen: ClassWeights
         if let weights {
@@ -88,6 +101,6 @@ extension ParticleShard {
                 priors: try OccupancyUpdate.classAverages(of: state.occupancy, active: active, communicator: communicator))
         }
         return try reconstruct(weights: chosen.weights, classWeights: chosen.priors, maxRadius: nil, communicator: communicator,
-                               accumulatorBudget: accumulatorBudget, halfMapsTo: receiver)
+                               accumulatorBudget: accumulatorBudget, spill: spill, halfMapsTo: receiver)
     }
 }

@@ -152,23 +152,37 @@ public final class ClassificationRun {
         // The cycles' prepared particles are freed first, so writing the outputs needs no more memory;
         // the half maps are written class by class as they are finalised (rank 0), not held. A
         // failed write is thrown on rank 0 where the other outputs are written, after the collectives.
+        // Its Float64 sums stay within the memory budget (`FinalPassMemory`): the group size is the
+        // same on every rank (the smallest budget), the totals beyond it wait in the run folder.
         shard = shard.releasingResidentParticles()
         var halfMapFailure: (any Error)?
         let isRoot = communicator.isRoot, densityScale = shard.densityScale
-        let maps = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
+        let memory = FinalPassMemory(available: MemoryBudget.perRankHere(), held: MemoryBudget.residentBytesHere() ?? 0,
+                                     box: shard.boxSize, classes: config.classCount)
+        let accumulatorBudget = Int(try communicator.allreduce(Int64(memory.accumulatorBudget), .min))
+        var maps: ReconstructedClasses? = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
+                                                         accumulatorBudget: accumulatorBudget,
+                                                         spill: TotalsSpill(directory: folder.path, keptBytes: memory.keptTotalsBytes),
                                                          halfMapsTo: { k, halves in
             guard isRoot, halfMapFailure == nil else { return }
             do {
                 try RunOutputs.writeHalfMaps(halves, ofClass: k, densityScale: densityScale, folder: folder)
             } catch { halfMapFailure = error }
         })
-        (state.classVolumes, state.fscCurves) = (maps.volumes, maps.fscCurves)
-        let written = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
+        let halfMaps = maps?.halfMaps ?? []
+        (state.classVolumes, state.fscCurves) = (maps?.volumes ?? [], maps?.fscCurves ?? [])
+        maps = nil
+        var written: RunState? = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
         if communicator.isRoot {
             if let halfMapFailure { throw halfMapFailure }
-            try RunOutputs.write(folder: folder, state: written, halfMaps: maps.halfMaps, table: setup.table,
-                                 tablePath: setup.inputs.particles)
+            if let written {
+                try RunOutputs.write(folder: folder, state: written, halfMaps: halfMaps, table: setup.table,
+                                     tablePath: setup.inputs.particles)
+            }
             try RunManifest.writeEnd(to: folder.manifest, ending: .finished(cycle: state.cycle, reason: reason == .converged ? "converged" : "cycle limit"))
+            // The class maps are in the files now; the report reads them from there (held here
+            // too, they would add K box-N maps to what the report holds).
+            (written, state.classVolumes) = (nil, [])
             notifyWritten(folder)
             say("finished (\(reason.rawValue == "converged" ? "converged" : "cycle limit")) after cycle \(state.cycle): "
                 + "classes in \(folder.path)/class_*.mrc, particles in \(folder.particles), everything in \(folder.state)")

@@ -83,8 +83,9 @@ public enum RunOutputs {
     /// (`RunState.writtenMap`).
     public static func write(folder: RunFolder, state: RunState, halfMaps: [[Volume]], table: ParticleTable,
                              tablePath: String) throws {
-        for (k, volume) in state.writtenClassMaps.enumerated() {
-            try MRCWriter.write(volume, to: folder.classVolume(k))
+        // One written map at a time (K maps as written would double the K held).
+        for (k, volume) in state.classification.classVolumes.enumerated() {
+            try MRCWriter.write(state.writtenMap(volume), to: folder.classVolume(k))
         }
         for (k, halves) in halfMaps.enumerated() {
             try writeHalfMaps(halves, ofClass: k, densityScale: state.densityScale, folder: folder)

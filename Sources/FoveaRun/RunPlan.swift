@@ -12,12 +12,11 @@ public enum RunPlan {
     /// footprints (3-D masks only, as pixel runs: ≈ 3 words per image row), the class projectors and
     /// thread buffers, and the larger of: the cycles' Float64 class accumulators (two halves per
     /// class) with their finalised maps on the cycle grid `cycleBox` (N_r); the final full-resolution
-    /// pass at box N: a group of classes' sums at a time, the summed halves of the classes this rank
-    /// finalises (⌈K/ranks⌉ of them, class k on rank k mod ranks), the K class maps, and one class's
-    /// half maps with the finalisation's working copies (half maps are written class by class).
-    /// At box 320, K = 8, 1,000 particles (benchmarks/ribosome) the estimate is 6,228 MiB on 1 rank
-    /// and 4,695 MiB per rank on 2 against measured peaks of 5,040 MiB and 4.5 / 3.2 GB (it was
-    /// 8.7 GB per rank on 2 when every class's sums and all 2·K half maps were counted).
+    /// pass at box N with the default budget for its Float64 sums (`FinalPassMemory.peakBytes`: a
+    /// group of classes' sums, the class totals kept in memory within that budget — the others wait
+    /// in temporary files — one total being finalised, the K class maps and working maps). At box
+    /// 320, K = 8 the final pass peaked at 5,040 MiB on 1 rank when each rank held all its classes'
+    /// totals (benchmarks/RESULTS.md).
     public static func estimatedBytes(particles: Int, rows: Int, box n: Int, croppedBox nc: Int, cycleBox nr: Int,
                                       classes k: Int, threads: Int, maskWeights: Bool, preparedBytesPerParticle: Double,
                                       streaming: Bool = false, ranks: Int = 1) -> Double {
@@ -31,10 +30,7 @@ public enum RunPlan {
         let grid = Double(nr)
         let cycleAccumulators = Double(k) * 2 * (grid / 2 + 1).rounded(.down) * grid * grid * 24
         let cycle = cycleAccumulators * 1.25 + Double(k) * 5 * grid * grid * grid * 4
-        let perClass = Double(ParticleShard.accumulatorBytesPerClass(size: n))
-        let group = min(Double(k), max(1, (Double(ParticleShard.fullResolutionAccumulatorBudget) / perClass).rounded(.down)))
-        let finalisedHere = (Double(k) / Double(max(1, ranks))).rounded(.up)
-        let final = group * perClass + finalisedHere * perClass / 2 + (Double(k) + 4) * box * box * box * 4
+        let final = FinalPassMemory(box: n, classes: k).peakBytes(box: n, classes: k, ranks: ranks)
         let projectors = Double(k + 1) * (cropped / 2 + 1).rounded(.down) * cropped * cropped * 8 * 2
         let threadBuffers = Double(threads) * croppedHalf * 8 * 4
         return Double(particles) * perParticle + chunkBytes + Double(rows) * perRow + max(cycle, final) + projectors

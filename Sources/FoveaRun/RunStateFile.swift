@@ -96,7 +96,10 @@ public struct RunState: Sendable {
             try rows.writeDataset("best_class", classification.bestClass.map { $0.map { $0 + 1 } }
                                   ?? [Int32](repeating: 0, count: rowCount))
             let classes = try file.createGroup("classes")
-            try classes.writeDataset("volumes", classification.classVolumes.flatMap(\.voxels), shape: [k, n, n, n])
+            // One class at a time: a copy of all K maps at once would double what the final pass holds.
+            let volumes = try classes.createDataset("volumes", of: Float.self, shape: [k, n, n, n])
+            defer { volumes.close() }
+            for (c, volume) in classification.classVolumes.enumerated() { try volumes.writeRows(volume.voxels, startingAt: c) }
             let shells = n / 2 + 1
             let fsc = (0..<k).flatMap { c -> [Double] in
                 let curve = c < classification.fscCurves.count ? classification.fscCurves[c] : []
@@ -186,11 +189,15 @@ public struct RunState: Sendable {
             let occupancy: [Float] = try file.readDataset("rows/occupancy")
             let logP: [Float] = try file.readDataset("rows/logp")
             let best: [Int32] = try file.readDataset("rows/best_class")
-            let voxels: [Float] = try file.readDataset("classes/volumes")
+            // The class volumes are read one class at a time (all K at once and then split would
+            // hold them twice: 2 GB at box 320, K = 8).
+            let volumeSet = try file.openDataset("classes/volumes")
+            defer { volumeSet.close() }
+            let volumeShape = try volumeSet.shape()
             let fsc: [Double] = try file.readDataset("classes/fsc")
             let shells = n / 2 + 1
             guard occupancy.count == tableCount, logP.count == tableCount, best.count == rowCount,
-                  voxels.count == voxelCount, fsc.count == k * shells else {
+                  Self.product(volumeShape) == voxelCount, volumeShape.first == k, fsc.count == k * shells else {
                 throw RunInputError("\(path): datasets do not match \(rowCount) rows × \(k) classes at box \(n) (truncated or foreign file)")
             }
             // Best classes are 1…K, or all 0 before the first cycle.
@@ -198,8 +205,8 @@ public struct RunState: Sendable {
             if !beforeFirstCycle, let bad = best.firstIndex(where: { $0 < 1 || $0 > Int32(k) }) {
                 throw invalid("rows/best_class[\(bad)] is \(best[bad]), not a class 1…\(k)")
             }
-            let volumes = (0..<k).map { c in
-                Volume(size: n, pixelSize: pixelSize * Double(box) / Double(n), voxels: Array(voxels[(c * n * n * n)..<((c + 1) * n * n * n)]))
+            let volumes = try (0..<k).map { c in
+                Volume(size: n, pixelSize: pixelSize * Double(box) / Double(n), voxels: try volumeSet.readRows(c..<(c + 1)))
             }
             let classification = ClassificationState(
                 cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),

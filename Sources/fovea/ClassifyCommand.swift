@@ -155,6 +155,11 @@ struct ClassifyCommand: ParsableCommand {
             // rank stops on its own, no abort needed.
             if !everyRank || communicator.isRoot { report(error) }
             return RunExitCode.badInput
+        } catch let error as TotalsSpillError {
+            // The final pass's spill failed (a full disk): every rank agreed and stops on its own;
+            // the rank that failed says why. The outputs written before stay.
+            if error.path != nil { report(error) }
+            return RunExitCode.failed
         } catch let error as ConfigurationError {
             if communicator.isRoot { report(error) }
             return RunExitCode.badInput

@@ -18,15 +18,9 @@ import _FoveaClassifyTestSupport
                                               referenceBand: base.referenceBand, molecularMass: base.molecularMass,
                                               expansionGroup: "C1", seed: 7, threads: 2, convergence: base.convergence)
         let particles = ParticleStorageTests.data.particles
-        let ranges = ShardingPlan.ranges(count: particles.count, size: ranks)
         let results = try LocalGroup(size: ranks).run { communicator -> [[[Volume]]] in
-            func engine() throws -> ClassificationEngine {
-                let engine = try ClassificationEngine(config: config, particles: Array(particles[ranges[communicator.rank]]),
-                                                      references: nil, focusMask: nil, communicator: communicator)
-                _ = try engine.run()
-                return engine
-            }
-            let kept = try engine(), streamed = try engine()
+            let kept = try FinalPassSpillTests.finishedEngine(config, particles: particles, communicator: communicator)
+            let streamed = try FinalPassSpillTests.finishedEngine(config, particles: particles, communicator: communicator)
             try kept.reconstructAtFullResolution(accumulatorBudget: budget)
             var handed: [Int: [Volume]] = [:], order: [Int] = []
             try streamed.reconstructAtFullResolution(accumulatorBudget: budget) { k, pair in

@@ -75,14 +75,17 @@ public final class ClassificationEngine {
     }
 
     /// The full-resolution class maps, FSC curves and half maps into the state (with `halfMapsTo`,
-    /// the half maps are handed to it class by class instead of kept). Collective.
+    /// the half maps are handed to it class by class instead of kept; with `spill`, the class
+    /// totals beyond its kept bytes wait in files). Collective.
     public func reconstructAtFullResolution(releasingParticles: Bool = false,
                                             accumulatorBudget: Int = ParticleShard.fullResolutionAccumulatorBudget,
+                                            spill: TotalsSpill? = nil,
                                             halfMapsTo receiver: ((Int, [Volume]) -> Void)? = nil) throws {
         if releasingParticles { shard = shard.releasingResidentParticles() }
         halfMaps = []
         let classes = try shard.reconstructAtFullResolution(state, weights: lastWeights, communicator: communicator,
-                                                            accumulatorBudget: accumulatorBudget, halfMapsTo: receiver)
+                                                            accumulatorBudget: accumulatorBudget, spill: spill,
+                                                            halfMapsTo: receiver)
         state.classVolumes = classes.volumes
         state.fscCurves = classes.fscCurves
         halfMaps = classes.halfMaps
