@@ -102,7 +102,7 @@ let package = Package(
                     dependencies: ["FoveaRun", "FoveaClassify", "FoveaIO", "FoveaCore", "FoveaDistributed", "FoveaSimulate", "FoveaAnalysis", "FoveaUserTools"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaReportTests",
-                    dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate"],
+                    dependencies: ["FoveaReport", "FoveaAnalysis", "FoveaRun", "FoveaClassify", "FoveaCore", "FoveaIO", "FoveaSimulate", "_FoveaTestSupport"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaFuzzingTests", dependencies: ["FoveaFuzzing", "FoveaIO", "FoveaRun", "FoveaAnalysis", "FoveaCore"],
                     resources: [.copy("Regressions")], swiftSettings: sharedSwiftSettings),

@@ -58,52 +58,63 @@ extension ReportHTML {
         let focus = ReportFocus.of(state)
         let through = focus?.centre ?? SIMD3(repeating: n / 2)
         let outlines = focus?.sections(size: n)
-        let maps = state.writtenClassMaps
-        let names = MapViews.sections(maps[0], through: through).map(\.name)
+        // One class map at a time (K box-N maps at once, and their differences, would hold
+        // several GB at box 320): the tables need only its sections and projection.
+        let volumes = state.classification.classVolumes
+        let names = MapViews.sections(volumes[0], through: through).map(\.name)
         var html = "<p>Sections through " + (focus.map { "the centre of \($0.words), outlined in red" } ?? "the box centre")
             + "; grey levels from each map's 1st to 99.5th percentile. Maps on the particle images' density scale "
             + "(docs/conventions.md).</p>"
         html += "<table class=\"maps\"><tr><th>class</th><th>%</th>" + names.map { "<th>\($0)</th>" }.joined()
             + "<th>projection along z</th></tr>"
         let fractions = data.cycles.last?.softFractions ?? []
-        for (k, volume) in maps.enumerated() {
+        var sectionsOfClasses: [[[Float]]] = []
+        for (k, volume) in volumes.enumerated() {
+            let map = state.writtenMap(volume)
+            let sections = MapViews.sections(map, through: through)
             let percent = k < fractions.count ? String(format: "%.1f", fractions[k] * 100) : "–"
             html += "<tr><td>\(k + 1)</td><td>\(percent)</td>"
-            for (s, section) in MapViews.sections(volume, through: through).enumerated() {
+            for (s, section) in sections.enumerated() {
                 var raster = RasterImage.grey(section.values, width: n, height: n).rgb()
                 if let outlines { raster.drawOutline(of: outlines[s], colour: (230, 30, 30)) }
                 html += "<td>" + (try image(raster, alt: "class \(k + 1) \(section.name)", scale: 3)) + "</td>"
             }
-            html += "<td>" + (try image(.grey(MapViews.projectionAlongZ(volume), width: n, height: n),
+            html += "<td>" + (try image(.grey(MapViews.projectionAlongZ(map), width: n, height: n),
                                         alt: "class \(k + 1) projection", scale: 3)) + "</td></tr>"
+            sectionsOfClasses.append(sections.map(\.values))
         }
         html += "</table>"
-        return html + (try differencePanels(maps, through: through, outlines: outlines, names: names))
+        return html + (try differencePanels(sectionsOfClasses, size: n, outlines: outlines, names: names))
     }
 
     /// Each class minus the mean of the classes (red: more density than the mean, blue: less),
-    /// and the merged difference map, each panel labelled.
-    func differencePanels(_ maps: [Volume], through: SIMD3<Int>, outlines: [[Bool]]?, names: [String]) throws -> String {
-        guard maps.count > 1, let merged = RunReportData.mergedDifference(maps) else { return "" }
-        let n = maps[0].size
-        var html = "<h3>Difference maps</h3><p>Class k − mean of the \(maps.count) classes (red: more density than "
+    /// and the merged difference map, each panel labelled. `sections`: per class, its sections
+    /// (N×N each, named by `names`) of the maps as written; a section of a difference map is the
+    /// difference of the sections, voxel for voxel.
+    func differencePanels(_ sections: [[[Float]]], size n: Int, outlines: [[Bool]]?, names: [String]) throws -> String {
+        guard sections.count > 1 else { return "" }
+        let planes = names.indices
+        // Per plane: the classes' differences from their mean, and the merged difference.
+        let differences = planes.map { s in RunReportData.differencesFromMean(sections.map { $0[s] }) }
+        let merged = planes.map { s in RunReportData.mergedDifference(sections.map { $0[s] }) ?? [] }
+        var html = "<h3>Difference maps</h3><p>Class k − mean of the \(sections.count) classes (red: more density than "
             + "the mean, blue: less; white 0; symmetric scale per panel), and the merged difference map (voxel-wise max "
             + "over class pairs of |V<sub>k</sub> − V<sub>l</sub>|). Same sections and outline as above.</p>"
         html += "<table class=\"maps\"><tr><th>map</th>" + names.map { "<th>\($0)</th>" }.joined() + "</tr>"
-        for (k, difference) in RunReportData.differencesFromMean(maps).enumerated() {
+        for k in sections.indices {
             html += "<tr><td>class \(k + 1) − mean</td>"
-            for (s, section) in MapViews.sections(difference, through: through).enumerated() {
-                var raster = RasterImage.signed(section.values, width: n, height: n)
+            for s in planes {
+                var raster = RasterImage.signed(differences[s][k], width: n, height: n)
                 if let outlines { raster.drawOutline(of: outlines[s], colour: (40, 160, 40)) }
-                html += "<td>" + (try image(raster, alt: "class \(k + 1) minus mean, \(section.name)", scale: 3)) + "</td>"
+                html += "<td>" + (try image(raster, alt: "class \(k + 1) minus mean, \(names[s])", scale: 3)) + "</td>"
             }
             html += "</tr>"
         }
         html += "<tr><td>merged |V<sub>k</sub> − V<sub>l</sub>|</td>"
-        for (s, section) in MapViews.sections(merged, through: through).enumerated() {
-            var raster = RasterImage.grey(section.values, width: n, height: n).rgb()
+        for s in planes {
+            var raster = RasterImage.grey(merged[s], width: n, height: n).rgb()
             if let outlines { raster.drawOutline(of: outlines[s], colour: (230, 30, 30)) }
-            html += "<td>" + (try image(raster, alt: "merged difference \(section.name)", scale: 3)) + "</td>"
+            html += "<td>" + (try image(raster, alt: "merged difference \(names[s])", scale: 3)) + "</td>"
         }
         return html + "</tr></table>"
     }

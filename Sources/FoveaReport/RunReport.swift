@@ -84,24 +84,38 @@ public struct RunReportData {
     /// Voxel-wise maximum over all class pairs of |V_k − V_l| (the merged difference map of the
     /// preprint's Figure 4), nil for one class.
     public static func mergedDifference(_ volumes: [Volume]) -> Volume? {
-        guard volumes.count > 1 else { return nil }
-        var out = Volume(size: volumes[0].size, pixelSize: volumes[0].pixelSize)
-        for k in 0..<volumes.count {
-            for l in (k + 1)..<volumes.count {
-                for i in out.voxels.indices { out.voxels[i] = max(out.voxels[i], abs(volumes[k].voxels[i] - volumes[l].voxels[i])) }
+        guard let first = volumes.first, let merged = mergedDifference(volumes.map(\.voxels)) else { return nil }
+        return Volume(size: first.size, pixelSize: first.pixelSize, voxels: merged)
+    }
+
+    /// Class k minus the mean of all classes, per class (the labelled difference panels).
+    public static func differencesFromMean(_ volumes: [Volume]) -> [Volume] {
+        zip(volumes, differencesFromMean(volumes.map(\.voxels))).map { volume, difference in
+            Volume(size: volume.size, pixelSize: volume.pixelSize, voxels: difference)
+        }
+    }
+
+    /// `mergedDifference` of equally long value arrays (whole maps, or the same section of each
+    /// map: every value is computed from the same position in each class alone).
+    public static func mergedDifference(_ maps: [[Float]]) -> [Float]? {
+        guard let first = maps.first, maps.count > 1 else { return nil }
+        var out = [Float](repeating: 0, count: first.count)
+        for k in 0..<maps.count {
+            for l in (k + 1)..<maps.count {
+                for i in out.indices { out[i] = max(out[i], abs(maps[k][i] - maps[l][i])) }
             }
         }
         return out
     }
 
-    /// Class k minus the mean of all classes, per class (the labelled difference panels).
-    public static func differencesFromMean(_ volumes: [Volume]) -> [Volume] {
-        guard let first = volumes.first, volumes.count > 1 else { return [] }
-        var mean = Volume(size: first.size, pixelSize: first.pixelSize)
-        for v in volumes { for i in mean.voxels.indices { mean.voxels[i] += v.voxels[i] / Float(volumes.count) } }
-        return volumes.map { v in
+    /// `differencesFromMean` of equally long value arrays (whole maps or the same section of each).
+    public static func differencesFromMean(_ maps: [[Float]]) -> [[Float]] {
+        guard let first = maps.first, maps.count > 1 else { return [] }
+        var mean = [Float](repeating: 0, count: first.count)
+        for v in maps { for i in mean.indices { mean[i] += v[i] / Float(maps.count) } }
+        return maps.map { v in
             var d = v
-            for i in d.voxels.indices { d.voxels[i] -= mean.voxels[i] }
+            for i in d.indices { d[i] -= mean[i] }
             return d
         }
     }
