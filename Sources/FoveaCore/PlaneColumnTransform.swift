@@ -37,17 +37,11 @@ final class PlaneColumnTransform: @unchecked Sendable {
 
     /// r2c of `real` (N_z·N_y·N_x values) into `complex` (N_z·N_y·(N_x/2 + 1) values); `real` is kept.
     func forward(real: UnsafeMutablePointer<Float>, complex: UnsafeMutablePointer<fftwf_complex>) {
-        let planeValues = height * width, planeComplexValues = height * rowLength
         nonisolated(unsafe) let (input, output) = (real, complex)
-        VolumeThreads.forEachChunk(of: depth) { planes in
-            let scratchReal = fftwf_alloc_real(planeValues)!
-            let scratchComplex = fftwf_alloc_complex(planeComplexValues)!
-            defer { fftwf_free(scratchReal); fftwf_free(scratchComplex) }
-            for z in planes {
-                scratchReal.update(from: input + z * planeValues, count: planeValues)
-                fftwf_execute_dft_r2c(planeForward, scratchReal, scratchComplex)
-                (output + z * planeComplexValues).update(from: scratchComplex, count: planeComplexValues)
-            }
+        forEachPlane { z, scratchReal, scratchComplex in
+            scratchReal.update(from: input + z * height * width, count: height * width)
+            fftwf_execute_dft_r2c(planeForward, scratchReal, scratchComplex)
+            (output + z * height * rowLength).update(from: scratchComplex, count: height * rowLength)
         }
         transformColumns(complex, plan: columnForward)
     }
@@ -55,17 +49,22 @@ final class PlaneColumnTransform: @unchecked Sendable {
     /// c2r of `complex` into `real`; destroys `complex`.
     func inverse(complex: UnsafeMutablePointer<fftwf_complex>, real: UnsafeMutablePointer<Float>) {
         transformColumns(complex, plan: columnInverse)
-        let planeValues = height * width, planeComplexValues = height * rowLength
         nonisolated(unsafe) let (input, output) = (complex, real)
+        forEachPlane { z, scratchReal, scratchComplex in
+            scratchComplex.update(from: input + z * height * rowLength, count: height * rowLength)
+            fftwf_execute_dft_c2r(planeInverse, scratchComplex, scratchReal)
+            (output + z * height * width).update(from: scratchReal, count: height * width)
+        }
+    }
+
+    /// Calls `body(z, real scratch, complex scratch)` for every plane z, the planes split over
+    /// `VolumeThreads`; each thread has its own aligned plane-sized scratch arrays.
+    private func forEachPlane(_ body: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<fftwf_complex>) -> Void) {
         VolumeThreads.forEachChunk(of: depth) { planes in
-            let scratchReal = fftwf_alloc_real(planeValues)!
-            let scratchComplex = fftwf_alloc_complex(planeComplexValues)!
+            let scratchReal = fftwf_alloc_real(height * width)!
+            let scratchComplex = fftwf_alloc_complex(height * rowLength)!
             defer { fftwf_free(scratchReal); fftwf_free(scratchComplex) }
-            for z in planes {
-                scratchComplex.update(from: input + z * planeComplexValues, count: planeComplexValues)
-                fftwf_execute_dft_c2r(planeInverse, scratchComplex, scratchReal)
-                (output + z * planeValues).update(from: scratchReal, count: planeValues)
-            }
+            for z in planes { body(z, scratchReal, scratchComplex) }
         }
     }
 

@@ -152,18 +152,23 @@ extension ReconstructionAccumulator {
     public func shellStatistics() -> ReconstructionShellStatistics {
         let completed = friedelCompleted()
         let shells = size / 2 + 1, p = Double(padding)
-        var count = [Double](repeating: 0, count: shells), sum = count
-        completed.ctfSquared.withUnsafeBufferPointer { c2 in
-            completed.forEachGridVoxel { index, kx, radiusSquared in
-                let value = c2[index]
-                guard value > 0 else { return }
-                let shell = Int((radiusSquared.squareRoot() / p).rounded())
-                guard shell < shells else { return }
-                let multiplicity: Double = kx == 0 ? 1 : 2
-                count[shell] += multiplicity
-                sum[shell] += multiplicity * value
+        // Partial sums over fixed blocks of z planes, added in block order: the same bits for any
+        // number of `VolumeThreads`.
+        let sums = completed.ctfSquared.withUnsafeBufferPointer { c2 in
+            nonisolated(unsafe) let c2 = c2
+            return VolumeThreads.blockSums(of: completed.paddedSize, width: 2 * shells) { planes, sums in
+                completed.forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
+                    let value = c2[index]
+                    guard value > 0 else { return }
+                    let shell = Int((radiusSquared.squareRoot() / p).rounded())
+                    guard shell < shells else { return }
+                    let multiplicity: Double = kx == 0 ? 1 : 2
+                    sums[shell] += multiplicity
+                    sums[shells + shell] += multiplicity * value
+                }
             }
         }
+        let count = Array(sums[0..<shells]), sum = Array(sums[shells...])
         return ReconstructionShellStatistics(voxelCount: count, ctfSquaredSum: sum)
     }
 }
