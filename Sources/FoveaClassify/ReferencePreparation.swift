@@ -60,11 +60,15 @@ struct PreparedReferences: Sendable {
             }
             count = k + 1
         }
+        // Every rank prepares all of its own projectors first, so the ranks work at the same time;
+        // then the broadcasts run in projector order.
+        let owners = (0..<count).map { ClassReconstruction.owner(ofClass: $0, ranks: communicator.size) }
+        var own = (0..<count).map { owners[$0] == communicator.rank ? projector(source($0), outerEdge: outerEdge,
+                                                                                 croppedSize: croppedSize) : nil }
         let projectors = try (0..<count).map { j in
-            let owner = ClassReconstruction.owner(ofClass: j, ranks: communicator.size)
-            let own = owner == communicator.rank ? projector(source(j), outerEdge: outerEdge, croppedSize: croppedSize) : nil
-            return try broadcast(own, root: owner, croppedSize: croppedSize, pixelSize: p * Double(n) / Double(croppedSize),
-                                 communicator: communicator)
+            defer { own[j] = nil }
+            return try broadcast(own[j], root: owners[j], croppedSize: croppedSize,
+                                 pixelSize: p * Double(n) / Double(croppedSize), communicator: communicator)
         }
         return PreparedReferences(projectors: Array(projectors[0..<k]), outsideProjector: count > k ? projectors[k] : nil)
     }
