@@ -80,7 +80,7 @@ let package = Package(
         // Helpers for the test targets only (seeded test inputs, folders, external programs).
         .target(name: "_FoveaTestSupport", path: "Tests/_FoveaTestSupport", exclude: ["README.md"], swiftSettings: sharedSwiftSettings),
 
-        .testTarget(name: "FoveaCoreTests", dependencies: ["FoveaCore", "_FoveaTestSupport"],
+        .testTarget(name: "FoveaCoreTests", dependencies: ["FoveaCore", "CFFTW", "_FoveaTestSupport"],
                     swiftSettings: sharedSwiftSettings),
         .testTarget(name: "FoveaIOTests", dependencies: ["FoveaIO", "FoveaCore", "_FoveaTestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: sharedSwiftSettings),

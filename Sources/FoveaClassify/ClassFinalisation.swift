@@ -20,20 +20,30 @@ extension ClassReconstruction {
         let ranks = communicator.size, rank = communicator.rank
         let size = accumulatorSize, shells = size / 2 + 1
         var result = DistributedHalves(classes: classes)
+        var curves = classes.map { _ in [Double](repeating: 0, count: 2 * shells) }
+        var ownHalves = classes.map { _ in [Volume]() }
+        /// Finalises class `offset` of `classes` if this rank owns it (its curves, total and halves).
+        func finaliseOwn(_ offset: Int) {
+            guard Self.owner(ofClass: classes.lowerBound + offset, ranks: ranks) == rank else { return }
+            var own = ClassReconstruction(moving: accumulators[offset], ofClass: classes.lowerBound + offset)
+            accumulators[offset] = []
+            let finalised = own.finaliseHalves(pixelSize: pixelSize)
+            for s in 0..<min(shells, finalised.fsc[0].values.count) { curves[offset][s] = finalised.fsc[0].values[s] }
+            for s in 0..<min(shells, finalised.ssnr[0].count) { curves[offset][shells + s] = finalised.ssnr[0][s] }
+            result.totals[offset] = finalised.totals[0]
+            if keepingHalfMaps { ownHalves[offset] = finalised.halfMaps[0] }
+        }
+        // Without half maps to hand over, every rank finalises all of its classes first, so the
+        // ranks work at the same time; with them, one class at a time (one pair held at once).
+        if !keepingHalfMaps { for offset in 0..<classes.count { finaliseOwn(offset) } }
         for (offset, k) in classes.enumerated() {
             let owner = Self.owner(ofClass: k, ranks: ranks)
-            var curves = [Double](repeating: 0, count: 2 * shells)
-            var halves: [Volume] = []
-            if owner == rank {
-                var own = ClassReconstruction(moving: accumulators[offset], ofClass: k)
-                let finalised = own.finaliseHalves(pixelSize: pixelSize)
-                for s in 0..<min(shells, finalised.fsc[0].values.count) { curves[s] = finalised.fsc[0].values[s] }
-                for s in 0..<min(shells, finalised.ssnr[0].count) { curves[shells + s] = finalised.ssnr[0][s] }
-                result.totals[offset] = finalised.totals[0]
-                halves = finalised.halfMaps[0]
-            }
+            if keepingHalfMaps { finaliseOwn(offset) }
+            var halves = ownHalves[offset]
+            ownHalves[offset] = []
             accumulators[offset] = []
-            if ranks > 1 { try communicator.broadcast(&curves, root: owner) }
+            if ranks > 1 { try communicator.broadcast(&curves[offset], root: owner) }
+            let curves = curves[offset]
             result.fsc[offset] = Array(curves[0..<shells])
             result.ssnr[offset] = Array(curves[shells...])
             if keepingHalfMaps {
@@ -58,11 +68,17 @@ extension ClassReconstruction {
                           regularisation: Double = 1, size: Int,
                           pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
         let wiener = ClassMapRegularisation.wienerTerm(ssnr: sharedSSNR(ssnrs, weights: classWeights), factor: regularisation)
+        func map(_ k: Int) throws -> Volume? {
+            try ClassTotals.agreeing(communicator) { try totals.take(k).map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) } }
+        }
+        // A cycle's totals (in memory, on the cycle grid): every rank makes all of its own maps
+        // first, so the ranks work at the same time, then the broadcasts run in class order. A
+        // final pass that may spill (box-N maps): one map at a time, made and broadcast.
+        var made: [Volume?] = totals.mayUseFiles ? [] : try ssnrs.indices.map(map)
         return try ssnrs.indices.map { k in
-            let map = try ClassTotals.agreeing(communicator) {
-                try totals.take(k).map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) }
-            }
-            return try broadcast(map, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
+            let own = made.isEmpty ? try map(k) : made[k]
+            if !made.isEmpty { made[k] = nil }
+            return try broadcast(own, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
                                  communicator: communicator)
         }
     }

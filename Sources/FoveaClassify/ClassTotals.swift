@@ -61,6 +61,9 @@ final class ClassTotals {
     private let spill: TotalsSpill?
     private var keptBytes = 0
 
+    /// Whether totals beyond the kept bytes go to files (a final pass); false: all in memory.
+    var mayUseFiles: Bool { spill != nil }
+
     init(classCount: Int, spill: TotalsSpill?) {
         held = Array(repeating: .none, count: classCount)
         self.spill = spill

@@ -22,11 +22,13 @@ public enum ClassificationCycle {
                            communicator: any Communicator) throws -> Outcome {
         let start = DispatchTime.now().uptimeNanoseconds
         let config = shard.config, k = config.classCount, rows = shard.rows, croppedSize = shard.croppedSize
+        VolumeThreads.count = config.threads
         let priors = try OccupancyUpdate.classAverages(of: state.occupancy, active: shard.active, communicator: communicator)
         // After the full-resolution pass the maps are of box N: a further cycle crops them.
-        let references = PreparedReferences.prepare(volumes: state.classVolumes.map(shard.cycleBox.map), config: config,
+        let references = try PreparedReferences.prepare(volumes: state.classVolumes.map(shard.cycleBox.map), config: config,
                                                     focusMask: shard.cycleFocusMask,
-                                                    classWeights: priors, croppedSize: croppedSize)
+                                                    classWeights: priors, croppedSize: croppedSize,
+                                                    communicator: communicator)
         let values = SharedSlots<Float>(repeating: 0, count: rows.count * k)
         let operatorCount = rows.operatorCount
         try communicator.agreeing {

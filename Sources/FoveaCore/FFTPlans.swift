@@ -29,6 +29,10 @@ public enum FFTPlanningRigor: Sendable, Hashable {
 /// **Normalisation** is not applied here (FFTW does not normalise); `FFTWorkspace` applies the one
 /// Fovea convention (forward ÷ number of real samples, inverse unscaled).
 ///
+/// **3-D shapes** are transformed as planes and columns (`PlaneColumnTransform`), split over
+/// `VolumeThreads.count` threads with the same bits for any thread count; 1-D and 2-D shapes
+/// use FFTW's plan for the whole shape on the calling thread.
+///
 /// Executing from many threads at once is safe (FFTW's new-array execute is re-entrant);
 /// planning is not, which is why plans only come from `FFTPlanner`, under its lock.
 public final class RealFFTPlan: @unchecked Sendable {
@@ -38,13 +42,22 @@ public final class RealFFTPlan: @unchecked Sendable {
     public let realCount: Int
     /// Number of complex values in the half-complex array: realCount / N_x · (N_x/2 + 1).
     public let complexCount: Int
-    private let forwardPlan: OpaquePointer
-    private let inversePlan: OpaquePointer
+    private let forwardPlan: OpaquePointer?
+    private let inversePlan: OpaquePointer?
+    /// 3-D shapes: the threaded plane-and-column transform (instead of the two plans).
+    private let planeColumn: PlaneColumnTransform?
 
     fileprivate init(dimensions: [Int], flags: UInt32) {
         self.dimensions = dimensions
         realCount = dimensions.reduce(1, *)
         complexCount = realCount / dimensions.last! * (dimensions.last! / 2 + 1)
+        if dimensions.count == 3 {
+            planeColumn = PlaneColumnTransform(dimensions: dimensions, flags: flags)
+            forwardPlan = nil
+            inversePlan = nil
+            return
+        }
+        planeColumn = nil
         let real = fftwf_alloc_real(realCount)!
         let complex = fftwf_alloc_complex(complexCount)!
         defer { fftwf_free(real); fftwf_free(complex) }
@@ -59,12 +72,14 @@ public final class RealFFTPlan: @unchecked Sendable {
 
     /// Unnormalised r2c transform. Both pointers must come from `fftwf_malloc` (see type docs).
     public func executeForward(real: UnsafeMutablePointer<Float>, complex: UnsafeMutableRawPointer) {
-        fftwf_execute_dft_r2c(forwardPlan, real, complex.assumingMemoryBound(to: fftwf_complex.self))
+        let output = complex.assumingMemoryBound(to: fftwf_complex.self)
+        if let planeColumn { planeColumn.forward(real: real, complex: output) } else { fftwf_execute_dft_r2c(forwardPlan, real, output) }
     }
 
     /// Unnormalised c2r transform; destroys `complex`. Both pointers must come from `fftwf_malloc`.
     public func executeInverse(complex: UnsafeMutableRawPointer, real: UnsafeMutablePointer<Float>) {
-        fftwf_execute_dft_c2r(inversePlan, complex.assumingMemoryBound(to: fftwf_complex.self), real)
+        let input = complex.assumingMemoryBound(to: fftwf_complex.self)
+        if let planeColumn { planeColumn.inverse(complex: input, real: real) } else { fftwf_execute_dft_c2r(inversePlan, input, real) }
     }
 }
 
@@ -105,6 +120,10 @@ public final class FFTPlanner: @unchecked Sendable {
             return plan
         }
     }
+
+    /// Runs `body` holding the lock every FFTW planner call takes: for code that must plan with
+    /// FFTW directly (e.g. FFTW's plain 3-D plans, to compare the plane-and-column transform with).
+    public func withPlannerLock<T>(_ body: () -> T) -> T { Self.fftwLock.withLock(body) }
 
     /// The plan for N×N images.
     public func plan2D(size: Int) -> RealFFTPlan { plan(dimensions: [size, size]) }

@@ -78,10 +78,19 @@ public final class FFTWorkspace {
     }
 
     /// Copies interleaved complex rows, multiplying by `scale` and, if centred, by (−1)^(i + row parity).
+    /// 3-D shapes split the rows over `VolumeThreads` (each row is copied alone, so the bits do not
+    /// depend on it); smaller shapes stay on the calling thread.
     private func copyRows(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
                           scale: Float, centred: Bool) {
         let rows = plan.complexCount / rowLength
-        for row in 0..<rows {
+        guard plan.dimensions.count == 3 else { return copyRows(0..<rows, from: source, to: target, scale: scale, centred: centred) }
+        nonisolated(unsafe) let (from, to) = (source, target)
+        VolumeThreads.forEachChunk(of: rows) { copyRows($0, from: from, to: to, scale: scale, centred: centred) }
+    }
+
+    private func copyRows(_ rows: Range<Int>, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
+                          scale: Float, centred: Bool) {
+        for row in rows {
             let base = 2 * rowLength * row
             let s = centred && rowParity(row) == 1 ? -scale : scale
             let src = source + base, dst = target + base

@@ -21,30 +21,34 @@ public struct FourierShellCorrelation: Sendable, Equatable {
     public init(_ a: HalfComplexVolume, _ b: HalfComplexVolume) {
         precondition(a.size == b.size, "FSC needs transforms of the same box")
         let n = a.size, w = n / 2 + 1, shells = n / 2 + 1
-        var cross = [Double](repeating: 0, count: shells)
-        var powerA = cross, powerB = cross
-        a.values.withUnsafeBufferPointer { av in
+        // Partial sums over fixed blocks of z planes, added in block order: the same bits for any
+        // number of `VolumeThreads`.
+        let sums = a.values.withUnsafeBufferPointer { av in
             b.values.withUnsafeBufferPointer { bv in
-                for l in 0..<n {
-                    let kz = FourierGrid.frequency(index: l, size: n)
-                    for j in 0..<n {
-                        let ky = FourierGrid.frequency(index: j, size: n)
-                        for i in 0..<w {
-                            let shell = Int((Double(i * i + ky * ky + kz * kz)).squareRoot().rounded())
-                            if shell >= shells { continue }
-                            let multiplicity: Double = (i == 0 || i == n / 2) ? 1 : 2
-                            let x = av[i + w * (j + n * l)], y = bv[i + w * (j + n * l)]
-                            let (xr, xi, yr, yi) = (Double(x.real), Double(x.imaginary), Double(y.real), Double(y.imaginary))
-                            cross[shell] += multiplicity * (xr * yr + xi * yi)
-                            powerA[shell] += multiplicity * (xr * xr + xi * xi)
-                            powerB[shell] += multiplicity * (yr * yr + yi * yi)
+                nonisolated(unsafe) let (av, bv) = (av, bv)
+                return VolumeThreads.blockSums(of: n, width: 3 * shells) { planes, sums in
+                    for l in planes {
+                        let kz = FourierGrid.frequency(index: l, size: n)
+                        for j in 0..<n {
+                            let ky = FourierGrid.frequency(index: j, size: n)
+                            for i in 0..<w {
+                                let shell = Int((Double(i * i + ky * ky + kz * kz)).squareRoot().rounded())
+                                if shell >= shells { continue }
+                                let multiplicity: Double = (i == 0 || i == n / 2) ? 1 : 2
+                                let x = av[i + w * (j + n * l)], y = bv[i + w * (j + n * l)]
+                                let (xr, xi, yr, yi) = (Double(x.real), Double(x.imaginary), Double(y.real), Double(y.imaginary))
+                                sums[shell] += multiplicity * (xr * yr + xi * yi)
+                                sums[shells + shell] += multiplicity * (xr * xr + xi * xi)
+                                sums[2 * shells + shell] += multiplicity * (yr * yr + yi * yi)
+                            }
                         }
                     }
                 }
             }
         }
+        let cross = sums[0..<shells], powerA = sums[shells..<(2 * shells)], powerB = sums[(2 * shells)...]
         values = (0..<shells).map { s in
-            let d = (powerA[s] * powerB[s]).squareRoot()
+            let d = (powerA[shells + s] * powerB[2 * shells + s]).squareRoot()
             return d > 0 ? cross[s] / d : 0
         }
         size = n

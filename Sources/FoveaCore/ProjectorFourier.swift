@@ -52,7 +52,9 @@ public struct FourierProjector: Sendable {
         transform = t
     }
 
-    private init(size: Int, padding: Int, pixelSize: Double, transform: HalfComplexVolume) {
+    /// A projector over a transform prepared elsewhere (e.g. on another MPI rank and broadcast):
+    /// `transform` must be what `init(volume:padding:…)` (and `binned(to:)`) made for these values.
+    public init(size: Int, padding: Int, pixelSize: Double, transform: HalfComplexVolume) {
         self.size = size
         self.padding = padding
         self.pixelSize = pixelSize
@@ -80,7 +82,9 @@ public struct FourierProjector: Sendable {
         let outside = radius.map { 1 / (sinc(Double.pi * $0 / Double(np)) * sinc(Double.pi * $0 / Double(np))) }
         out.update(repeating: 0)
         volume.voxels.withUnsafeBufferPointer { source in
-            for z in 0..<n {
+            nonisolated(unsafe) let (source, out) = (source, out)
+            VolumeThreads.forEachChunk(of: n) { planes in
+            for z in planes {
                 for y in 0..<n {
                     let sourceRow = n * (y + n * z), targetRow = offset + np * (y + offset + np * (z + offset))
                     for x in 0..<n {
@@ -93,6 +97,7 @@ public struct FourierProjector: Sendable {
                         out[targetRow + x] = source[sourceRow + x] * Float(factor)
                     }
                 }
+            }
             }
         }
     }

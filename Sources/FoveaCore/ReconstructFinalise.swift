@@ -22,7 +22,10 @@ extension ReconstructionAccumulator {
         let np = paddedSize, wp = np / 2 + 1
         out.numerator.withUnsafeMutableBufferPointer { num in
             out.ctfSquared.withUnsafeMutableBufferPointer { c2 in
-                for l in 0..<np {
+                // Each pair is completed by its lower index alone, so the planes split over threads.
+                nonisolated(unsafe) let (num, c2) = (num, c2)
+                VolumeThreads.forEachChunk(of: np) { planes in
+                for l in planes {
                     for j in 0..<np {
                         let a = wp * (j + np * l)
                         let b = wp * ((np - j) % np + np * ((np - l) % np))
@@ -33,6 +36,7 @@ extension ReconstructionAccumulator {
                         num[2 * b] = re; num[2 * b + 1] = -im
                         c2[a] = c; c2[b] = c
                     }
+                }
                 }
             }
         }
@@ -54,7 +58,10 @@ extension ReconstructionAccumulator {
         spectrum.values.withUnsafeMutableBufferPointer { out in
             completed.numerator.withUnsafeBufferPointer { num in
                 completed.ctfSquared.withUnsafeBufferPointer { c2 in
-                    completed.forEachGridVoxel { index, _, radiusSquared in
+                    // Each voxel alone: the planes are split over `VolumeThreads` without changing a bit.
+                    nonisolated(unsafe) let (out, num, c2) = (out, num, c2)
+                    VolumeThreads.forEachChunk(of: completed.paddedSize) { planes in
+                    completed.forEachGridVoxel(planes: planes) { index, _, radiusSquared in
                         guard c2[index] > 0 else { return }
                         let tau: Double
                         switch regularisation {
@@ -67,6 +74,7 @@ extension ReconstructionAccumulator {
                         let factor = scale / (c2[index] + tau)
                         out[index] = Complex(Float(num[2 * index] * factor), Float(num[2 * index + 1] * factor))
                     }
+                    }
                 }
             }
         }
@@ -78,8 +86,14 @@ extension ReconstructionAccumulator {
     /// (q in Fourier pixels of the Np grid).
     @inline(__always)
     func forEachGridVoxel(_ body: (_ index: Int, _ kx: Int, _ radiusSquared: Double) -> Void) {
+        forEachGridVoxel(planes: 0..<paddedSize, body)
+    }
+
+    /// `forEachGridVoxel(_:)` over the z planes `planes` (indices l of the Np grid) only.
+    @inline(__always)
+    func forEachGridVoxel(planes: Range<Int>, _ body: (_ index: Int, _ kx: Int, _ radiusSquared: Double) -> Void) {
         let np = paddedSize, wp = np / 2 + 1
-        for l in 0..<np {
+        for l in planes {
             let kz = Double(FourierGrid.frequency(index: l, size: np))
             for j in 0..<np {
                 let ky = Double(FourierGrid.frequency(index: j, size: np))
@@ -103,11 +117,18 @@ extension ReconstructionAccumulator {
         func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
         let axis = (0..<n).map { gridCorrection ? 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) : 1 }
         var out = Volume(size: n, pixelSize: padded.pixelSize)
-        for z in 0..<n {
-            for y in 0..<n {
-                for x in 0..<n {
-                    let f = axis[x] * axis[y] * axis[z]
-                    out[x, y, z] = padded[x + offset, y + offset, z + offset] * Float(f * f)
+        out.voxels.withUnsafeMutableBufferPointer { target in
+            padded.voxels.withUnsafeBufferPointer { source in
+                nonisolated(unsafe) let (target, source) = (target, source)
+                VolumeThreads.forEachChunk(of: n) { planes in
+                    for z in planes {
+                        for y in 0..<n {
+                            for x in 0..<n {
+                                let f = axis[x] * axis[y] * axis[z]
+                                target[x + n * (y + n * z)] = source[x + offset + np * (y + offset + np * (z + offset))] * Float(f * f)
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -131,18 +152,23 @@ extension ReconstructionAccumulator {
     public func shellStatistics() -> ReconstructionShellStatistics {
         let completed = friedelCompleted()
         let shells = size / 2 + 1, p = Double(padding)
-        var count = [Double](repeating: 0, count: shells), sum = count
-        completed.ctfSquared.withUnsafeBufferPointer { c2 in
-            completed.forEachGridVoxel { index, kx, radiusSquared in
-                let value = c2[index]
-                guard value > 0 else { return }
-                let shell = Int((radiusSquared.squareRoot() / p).rounded())
-                guard shell < shells else { return }
-                let multiplicity: Double = kx == 0 ? 1 : 2
-                count[shell] += multiplicity
-                sum[shell] += multiplicity * value
+        // Partial sums over fixed blocks of z planes, added in block order: the same bits for any
+        // number of `VolumeThreads`.
+        let sums = completed.ctfSquared.withUnsafeBufferPointer { c2 in
+            nonisolated(unsafe) let c2 = c2
+            return VolumeThreads.blockSums(of: completed.paddedSize, width: 2 * shells) { planes, sums in
+                completed.forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
+                    let value = c2[index]
+                    guard value > 0 else { return }
+                    let shell = Int((radiusSquared.squareRoot() / p).rounded())
+                    guard shell < shells else { return }
+                    let multiplicity: Double = kx == 0 ? 1 : 2
+                    sums[shell] += multiplicity
+                    sums[shells + shell] += multiplicity * value
+                }
             }
         }
+        let count = Array(sums[0..<shells]), sum = Array(sums[shells...])
         return ReconstructionShellStatistics(voxelCount: count, ctfSquaredSum: sum)
     }
 }
