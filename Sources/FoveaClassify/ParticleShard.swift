@@ -68,8 +68,8 @@ public struct ParticleShard {
 
     /// Bytes of Float64 sums the full-resolution pass fills at once: the K classes are
     /// reconstructed a group at a time (the particles read once per group), as many classes per
-    /// group as fit (at least one). Box 192 fits 12 classes, box 320 two.
-    public static let fullResolutionAccumulatorBudget = 2 << 30
+    /// group as fit (at least one). Box 160 fits 10 classes, box 192 six, box 320 one.
+    public static let fullResolutionAccumulatorBudget = 1 << 30
 
     /// Radius (box-N Fourier pixels; the same frequency spacing as the N_c grid) out to which a
     /// cycle inserts the particles: the likelihood band plus 4 pixels for the trilinear splat and

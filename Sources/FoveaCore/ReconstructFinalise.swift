@@ -12,33 +12,49 @@ public enum WienerRegularisation: Sendable, Equatable {
 }
 
 extension ReconstructionAccumulator {
-    /// A copy with the x = 0 plane Friedel-completed (cisTEM CompleteEdges, §8.3 step 1):
-    /// every (0, ky, kz) and its mate (0, −ky, −kz) (indices modulo Np) both become
-    /// S = value + conj(mate value) (resp. conj S), and ctf² becomes the sum of the pair; a
-    /// self-mate such as the origin becomes 2·Re (2× for ctf²). Unlike cisTEM this also pairs
-    /// (0, 0, ±kz). Apply once, to the totals; the accumulator itself is left as plain sums.
+    /// The x = 0 plane Friedel-completed (cisTEM CompleteEdges, §8.3 step 1): every (0, ky, kz)
+    /// and its mate (0, −ky, −kz) (indices modulo Np) both become S = value + conj(mate value)
+    /// (resp. conj S), and ctf² becomes the sum of the pair; a self-mate such as the origin becomes
+    /// 2·Re (2× for ctf²). Unlike cisTEM this also pairs (0, 0, ±kz). Only that plane changes, so
+    /// it is kept apart (Np² values, not a copy of the Np³/2 sums): index j + Np·l of the plane is
+    /// grid voxel (0, j, l).
+    public struct FriedelPlane: Sendable {
+        /// Completed numerators, interleaved real and imaginary, 2·Np².
+        public var numerator: [Double]
+        /// Completed Σctf², Np².
+        public var ctfSquared: [Double]
+    }
+
+    /// The Friedel-completed x = 0 plane of these sums (`FriedelPlane`).
+    public func friedelPlane() -> FriedelPlane {
+        let np = paddedSize, wp = np / 2 + 1
+        var plane = FriedelPlane(numerator: [Double](repeating: 0, count: 2 * np * np),
+                                 ctfSquared: [Double](repeating: 0, count: np * np))
+        for l in 0..<np {
+            for j in 0..<np {
+                let q = j + np * l, mate = (np - j) % np + np * ((np - l) % np)
+                if mate < q { continue }  // each pair once
+                let a = wp * q, b = wp * mate
+                let re = numerator[2 * a] + numerator[2 * b], im = numerator[2 * a + 1] - numerator[2 * b + 1]
+                let c = ctfSquared[a] + ctfSquared[b]
+                plane.numerator[2 * q] = re; plane.numerator[2 * q + 1] = im
+                plane.numerator[2 * mate] = re; plane.numerator[2 * mate + 1] = -im
+                plane.ctfSquared[q] = c; plane.ctfSquared[mate] = c
+            }
+        }
+        return plane
+    }
+
+    /// A copy with the x = 0 plane Friedel-completed (`friedelPlane()`). Apply once, to the
+    /// totals; the accumulator itself is left as plain sums.
     public func friedelCompleted() -> ReconstructionAccumulator {
         var out = self
+        let plane = friedelPlane()
         let np = paddedSize, wp = np / 2 + 1
-        out.numerator.withUnsafeMutableBufferPointer { num in
-            out.ctfSquared.withUnsafeMutableBufferPointer { c2 in
-                // Each pair is completed by its lower index alone, so the planes split over threads.
-                nonisolated(unsafe) let (num, c2) = (num, c2)
-                VolumeThreads.forEachChunk(of: np) { planes in
-                for l in planes {
-                    for j in 0..<np {
-                        let a = wp * (j + np * l)
-                        let b = wp * ((np - j) % np + np * ((np - l) % np))
-                        if b < a { continue }  // each pair once
-                        let re = num[2 * a] + num[2 * b], im = num[2 * a + 1] - num[2 * b + 1]
-                        let c = c2[a] + c2[b]
-                        num[2 * a] = re; num[2 * a + 1] = im
-                        num[2 * b] = re; num[2 * b + 1] = -im
-                        c2[a] = c; c2[b] = c
-                    }
-                }
-                }
-            }
+        for q in 0..<(np * np) {
+            out.numerator[2 * wp * q] = plane.numerator[2 * q]
+            out.numerator[2 * wp * q + 1] = plane.numerator[2 * q + 1]
+            out.ctfSquared[wp * q] = plane.ctfSquared[q]
         }
         return out
     }
@@ -50,19 +66,24 @@ extension ReconstructionAccumulator {
     /// The scale matches the projector: inserting projections of V gives back V.
     public func finalised(regularisation: WienerRegularisation, gridCorrection: Bool = true,
                           pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
-        let completed = friedelCompleted()
-        let n = size, np = paddedSize
+        let plane = friedelPlane()
+        let n = size, np = paddedSize, wp = np / 2 + 1
         let p = Double(padding)
         let scale = 1 / (p * p * p)  // the Np transform is ÷Np³, the images ÷N²·(1/N along z)
         var spectrum = HalfComplexVolume(size: np)
         spectrum.values.withUnsafeMutableBufferPointer { out in
-            completed.numerator.withUnsafeBufferPointer { num in
-                completed.ctfSquared.withUnsafeBufferPointer { c2 in
+            numerator.withUnsafeBufferPointer { num in
+                ctfSquared.withUnsafeBufferPointer { c2 in
                     // Each voxel alone: the planes are split over `VolumeThreads` without changing a bit.
                     nonisolated(unsafe) let (out, num, c2) = (out, num, c2)
-                    VolumeThreads.forEachChunk(of: completed.paddedSize) { planes in
-                    completed.forEachGridVoxel(planes: planes) { index, _, radiusSquared in
-                        guard c2[index] > 0 else { return }
+                    VolumeThreads.forEachChunk(of: paddedSize) { planes in
+                    forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
+                        // The x = 0 plane from its Friedel-completed copy, the rest as summed.
+                        let q = index / wp
+                        let weight = kx == 0 ? plane.ctfSquared[q] : c2[index]
+                        let re = kx == 0 ? plane.numerator[2 * q] : num[2 * index]
+                        let im = kx == 0 ? plane.numerator[2 * q + 1] : num[2 * index + 1]
+                        guard weight > 0 else { return }
                         let tau: Double
                         switch regularisation {
                         case .constant(let c): tau = c
@@ -71,8 +92,8 @@ extension ReconstructionAccumulator {
                             guard ssnr > 0 else { return }
                             tau = c / ssnr
                         }
-                        let factor = scale / (c2[index] + tau)
-                        out[index] = Complex(Float(num[2 * index] * factor), Float(num[2 * index + 1] * factor))
+                        let factor = scale / (weight + tau)
+                        out[index] = Complex(Float(re * factor), Float(im * factor))
                     }
                     }
                 }
@@ -150,15 +171,15 @@ extension ReconstructionAccumulator {
     /// (k and −k), those on the kx = 0 plane once, so ctfSquaredSum/voxelCount is the mean Σctf²
     /// per voxel (cisTEM's n_b/Σ_b ctf2 up to its x = 0 weighting).
     public func shellStatistics() -> ReconstructionShellStatistics {
-        let completed = friedelCompleted()
-        let shells = size / 2 + 1, p = Double(padding)
+        let plane = friedelPlane()
+        let shells = size / 2 + 1, p = Double(padding), wp = paddedSize / 2 + 1
         // Partial sums over fixed blocks of z planes, added in block order: the same bits for any
         // number of `VolumeThreads`.
-        let sums = completed.ctfSquared.withUnsafeBufferPointer { c2 in
+        let sums = ctfSquared.withUnsafeBufferPointer { c2 in
             nonisolated(unsafe) let c2 = c2
-            return VolumeThreads.blockSums(of: completed.paddedSize, width: 2 * shells) { planes, sums in
-                completed.forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
-                    let value = c2[index]
+            return VolumeThreads.blockSums(of: paddedSize, width: 2 * shells) { planes, sums in
+                forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
+                    let value = kx == 0 ? plane.ctfSquared[index / wp] : c2[index]
                     guard value > 0 else { return }
                     let shell = Int((radiusSquared.squareRoot() / p).rounded())
                     guard shell < shells else { return }
