@@ -15,4 +15,12 @@ static inline int fovea_fftw_forward(void) { return FFTW_FORWARD; }
 static inline int fovea_fftw_backward(void) { return FFTW_BACKWARD; }
 static inline const char *fovea_fftw_version(void) { return fftwf_version; }
 
+// glibc's fast bins off (FFTWLibrary.avoidAllocatorConsolidation); 1 on success, 0 elsewhere.
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline int fovea_malloc_fast_bins_off(void) { return mallopt(M_MXFAST, 0); }
+#else
+static inline int fovea_malloc_fast_bins_off(void) { return 0; }
+#endif
+
 #endif

@@ -35,7 +35,7 @@ public enum ClassificationCycle {
             try shard.forEachPrepared(in: shard.cycleLayout) { chunk, prepared in
                 let firstRow = chunk.lowerBound * operatorCount
                 ParallelChunks.run(count: chunk.count * operatorCount, threads: config.threads,
-                                   makeState: { LikelihoodEvaluation.Workspace(size: croppedSize) }) { workspace, range in
+                                   makeState: { LikelihoodEvaluation.Workspace(size: croppedSize, bandRows: shard.likelihoodRows, classCount: k) }) { workspace, range in
                     shard.evaluation.evaluate(rows: (range.lowerBound + firstRow)..<(range.upperBound + firstRow), particles: prepared,
                                               particleOfRow: { $0 / operatorCount - chunk.lowerBound },
                                               rotations: shard.rotations, regions: shard.regions, references: references,

@@ -91,38 +91,41 @@ struct LikelihoodEvaluation {
         return min(n, max(8, needed + needed % 2))
     }
 
-    /// Thread-local buffers: one real image and one FFT plan.
+    /// Thread-local buffers: the inverse FFT (its input and output) and the current row's region.
     final class Workspace {
-        let fft: FFTWorkspace
-        var image: [Float]
-        init(size nc: Int) {
-            fft = FFTWorkspace(plan: FFTPlanner.shared.plan2D(size: nc))
-            image = [Float](repeating: 0, count: nc * nc)
+        let inverse: RowBandInverseFFT
+        var regionRuns = RegionRuns()
+        /// `bandRows`: the most consecutive image rows any row's region reads (`ParticleShard.likelihoodRows`);
+        /// one FFT input per class.
+        init(size nc: Int, bandRows: Int, classCount: Int) {
+            inverse = RowBandInverseFFT(size: nc, maxRows: bandRows, spectra: classCount)
         }
     }
 
     /// Fills `logP` (rows × K) for the rows of `range`. Per row: X̂·L and the row's CTF·L·B once,
     /// the K slices in one pass over the interleaved projector set (only out to `bandRadius`:
-    /// beyond it L·B = 0, so the slice values there never reach D̂), then per class D̂, one inverse
-    /// FFT and the region sum. Buffers are allocated once per call (per thread chunk), not per row.
+    /// beyond it L·B = 0, so the slice values there never reach D̂) and the pixel runs of its
+    /// region, then the K D̂ (written centred into the K FFT inputs in one pass) and per class one
+    /// inverse FFT of the image rows the region reads and the region sum. Buffers are allocated
+    /// once per call (per thread chunk), not per row.
     func evaluate(rows range: Range<Int>, particles: PreparedParticles, particleOfRow: (Int) -> Int,
                   rotations: [RotationMatrix], regions: [LikelihoodRegion], references: PreparedReferences,
                   workspace: Workspace, logP: SharedSlots<Float>, classCount: Int) {
-        let count = lowPass.count
+        let count = lowPass.count, nc = croppedSize, w = nc / 2 + 1
         let projectorSet = projectorSets.set(for: references.projectors)
-        let slices = (0..<classCount).map { _ in UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count) }
+        // The K slices interleaved (class k of index i at k + K·i).
+        let slices = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: classCount * count)
         let target = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count)
-        let difference = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count)
+        let scratch = UnsafeMutableBufferPointer<Complex<Float>>.allocate(capacity: count)
         let ctfBand = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
         defer {
-            for slice in slices { slice.deallocate() }
-            target.deallocate(); difference.deallocate(); ctfBand.deallocate()
+            slices.deallocate(); target.deallocate(); scratch.deallocate(); ctfBand.deallocate()
         }
         let radius = bandRadius
+        let inverse = workspace.inverse
         precondition(particles.layout.count == layoutCount, "Particles stored in another layout than the likelihood reads")
         lowPass.withUnsafeBufferPointer { low in
         lowPassBand.withUnsafeBufferPointer { band in
-        workspace.image.withUnsafeMutableBufferPointer { image in
             for row in range {
                 let particle = particleOfRow(row)
                 let x = particles.spectrum(particle), ctf = particles.ctf(particle)
@@ -136,29 +139,73 @@ struct LikelihoodEvaluation {
                 }
                 if let outside = references.outsideProjector {
                     subtractOutside(outside, rotation: rotations[row], radius: radius, target: target,
-                                    ctfBand: ctfBand, scratch: slices[0])
+                                    ctfBand: ctfBand, scratch: scratch)
                 }
-                projectorSet.project(rotations[row], maxRadius: radius, into: slices)
+                projectorSet.projectInterleaved(rotations[row], maxRadius: radius, into: slices)
+                let region = regions[row]
+                let hard = workspace.regionRuns.set(to: region, width: nc)
+                let runs = workspace.regionRuns
+                if !hard || runs.pixelCount > 0 {
+                    Self.writeCentredDifferences(target: target, slices: slices, classCount: classCount, ctfBand: ctfBand,
+                                                 width: w, rows: nc, into: inverse.spectra)
+                }
                 for k in 0..<classCount {
-                    let slice = slices[k]
-                    for i in 0..<count { difference[i] = target[i] - scaled(slice[i], ctfBand[i]) }
-                    difference[0] = .zero
-                    workspace.fft.inverse(UnsafeBufferPointer(difference), into: image)
-                    let d = UnsafeBufferPointer(image)
                     let value: Double
-                    switch regions[row] {
-                    case .disc(let disc):
-                        value = LogLikelihood.logP(difference: d, width: croppedSize, height: croppedSize, disc: disc)
-                    case .weights(let weights):
-                        value = weights.withUnsafeBufferPointer { LogLikelihood.logP(difference: d, weights: $0) }
-                    case .spans(let spans):
-                        value = LogLikelihood.logP(difference: d, width: croppedSize, spans: spans)
+                    switch region {
+                    case .disc(let disc) where runs.pixelCount == 0:
+                        value = LogLikelihood.discLogP(sumOfSquares: 0, pixelCount: 0, analyticArea: disc.analyticArea)
+                    case .spans where runs.pixelCount == 0:
+                        value = 0
+                    default:
+                        let (image, firstRow) = inverse.transform(k, rows: runs.rows)
+                        switch region {
+                        case .disc(let disc):
+                            value = LogLikelihood.discLogP(sumOfSquares: runs.sumOfSquares(image: image, firstRow: firstRow, width: nc),
+                                                           pixelCount: runs.pixelCount, analyticArea: disc.analyticArea)
+                        case .spans:
+                            value = LogLikelihood.regionLogP(sumOfSquares: runs.sumOfSquares(image: image, firstRow: firstRow, width: nc),
+                                                             pixelCount: runs.pixelCount)
+                        case .weights(let weights):
+                            precondition(!hard && firstRow == 0, "A soft region reads the whole image")
+                            value = weights.withUnsafeBufferPointer {
+                                LogLikelihood.logP(difference: UnsafeBufferPointer(start: image, count: nc * nc), weights: $0)
+                            }
+                        }
                     }
                     logP.set(row * classCount + k, Float(value * areaScale))
                 }
             }
         }
         }
+    }
+
+    /// D̂_k = target − CTF·L·B·P̂_k (class k of the interleaved `slices`) with D̂_k(0) = 0, for every
+    /// class in one pass, written as FFTW's input for the centred inverse into `spectra[k]`: each
+    /// value times (−1)^(kx + row) (`RowBandInverseFFT.centringSign`; exact), (re, im) pairs.
+    private static func writeCentredDifferences(target: UnsafeMutableBufferPointer<Complex<Float>>,
+                                                slices: UnsafeMutableBufferPointer<Complex<Float>>, classCount: Int,
+                                                ctfBand: UnsafeMutableBufferPointer<Float>, width w: Int, rows: Int,
+                                                into spectra: [UnsafeMutablePointer<Float>]) {
+        spectra.withUnsafeBufferPointer { outputs in
+            let sliceBase = slices.baseAddress!
+            for j in 0..<rows {
+                let rowStart = w * j
+                for i in 0..<w {
+                    let index = rowStart + i
+                    let t = target[index], c = ctfBand[index]
+                    let sign = RowBandInverseFFT.centringSign(kx: i, row: j)
+                    let classes = sliceBase + classCount * index
+                    for k in 0..<classCount {
+                        let d = t - scaled(classes[k], c)
+                        outputs[k][2 * index] = d.real * sign
+                        outputs[k][2 * index + 1] = d.imaginary * sign
+                    }
+                }
+            }
+            for output in outputs {
+                output[0] = 0   // D̂(0) = 0 (times the sign +1)
+                output[1] = 0
+            }
         }
     }
 

@@ -26,8 +26,13 @@ public enum LogLikelihood {
             sum += Double(sumOfSquares(base + y * width + span.lowerBound, span.count))
             count += span.count
         }
+        return discLogP(sumOfSquares: sum, pixelCount: count, analyticArea: disc.analyticArea)
+    }
+
+    /// LogP over a hard disc from Σ D² over its `pixelCount` pixels in the box (N_disc).
+    static func discLogP(sumOfSquares sum: Double, pixelCount count: Int, analyticArea: Double) -> Double {
         let msd = count > 0 ? sum / Double(count) : 0
-        return -0.5 * (msd + logTwoPi) * disc.analyticArea
+        return -0.5 * (msd + logTwoPi) * analyticArea
     }
 
     /// LogP over a soft mask of weights (same shape as the image).
@@ -50,7 +55,13 @@ public enum LogLikelihood {
                 sum += Double(sumOfSquares(base + y * width + start, end - start))
             }
         }
-        let count = Double(spans.pixelCount)
+        return regionLogP(sumOfSquares: sum, pixelCount: spans.pixelCount)
+    }
+
+    /// LogP over a binary region of `pixelCount` pixels from Σ D² over them (0 for no pixels).
+    static func regionLogP(sumOfSquares sum: Double, pixelCount: Int) -> Double {
+        guard pixelCount > 0 else { return 0 }
+        let count = Double(pixelCount)
         return -0.5 * (sum / count + logTwoPi) * count
     }
 

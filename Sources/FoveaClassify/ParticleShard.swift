@@ -54,6 +54,9 @@ public struct ParticleShard {
     let halfOfRow: [Int]
     /// Per row: the 2-D region of the likelihood (`LikelihoodRegion`).
     let regions: [LikelihoodRegion]
+    /// The most consecutive rows of the N_c image any row's region reads (N_c for soft regions): the
+    /// rows each inverse FFT of the likelihood computes (`RowBandInverseFFT`).
+    let likelihoodRows: Int
     /// The 3-D focus region at box N (the likelihood regions' footprints are taken from it).
     let focusMask: Volume?
     /// The same region on the cycle box, where the references are masked.

@@ -127,6 +127,9 @@ extension ParticleShard {
         }
         regions = LikelihoodRegion.regions(rotations: rotations, config: config, size: n, pixelSize: p,
                                            croppedSize: croppedSize, focusMask: self.focusMask, threads: threads)
+        var mostRows = 1
+        for region in regions { mostRows = max(mostRows, RegionRuns.rows(of: region, width: croppedSize).count) }
+        likelihoodRows = mostRows
     }
 
     /// The first problem in this rank's in-memory particles: none at all, mixed boxes or pixel

@@ -145,4 +145,10 @@ public final class FFTPlanner: @unchecked Sendable {
     public func importWisdom(_ wisdom: String) -> Bool {
         Self.fftwLock.withLock { fftwf_import_wisdom_from_string(wisdom) != 0 }
     }
+
+    /// Runs `body` under the planner lock with the current rigor, for FFTW plans made outside this
+    /// file (`RowBandInverseFFT`'s guru plans); nothing else may call FFTW's planner.
+    func withPlannerLock<T>(_ body: (FFTPlanningRigor) -> T) -> T {
+        Self.fftwLock.withLock { body(rigorValue) }
+    }
 }

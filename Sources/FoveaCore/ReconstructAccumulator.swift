@@ -257,40 +257,63 @@ extension ReconstructionAccumulator {
             let v = values[index]
             let x0 = trilinearFloor(qx), y0 = trilinearFloor(qy), z0 = trilinearFloor(qz)
             let dx = qx - Double(x0), dy = qy - Double(y0), dz = qz - Double(z0)
-            let inside = x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half
-            for a in 0..<count {
+            /// (re, im, ctf²)·w of target a, im negated for a folded frequency.
+            @inline(__always) func weighted(_ a: Int) -> (Double, Double, Double) {
                 let weight = targetWeights[a]
                 let re = Double(v.real) * c * weight
-                var im = Double(v.imaginary) * c * weight
-                let cc = c * c * weight
-                if conjugate { im = -im }
-                if inside {
-                    splatInside(numerators[a], squares[a], x0, y0, z0, dx, dy, dz, re, im, cc, width: wp, size: np)
-                } else {
+                let im = Double(v.imaginary) * c * weight
+                return (re, conjugate ? -im : im, c * c * weight)
+            }
+            guard x0 < half && y0 >= -half && y0 + 1 < half && z0 >= -half && z0 + 1 < half else {
+                for a in 0..<count {
+                    let (re, im, cc) = weighted(a)
                     splat(UnsafeMutableBufferPointer(start: numerators[a], count: 2 * wp * np * np),
                           UnsafeMutableBufferPointer(start: squares[a], count: wp * np * np),
                           qx, qy, qz, re, im, cc, width: wp, size: np, half: half)
                 }
+                return
+            }
+            // All 8 neighbours inside: the grid rows and weights of `splat`'s branch-free path, once
+            // for every target (the same values, so the same sums).
+            let corners = InsideCorners(x0, y0, z0, dx, dy, dz, width: wp, size: np)
+            for a in 0..<count {
+                let (re, im, cc) = weighted(a)
+                corners.add(re, im, cc, numerator: numerators[a], weights: squares[a])
             }
         }
     }
+}
 
-    /// The all-neighbours-inside path of `splat` with the floors and fractions already computed
-    /// (the same arithmetic, in the same order).
+/// The 8 grid neighbours of one inserted frequency when all are inside the grid (the branch-free
+/// path of `ReconstructionAccumulator.splat`): the four (y, z) rows' indices of the x0 neighbour and
+/// each row's weights for x0 and x0 + 1, computed once and added to any number of accumulators.
+struct InsideCorners {
+    let rows: (Int, Int, Int, Int)
+    /// Per row: (rowWeight·(1 − dx), rowWeight·dx), rowWeight = (1 − dy)(1 − dz), dy(1 − dz), (1 − dy)dz, dy·dz.
+    let low: (Double, Double, Double, Double)
+    let high: (Double, Double, Double, Double)
+
     @inline(__always)
-    static func splatInside(_ numerator: UnsafeMutablePointer<Double>, _ weights: UnsafeMutablePointer<Double>,
-                            _ x0: Int, _ y0: Int, _ z0: Int, _ dx: Double, _ dy: Double, _ dz: Double,
-                            _ re: Double, _ im: Double, _ cc: Double, width wp: Int, size np: Int) {
+    init(_ x0: Int, _ y0: Int, _ z0: Int, _ dx: Double, _ dy: Double, _ dz: Double, width wp: Int, size np: Int) {
         let yi0 = y0 < 0 ? y0 + np : y0, yi1 = y0 + 1 < 0 ? y0 + 1 + np : y0 + 1
         let zi0 = z0 < 0 ? z0 + np : z0, zi1 = z0 + 1 < 0 ? z0 + 1 + np : z0 + 1
         let ex = 1 - dx, ey = 1 - dy, ez = 1 - dz
-        @inline(__always) func add(_ index: Int, _ rowWeight: Double) {
-            let w0 = rowWeight * ex, w1 = rowWeight * dx
+        rows = (wp * (yi0 + np * zi0) + x0, wp * (yi1 + np * zi0) + x0, wp * (yi0 + np * zi1) + x0, wp * (yi1 + np * zi1) + x0)
+        let rowWeights = (ey * ez, dy * ez, ey * dz, dy * dz)
+        low = (rowWeights.0 * ex, rowWeights.1 * ex, rowWeights.2 * ex, rowWeights.3 * ex)
+        high = (rowWeights.0 * dx, rowWeights.1 * dx, rowWeights.2 * dx, rowWeights.3 * dx)
+    }
+
+    /// Adds (re, im)·w and cc·w at the 8 neighbours, row by row in `splat`'s order.
+    @inline(__always)
+    func add(_ re: Double, _ im: Double, _ cc: Double, numerator: UnsafeMutablePointer<Double>,
+             weights: UnsafeMutablePointer<Double>) {
+        @inline(__always) func add(_ index: Int, _ w0: Double, _ w1: Double) {
             let p = numerator + 2 * index
             p[0] += re * w0; p[1] += im * w0; p[2] += re * w1; p[3] += im * w1
             weights[index] += cc * w0; weights[index + 1] += cc * w1
         }
-        add(wp * (yi0 + np * zi0) + x0, ey * ez); add(wp * (yi1 + np * zi0) + x0, dy * ez)
-        add(wp * (yi0 + np * zi1) + x0, ey * dz); add(wp * (yi1 + np * zi1) + x0, dy * dz)
+        add(rows.0, low.0, high.0); add(rows.1, low.1, high.1)
+        add(rows.2, low.2, high.2); add(rows.3, low.3, high.3)
     }
 }
