@@ -2,7 +2,7 @@ import FoveaCore
 
 /// Where one row's likelihood is summed, on the N_c×N_c classification image (§5.3). Fixed
 /// alignments make it constant, so it is computed once per row.
-enum LikelihoodRegion: Sendable {
+public enum LikelihoodRegion: Sendable {
     /// A hard disc (cisTEM): the outer radius, or the focus sphere projected along the view.
     case disc(LikelihoodDisc)
     /// Per-pixel weights in [0, 1]: a soft-edged projected sphere.

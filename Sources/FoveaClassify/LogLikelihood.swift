@@ -30,7 +30,7 @@ public enum LogLikelihood {
     }
 
     /// LogP over a hard disc from Σ D² over its `pixelCount` pixels in the box (N_disc).
-    static func discLogP(sumOfSquares sum: Double, pixelCount count: Int, analyticArea: Double) -> Double {
+    public static func discLogP(sumOfSquares sum: Double, pixelCount count: Int, analyticArea: Double) -> Double {
         let msd = count > 0 ? sum / Double(count) : 0
         return -0.5 * (msd + logTwoPi) * analyticArea
     }
@@ -59,7 +59,7 @@ public enum LogLikelihood {
     }
 
     /// LogP over a binary region of `pixelCount` pixels from Σ D² over them (0 for no pixels).
-    static func regionLogP(sumOfSquares sum: Double, pixelCount: Int) -> Double {
+    public static func regionLogP(sumOfSquares sum: Double, pixelCount: Int) -> Double {
         guard pixelCount > 0 else { return 0 }
         let count = Double(pixelCount)
         return -0.5 * (sum / count + logTwoPi) * count

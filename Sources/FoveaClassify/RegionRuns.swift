@@ -3,17 +3,19 @@
 /// all K classes, and telling which image rows the sum reads (so the inverse FFT may compute only
 /// those, `RowBandInverseFFT`). A reusable buffer: `set` refills it without allocating once it has
 /// grown to the largest region.
-struct RegionRuns {
+public struct RegionRuns: Sendable {
+    public init() {}
+
     /// (y, first x, count) triples.
-    private(set) var runs: [Int32] = []
+    public private(set) var runs: [Int32] = []
     /// Pixels in the region inside the image (N_disc for a disc, the mask's pixel count).
-    private(set) var pixelCount = 0
+    public private(set) var pixelCount = 0
     /// The image rows the runs lie in (empty when the region has no pixel in the image).
-    private(set) var rows: Range<Int> = 0..<0
+    public private(set) var rows: Range<Int> = 0..<0
 
     /// The runs of `region` on a `width`×`width` image; false for a soft region (per-pixel weights,
     /// summed over the whole image), which has no runs.
-    mutating func set(to region: LikelihoodRegion, width: Int) -> Bool {
+    public mutating func set(to region: LikelihoodRegion, width: Int) -> Bool {
         runs.removeAll(keepingCapacity: true)
         pixelCount = 0
         switch region {
@@ -40,7 +42,7 @@ struct RegionRuns {
 
     /// The image rows the likelihood sum of `region` reads on a `width`×`width` image (all of them
     /// for a soft region).
-    static func rows(of region: LikelihoodRegion, width: Int) -> Range<Int> {
+    public static func rows(of region: LikelihoodRegion, width: Int) -> Range<Int> {
         var runs = RegionRuns()
         return runs.set(to: region, width: width) ? runs.rows : 0..<width
     }
@@ -48,7 +50,7 @@ struct RegionRuns {
     /// Σ D² over the runs, each run's sum in Float (`LogLikelihood.sumOfSquares`) added to a Double
     /// in run order: the sum `LogLikelihood.logP` forms for discs and spans. `image` holds the
     /// rows from `firstRow` on (pixel (x, y) at (y − firstRow)·width + x), at least `rows`.
-    func sumOfSquares(image: UnsafePointer<Float>, firstRow: Int, width: Int) -> Double {
+    public func sumOfSquares(image: UnsafePointer<Float>, firstRow: Int, width: Int) -> Double {
         var sum = 0.0
         runs.withUnsafeBufferPointer { r in
             for i in 0..<(r.count / 3) {

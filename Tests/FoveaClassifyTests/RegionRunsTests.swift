@@ -1,6 +1,6 @@
 import Testing
 import FoveaCore
-@testable import FoveaClassify
+import FoveaClassify
 import _FoveaTestSupport
 
 /// The region runs the likelihood makes once per row give the LogP of `LogLikelihood`'s region
