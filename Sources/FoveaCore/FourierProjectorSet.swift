@@ -106,29 +106,10 @@ public struct FourierProjectorSet: Sendable {
                         continue
                     }
                     for c in 0..<k {
-                        var re: Float = 0, im: Float = 0
-                        for zc in 0..<2 {
-                            let z = z0 + zc
-                            if z < -halfNp || z >= halfNp { continue }
-                            let wz = zc == 0 ? 1 - dz : dz
-                            let zi = z < 0 ? z + np : z
-                            for yb in 0..<2 {
-                                let y = y0 + yb
-                                if y < -halfNp || y >= halfNp { continue }
-                                let wyz = (yb == 0 ? 1 - dy : dy) * wz
-                                let row = wp * ((y < 0 ? y + np : y) + np * zi)
-                                for xa in 0..<2 {
-                                    let x = x0 + xa
-                                    if x > halfNp { continue }
-                                    let weight = (xa == 0 ? 1 - dx : dx) * wyz
-                                    let v = t[c + k * (row + x)]
-                                    re += v.real * weight
-                                    im += v.imaginary * weight
-                                }
-                            }
-                        }
-                        out[2 * c] = re
-                        out[2 * c + 1] = conjugate ? -im : im
+                        let value = FourierProjector.edgeSum(t, x0, y0, z0, dx, dy, dz, width: wp, size: np, half: halfNp,
+                                                             stride: k, offset: c)
+                        out[2 * c] = value.real
+                        out[2 * c + 1] = conjugate ? -value.imaginary : value.imaginary
                     }
                 }
             }

@@ -164,6 +164,18 @@ public struct FourierProjector: Sendable {
                 + (a01[1] * ex + a01[3] * dx) * w01 + (a11[1] * ex + a11[3] * dx) * w11
             return Complex(re, im)
         }
+        return edgeSum(t, x0, y0, z0, dx, dy, dz, width: wp, size: np, half: half)
+    }
+
+    /// The trilinear sum at a neighbourhood that reaches the edge of the half-space array: the 8
+    /// neighbours of (x0, y0, z0) with fractions (dx, dy, dz), those outside x ∈ [0, Np/2],
+    /// y, z ∈ [−Np/2, Np/2 − 1] skipped. The array holds `stride` interleaved transforms, this
+    /// one at `offset` (value of half-space index v at `t[offset + stride·v]`; 1 and 0 for one
+    /// transform, `FourierProjectorSet` for K).
+    @inline(__always)
+    static func edgeSum(_ t: UnsafeBufferPointer<Complex<Float>>, _ x0: Int, _ y0: Int, _ z0: Int,
+                        _ dx: Float, _ dy: Float, _ dz: Float, width wp: Int, size np: Int, half: Int,
+                        stride: Int = 1, offset: Int = 0) -> Complex<Float> {
         var re: Float = 0, im: Float = 0
         for c in 0..<2 {
             let z = z0 + c
@@ -179,7 +191,7 @@ public struct FourierProjector: Sendable {
                     let x = x0 + a
                     if x > half { continue }
                     let weight = (a == 0 ? 1 - dx : dx) * wyz
-                    let v = t[row + x]
+                    let v = t[offset + stride * (row + x)]
                     re += v.real * weight
                     im += v.imaginary * weight
                 }
