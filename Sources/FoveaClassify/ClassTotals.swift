@@ -137,19 +137,7 @@ final class ClassTotals {
         }
         var failure: Int32?
         for values in [total.numerator, total.ctfSquared] where failure == nil {
-            failure = values.withUnsafeBytes { raw -> Int32? in
-                guard let base = raw.baseAddress else { return nil }
-                var offset = 0
-                while offset < raw.count {
-                    let written = Foundation.write(descriptor, base + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += written
-                }
-                return nil
-            }
+            failure = values.withUnsafeBytes { FileDescriptorWriting.writeAll($0, to: descriptor) }
         }
         if close(descriptor) != 0 && failure == nil { failure = errno }
         if let failure {

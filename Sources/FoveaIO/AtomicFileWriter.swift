@@ -1,4 +1,5 @@
 import Foundation
+import FoveaCore
 
 /// Writes files so that a reader never sees a half-written one and a failed write never
 /// destroys the previous version: data go to a temporary file in the same folder, which is
@@ -33,17 +34,8 @@ public enum AtomicFileWriter {
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw FileWriteError(path: path, errno: errno, action: "cannot write") }
             defer { close(descriptor) }
-            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw FileWriteError(path: path, errno: errno, action: "cannot write")
-                    }
-                    offset += written
-                }
+            if let failure = data.withUnsafeBytes({ FileDescriptorWriting.writeAll($0, to: descriptor) }) {
+                throw FileWriteError(path: path, errno: failure, action: "cannot write")
             }
             guard fsync(descriptor) == 0 else { throw FileWriteError(path: path, errno: errno, action: "cannot write") }
         }
