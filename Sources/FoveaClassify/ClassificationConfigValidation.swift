@@ -27,6 +27,7 @@ extension ClassificationConfig {
         case groupScale = "group-scale"
         case whitening
         case particleScale = "particle-scale"
+        case particleNoise = "particle-noise"
     }
 
     /// The regularisation T accepted (`regularisation`): beyond 10⁻³…10³ the filter is either the

@@ -43,7 +43,7 @@ public enum ClassificationCycle {
                 }
             }
         }
-        let logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
+        var logP = ClassTable(rowCount: rows.count, classCount: k, values: values.values)
         // A non-finite LogP (an image of extreme values) would stop the E-step; every rank learns of it.
         let particles = shard.globalIndex
         try communicator.agreeing {
@@ -52,8 +52,20 @@ public enum ClassificationCycle {
                                        + "\(state.cycle + 1) (an image with extreme values, or a constant background?)")
             }
         }
-        let step = try OccupancyCycle(cycle: state.cycle + 1, logP: logP,
-                                      sigmaPerClass: ClassTable(rowCount: rows.count, classCount: k, repeating: 1),
+        // Per-particle noise levels σ_i² (§6.2): LogP ÷ σ_i², and with `weighted` the insertion weight too.
+        var sigma = ClassTable(rowCount: rows.count, classCount: k, repeating: 1)
+        let noiseMode = config.noiseGroups.particleNoise
+        if noiseMode != .off {
+            let levels = try shard.particleNoiseLevels(logP: logP, communicator: communicator)
+            logP = ParticleNoiseLevel.scaled(logP, levels: levels, operatorCount: operatorCount)
+            if noiseMode == .weighted {
+                sigma = ClassTable(rowCount: rows.count, classCount: k,
+                                   values: (0..<rows.count).flatMap { row in
+                                       [Float](repeating: Float(levels[row / operatorCount].squareRoot()), count: k)
+                                   })
+            }
+        }
+        let step = try OccupancyCycle(cycle: state.cycle + 1, logP: logP, sigmaPerClass: sigma,
                                       previous: state.occupancy, previousBestClass: state.bestClass,
                                       previousStatistics: state.history.last?.statistics, active: shard.active,
                                       communicator: communicator)

@@ -52,6 +52,7 @@ extension ClassificationConfig {
         case .groupScale: return noiseGroups.scale == other.noiseGroups.scale
         case .whitening: return noiseGroups.whitening == other.noiseGroups.whitening
         case .particleScale: return noiseGroups.particleScale == other.noiseGroups.particleScale
+        case .particleNoise: return noiseGroups.particleNoise == other.noiseGroups.particleNoise
         case .starts: return starts == other.starts
         case .startCycles: return startCycles == other.startCycles
         }

@@ -40,20 +40,25 @@ public struct NoiseGroupSettings: Sendable, Equatable, Codable {
     /// Whether each particle's signal gets its own intensity scale, shrunk toward its group's
     /// (`ParticleSignalScale`; settings stored before the option existed decode as `.off`).
     public let particleScale: ParticleScaleMode
+    /// Whether each particle gets its own noise level in the likelihood (and weight), relative to
+    /// its group's (`ParticleNoiseLevel`; settings stored before the option existed decode as `.off`).
+    public let particleNoise: ParticleNoiseMode
 
     /// The command line's default group size.
     public static let defaultMinimumParticles = 100
 
     public init(mode: NoiseGroupMode = .none, minimumParticles: Int = NoiseGroupSettings.defaultMinimumParticles,
-                scale: GroupScaleMode = .off, whitening: WhiteningNorm = .shell, particleScale: ParticleScaleMode = .off) {
+                scale: GroupScaleMode = .off, whitening: WhiteningNorm = .shell, particleScale: ParticleScaleMode = .off,
+                particleNoise: ParticleNoiseMode = .off) {
         self.mode = mode
         self.minimumParticles = minimumParticles
         self.scale = scale
         self.whitening = whitening
         self.particleScale = particleScale
+        self.particleNoise = particleNoise
     }
 
-    private enum CodingKeys: String, CodingKey { case mode, minimumParticles, scale, whitening, particleScale }
+    private enum CodingKeys: String, CodingKey { case mode, minimumParticles, scale, whitening, particleScale, particleNoise }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -62,6 +67,7 @@ public struct NoiseGroupSettings: Sendable, Equatable, Codable {
         scale = try c.decodeIfPresent(GroupScaleMode.self, forKey: .scale) ?? .off
         whitening = try c.decodeIfPresent(WhiteningNorm.self, forKey: .whitening) ?? .shell
         particleScale = try c.decodeIfPresent(ParticleScaleMode.self, forKey: .particleScale) ?? .off
+        particleNoise = try c.decodeIfPresent(ParticleNoiseMode.self, forKey: .particleNoise) ?? .off
     }
 
     /// One spectrum for the whole dataset: how every run before noise groups was computed, and

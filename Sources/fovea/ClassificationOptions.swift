@@ -118,6 +118,9 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("particle-scale"), help: ArgumentHelp("Give each particle its own signal scale, estimated from its image's signal power and shrunk toward its noise group's by its precision (on), or not (off, default).", valueName: "on|off"))
     var particleScale: ParticleScaleMode?
 
+    @Option(name: .customLong("particle-noise"), help: ArgumentHelp("Give each particle its own noise level, from its residual against the classes in the likelihood region, shrunk toward its noise group's by its precision: likelihood (its LogP divided by it), weighted (and its reconstruction weight too), or off (default).", valueName: "off|likelihood|weighted"))
+    var particleNoise: ParticleNoiseMode?
+
     @Option(name: .customLong("whitening"), help: ArgumentHelp("How the noise filter normalises the background power: pixel (white noise per Fourier pixel, as the likelihood assumes; default) or shell (equal noise power per shell, the filter of runs before this option).", valueName: "pixel|shell"))
     var whitening: WhiteningNorm?
 
@@ -136,6 +139,11 @@ struct ClassificationOptions: ParsableArguments {
     /// `--particle-scale` when not given (benchmarks/RESULTS.md "Per-particle intensity scale"): on lifts
     /// scenario 3 with imperfections (2d 0.642 → 0.863) but costs white noise 0.007 (2d) and 0.012 (3d).
     static let defaultParticleScale = ParticleScaleMode.off
+
+    /// `--particle-noise` when not given (benchmarks/RESULTS.md "Per-particle noise level"): weighted cost white
+    /// noise −0.001 … +0.001 and lifted scenario 3 with imperfections (2d 0.642 → 0.735, 0.502 → 0.672) and
+    /// junk (0.634 → 0.763); off until the default is decided.
+    static let defaultParticleNoise = ParticleNoiseMode.off
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
@@ -259,6 +267,13 @@ struct ClassificationOptions: ParsableArguments {
                 ?? Self.defaultOutsideWeight(for: outsideSource),
             outsideLowPass: maskLowpass ?? base?.referenceMask.outsideLowPass,
             outsideSource: outsideSource)
+        let noiseModel = NoiseGroupSettings(
+            mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
+            minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles,
+            scale: groupScale ?? base?.noiseGroups.scale ?? Self.defaultGroupScale,
+            whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening,
+            particleScale: particleScale ?? base?.noiseGroups.particleScale ?? Self.defaultParticleScale,
+            particleNoise: particleNoise ?? base?.noiseGroups.particleNoise ?? Self.defaultParticleNoise)
         return try ClassificationConfig(
             classCount: classes, cycles: cycles ?? base?.cycles ?? 20, focus: mode, sphere: focusSphere,
             maskPath: mask ?? base?.maskPath, focusEdge: focusEdge ?? base?.focusEdge ?? 0, outerRadius: outerRadius,
@@ -269,12 +284,7 @@ struct ClassificationOptions: ParsableArguments {
             seed: seed ?? base?.seed ?? 1, threads: threads, checkpointEvery: checkpointEvery ?? base?.checkpointEvery ?? 5,
             convergence: convergence, referenceMask: referenceMask,
             regularisation: regularisation ?? base?.regularisation ?? Self.defaultRegularisation,
-            noiseGroups: NoiseGroupSettings(
-                mode: noiseGroups ?? base?.noiseGroups.mode ?? Self.defaultNoiseGroups,
-                minimumParticles: noiseGroupMin ?? base?.noiseGroups.minimumParticles ?? NoiseGroupSettings.defaultMinimumParticles,
-                scale: groupScale ?? base?.noiseGroups.scale ?? Self.defaultGroupScale,
-                whitening: whitening ?? base?.noiseGroups.whitening ?? Self.defaultWhitening,
-                particleScale: particleScale ?? base?.noiseGroups.particleScale ?? Self.defaultParticleScale),
+            noiseGroups: noiseModel,
             starts: starts ?? base?.starts ?? 1,
             startCycles: startCycles ?? base?.startCycles ?? ClassificationConfig.defaultStartCycles)
     }
@@ -284,4 +294,5 @@ extension OutsideDensitySource: ExpressibleByArgument {}
 extension NoiseGroupMode: ExpressibleByArgument {}
 extension GroupScaleMode: ExpressibleByArgument {}
 extension ParticleScaleMode: ExpressibleByArgument {}
+extension ParticleNoiseMode: ExpressibleByArgument {}
 extension WhiteningNorm: ExpressibleByArgument {}

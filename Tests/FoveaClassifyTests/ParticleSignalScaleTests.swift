@@ -261,13 +261,15 @@ import FoveaDistributed
         }
     }
 
-    static func config(particleScale: ParticleScaleMode, cycles: Int = 3) throws -> ClassificationConfig {
+    static func config(particleScale: ParticleScaleMode, particleNoise: ParticleNoiseMode = .off,
+                       cycles: Int = 3) throws -> ClassificationConfig {
         try ClassificationConfig(classCount: 2, cycles: cycles, focus: .twoD, sphere: SyntheticDataset.focus,
                                  outerRadius: 90, classificationResolution: 20,
                                  referenceBand: ReferenceBand(low: 300, high: 10), molecularMass: 200,
                                  expansionGroup: "C1", seed: 3, threads: 2,
                                  convergence: ConvergenceCriteria(classAverageChange: 0, changedFraction: 0, minimumCycles: cycles),
-                                 noiseGroups: NoiseGroupSettings(mode: .none, whitening: .pixel, particleScale: particleScale))
+                                 noiseGroups: NoiseGroupSettings(mode: .none, whitening: .pixel, particleScale: particleScale,
+                                                                 particleNoise: particleNoise))
     }
 
     /// The engine with the scale on: LogP, occupancies and maps identical on 1, 2 and 3 in-process
@@ -275,20 +277,32 @@ import FoveaDistributed
     @Test func engineRunsAreRankAndStorageIndependent() throws {
         let particles = EngineClassificationTests.highSNR.particles
         let config = try Self.config(particleScale: .on)
-        let single = try EngineClassificationTests.run(config, particles)
+        let single = try Self.expectSameOnRanksAndStreamed(config, particles) { $0.shard.whitening.particleScales ?? [] }
         let scales = try #require(single.shard.whitening.particleScales)
         #expect(scales.contains { $0 != 1 })
+        let off = try EngineClassificationTests.run(try Self.config(particleScale: .off), particles)
+        #expect(off.logP != single.logP)
+    }
+
+    /// Runs `config` on `particles` on one rank, then on 2 and 3 in-process ranks and streamed in
+    /// chunks of 7, and expects LogP, occupancies, `perParticle` (gathered over the ranks) and the
+    /// class maps identical to the one-rank run, which it returns.
+    static func expectSameOnRanksAndStreamed(_ config: ClassificationConfig, _ particles: [ParticleInput],
+                                             perParticle: @escaping @Sendable (ClassificationEngine) -> [Float]) throws
+        -> ClassificationEngine {
+        let single = try EngineClassificationTests.run(config, particles)
         for ranks in [2, 3] {
             let ranges = ShardingPlan.ranges(count: particles.count, size: ranks)
-            let results = try LocalGroup(size: ranks).run { communicator -> ([Float], [Float], [Volume]) in
+            let results = try LocalGroup(size: ranks).run { communicator -> ([Float], [Float], [Float], [Volume]) in
                 let engine = try ClassificationEngine(config: config, particles: Array(particles[ranges[communicator.rank]]),
                                                       references: nil, focusMask: nil, communicator: communicator)
                 _ = try engine.run()
-                return (engine.logP.values, engine.shard.whitening.particleScales ?? [], engine.classVolumes)
+                return (engine.logP.values, engine.state.occupancy.values, perParticle(engine), engine.classVolumes)
             }
             #expect(results.flatMap(\.0) == single.logP.values)
-            #expect(results.flatMap(\.1) == scales)
-            #expect(results.allSatisfy { $0.2 == single.classVolumes })
+            #expect(results.flatMap(\.1) == single.state.occupancy.values)
+            #expect(results.flatMap(\.2) == perParticle(single))
+            #expect(results.allSatisfy { $0.3 == single.classVolumes })
         }
         let streamed = try ClassificationEngine(config: config, alignments: particles.map(\.alignment),
                                                 images: ParticleStorageTests.images(particles), references: nil, focusMask: nil,
@@ -296,8 +310,7 @@ import FoveaDistributed
         _ = try streamed.run()
         #expect(streamed.logP == single.logP)
         #expect(streamed.classVolumes == single.classVolumes)
-        let off = try EngineClassificationTests.run(try Self.config(particleScale: .off), particles)
-        #expect(off.logP != single.logP)
+        return single
     }
 
     /// Stored with the run's configuration; configurations written before it decode as off, and

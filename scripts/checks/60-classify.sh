@@ -175,14 +175,15 @@ classify_streams_when_memory_is_short() {
     cmp "$CHECK_TMP/np2/class_002_half2.mrc" "$CHECK_TMP/streamed/class_002_half2.mrc"
 }
 
-# --particle-scale on: the per-particle scales come from exact sums over the ranks, so 1 and 3 ranks
-# agree, and streaming the particles from disk (--stream, 3 ranks) writes the run kept in memory.
+# --particle-scale on with --particle-noise weighted: the per-particle scales and noise levels come from
+# exact sums over the ranks, so 1 and 3 ranks agree, and streaming the particles from disk (--stream,
+# 3 ranks) writes the run kept in memory.
 classify_particle_scale() {
     local out="$CHECK_TMP/particle-scale.txt"
-    classify_on 1 "$CHECK_TMP/ps-np1" "" --cycles 4 --particle-scale on >"$out" 2>&1 || { cat "$out"; return 1; }
+    classify_on 1 "$CHECK_TMP/ps-np1" "" --cycles 4 --particle-scale on --particle-noise weighted >"$out" 2>&1 || { cat "$out"; return 1; }
     grep "particle scales" "$out" || { cat "$out"; return 1; }
-    classify_on 3 "$CHECK_TMP/ps-np3" "" --cycles 4 --particle-scale on >"$out" 2>&1 || { cat "$out"; return 1; }
-    classify_on 3 "$CHECK_TMP/ps-np3-stream" "" --cycles 4 --particle-scale on --stream >"$out" 2>&1 || { cat "$out"; return 1; }
+    classify_on 3 "$CHECK_TMP/ps-np3" "" --cycles 4 --particle-scale on --particle-noise weighted >"$out" 2>&1 || { cat "$out"; return 1; }
+    classify_on 3 "$CHECK_TMP/ps-np3-stream" "" --cycles 4 --particle-scale on --particle-noise weighted --stream >"$out" 2>&1 || { cat "$out"; return 1; }
     "$FOVEA" selftest compare "$CHECK_TMP/ps-np1" "$CHECK_TMP/ps-np3" --tolerance 1e-4 &&
     cmp "$CHECK_TMP/ps-np3/particles.star" "$CHECK_TMP/ps-np3-stream/particles.star" &&
     cmp "$CHECK_TMP/ps-np3/class_001.mrc" "$CHECK_TMP/ps-np3-stream/class_001.mrc" &&
@@ -203,7 +204,7 @@ check "classify 2d/3d/subtract (K = 3) on 1 rank × 1 and 2 threads, 2 and 3 ran
 check "classify --starts 3 on 1, 2 and 3 ranks: the same start chosen with the same mean LogPs, outputs equal to 1e-4" classify_starts_rank_invariance
 check "classify --starts 3: SIGUSR1 during the starts -> exit 75 after the current start, the rest skipped; --continue on 2 ranks finishes" classify_stop_during_starts
 check "classify with memory for the streamed run only: both ranks stream from disk, outputs identical to np2" classify_streams_when_memory_is_short
-check "classify --particle-scale on: 1 and 3 ranks agree, streamed on 3 ranks identical to in memory" classify_particle_scale
+check "classify --particle-scale on --particle-noise weighted: 1 and 3 ranks agree, streamed on 3 ranks identical to in memory" classify_particle_scale
 check "classify: SIGTERM after cycle 2 -> exit 75 + checkpoint; --continue gives the uninterrupted run" classify_stop_and_continue TERM 2 2
 check "classify: SIGUSR1 on 3 ranks, continued on 1 rank, gives the uninterrupted run" classify_stop_and_continue USR1 3 1
 check "classify: a rank killed mid-cycle ends the job non-zero within 60 s; the checkpoint continues" classify_killed_rank
