@@ -148,11 +148,6 @@ public enum ParticleNoiseLevel {
 }
 
 extension ParticleShard {
-    /// n_r and s_r of every row (`ParticleNoiseLevel.RowArea`).
-    public var likelihoodAreas: [ParticleNoiseLevel.RowArea] {
-        ParticleNoiseLevel.rowAreas(regions: regions, evaluation: evaluation)
-    }
-
     /// σ_i² of every local particle (`ParticleNoiseLevel`) from `logP`, this shard's LogP computed
     /// with σ = 1. Collective.
     public func particleNoiseLevels(logP: ClassTable, communicator: any Communicator) throws -> [Double] {

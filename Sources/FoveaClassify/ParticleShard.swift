@@ -57,6 +57,9 @@ public struct ParticleShard {
     /// The most consecutive rows of the N_c image any row's region reads (N_c for soft regions): the
     /// rows each inverse FFT of the likelihood computes (`RowBandInverseFFT`).
     let likelihoodRows: Int
+    /// Per row: its region's area and independent samples (`ParticleNoiseLevel.RowArea`), for the
+    /// per-particle noise level; computed once, as the regions are.
+    public let likelihoodAreas: [ParticleNoiseLevel.RowArea]
     /// The 3-D focus region at box N (the likelihood regions' footprints are taken from it).
     let focusMask: Volume?
     /// The same region on the cycle box, where the references are masked.

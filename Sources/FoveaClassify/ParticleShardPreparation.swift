@@ -130,6 +130,7 @@ extension ParticleShard {
         var mostRows = 1
         for region in regions { mostRows = max(mostRows, RegionRuns.rows(of: region, width: croppedSize).count) }
         likelihoodRows = mostRows
+        likelihoodAreas = ParticleNoiseLevel.rowAreas(regions: regions, evaluation: evaluation)
     }
 
     /// The first problem in this rank's in-memory particles: none at all, mixed boxes or pixel
