@@ -18,6 +18,8 @@ noise σ × exp(0.3·g − 0.045) and coloured by exp(−b·|k|²/4) with b unif
 then every image minus the mean and over the SD of its pixels outside the radius 0.375·box (what
 `relion_preprocess --norm` does with its default background radius); particles.star gets
 rlnMicrographName. The SNR stays that of a particle of contrast 1 on a micrograph of noise factor 1.
+Both kinds draw from one seeded stream in the same order, so a white and a realistic set of one seed share
+views, defoci, states and the underlying Gaussian noise draws (a paired comparison).
 
 Writes OUT_DIR/particles.mrcs, particles.star (RELION 3.1), truth.star (`fovea kappa --truth`),
 ceiling.star (the ideal-observer ceiling per asymmetric unit, which `fovea kappa --ceiling` reads beside
