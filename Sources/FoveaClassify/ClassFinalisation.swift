@@ -63,8 +63,8 @@ extension ClassReconstruction {
     /// weighted by `classWeights`) and T the `regularisation` (`ClassMapRegularisation`), broadcast
     /// from the owners: the maps on every rank. Takes one total at a time out of `totals` (a spilled
     /// one is read back a slab of planes at a time into its map's spectrum, never whole), so no
-    /// total is resident beyond those kept in memory. A total
-    /// that cannot be read back fails the pass on every rank. Collective.
+    /// total is resident beyond those kept in memory. A total that cannot be read back fails the
+    /// pass on every rank. Collective.
     static func classMaps(_ totals: ClassTotals, ssnrs: [[Double]], classWeights: [Double],
                           regularisation: Double = 1, size: Int,
                           pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
