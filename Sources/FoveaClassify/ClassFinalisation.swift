@@ -47,11 +47,11 @@ extension ClassReconstruction {
             result.fsc[offset] = Array(curves[0..<shells])
             result.ssnr[offset] = Array(curves[shells...])
             if keepingHalfMaps {
-                let pair = try (0..<2).map { half in
-                    try Self.broadcast(owner == rank ? halves[half] : nil, root: owner, size: size,
-                                       pixelSize: pixelSize, communicator: communicator)
+                let pair = try (0..<2).map { _ in
+                    // Moved out of `halves`, so that the broadcast fills the owner's map without a copy.
+                    var own = owner == rank ? halves.removeFirst() : nil
+                    return try Self.broadcast(&own, root: owner, size: size, pixelSize: pixelSize, communicator: communicator)
                 }
-                halves = []
                 if let handingOver { handingOver(k, pair) } else { result.halfMaps[offset] = pair }
             }
         }
@@ -62,31 +62,34 @@ extension ClassReconstruction {
     /// the Wiener term 1/(T·SSNR(s)), the SSNR shared over all K classes (`sharedSSNR` of `ssnrs`
     /// weighted by `classWeights`) and T the `regularisation` (`ClassMapRegularisation`), broadcast
     /// from the owners: the maps on every rank. Takes one total at a time out of `totals` (a spilled
-    /// one is read back then), so no more than one is resident beyond those kept in memory. A total
-    /// that cannot be read back fails the pass on every rank. Collective.
+    /// one is read back a slab of planes at a time into its map's spectrum, never whole), so no
+    /// total is resident beyond those kept in memory. A total that cannot be read back fails the
+    /// pass on every rank. Collective.
     static func classMaps(_ totals: ClassTotals, ssnrs: [[Double]], classWeights: [Double],
                           regularisation: Double = 1, size: Int,
                           pixelSize: Double, communicator: any Communicator) throws -> [Volume] {
         let wiener = ClassMapRegularisation.wienerTerm(ssnr: sharedSSNR(ssnrs, weights: classWeights), factor: regularisation)
         func map(_ k: Int) throws -> Volume? {
-            try ClassTotals.agreeing(communicator) { try totals.take(k).map { $0.finalised(regularisation: wiener, pixelSize: pixelSize) } }
+            try ClassTotals.agreeing(communicator) { try totals.map(ofClass: k, regularisation: wiener, pixelSize: pixelSize) }
         }
         // A cycle's totals (in memory, on the cycle grid): every rank makes all of its own maps
         // first, so the ranks work at the same time, then the broadcasts run in class order. A
         // final pass that may spill (box-N maps): one map at a time, made and broadcast.
         var made: [Volume?] = totals.mayUseFiles ? [] : try ssnrs.indices.map(map)
         return try ssnrs.indices.map { k in
-            let own = made.isEmpty ? try map(k) : made[k]
+            var own = made.isEmpty ? try map(k) : made[k]
             if !made.isEmpty { made[k] = nil }
-            return try broadcast(own, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
+            return try broadcast(&own, root: owner(ofClass: k, ranks: communicator.size), size: size, pixelSize: pixelSize,
                                  communicator: communicator)
         }
     }
 
-    /// Volumes of box `size` owned by `root`, on every rank (`volume` non-nil on the root).
-    static func broadcast(_ volume: Volume?, root: Int, size: Int, pixelSize: Double,
+    /// Volumes of box `size` owned by `root`, on every rank (`volume` non-nil on the root; taken
+    /// from it, so that the broadcast writes into the root's only reference instead of a copy).
+    static func broadcast(_ volume: inout Volume?, root: Int, size: Int, pixelSize: Double,
                           communicator: any Communicator) throws -> Volume {
         var voxels = volume?.voxels ?? [Float](repeating: 0, count: size * size * size)
+        volume = nil
         if communicator.size > 1 { try communicator.broadcast(&voxels, root: root) }
         return Volume(size: size, pixelSize: pixelSize, voxels: voxels)
     }

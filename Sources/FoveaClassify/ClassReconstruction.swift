@@ -128,7 +128,8 @@ struct ClassReconstruction {
 
     /// The half maps, FSC, SSNR and total of every class here.
     /// Consumes the accumulators: each class's second half is added into its first in place and
-    /// released (no copy of the Float64 sums is made).
+    /// released (no copy of the Float64 sums is made) before the FSC transforms the half maps, so
+    /// that only one class's two half sums, its first half map and the second's buffer are held at once.
     mutating func finaliseHalves(pixelSize: Double) -> Halves {
         var result = Halves()
         for k in accumulators.indices {
@@ -136,11 +137,10 @@ struct ClassReconstruction {
             accumulators[k] = []
             let a = halves[0].finalised(regularisation: .constant(1), pixelSize: pixelSize)
             let b = halves[1].finalised(regularisation: .constant(1), pixelSize: pixelSize)
+            var total = halves.removeFirst()
+            total.add(halves.removeFirst())
             let fsc = FourierShellCorrelation(a, b)
             result.halfMaps.append([a, b])
-            let second = halves.removeLast()
-            var total = halves.removeLast()
-            total.add(second)
             let statistics = total.shellStatistics()
             result.ssnr.append(fsc.values.indices.map { s -> Double in
                 let f = fsc.values[s]

@@ -85,19 +85,24 @@ final class ClassTotals {
         held[k] = .file(path: path, size: total.size, padding: total.padding)
     }
 
-    /// Class `k`'s total (nil when this rank does not hold it), read back if it was spilled (the file
-    /// is then removed); released from the store.
-    func take(_ k: Int) throws -> ReconstructionAccumulator? {
+    /// Class `k`'s map finalised with `regularisation` (nil when this rank does not hold its total),
+    /// and the total released from the store: one kept in memory is released once its spectrum is
+    /// made (`finaliseReleasingSums`); a spilled one is read back a slab of z planes at a time into
+    /// the spectrum, never whole (`ReconstructionAccumulator.finalised(size:padding:friedelPlane:…)`),
+    /// and its file removed. The same bits either way.
+    func map(ofClass k: Int, regularisation: WienerRegularisation, pixelSize: Double) throws -> Volume? {
+        if case .memory(var total) = held[k] {
+            held[k] = .none  // `total` now holds the sums' only reference
+            keptBytes -= 8 * (total.numerator.count + total.ctfSquared.count)
+            return total.finaliseReleasingSums(regularisation: regularisation, pixelSize: pixelSize)
+        }
         let entry = held[k]
         held[k] = .none
         switch entry {
-        case .none: return nil
-        case .memory(let total):
-            keptBytes -= 8 * (total.numerator.count + total.ctfSquared.count)
-            return total
+        case .none, .memory: return nil
         case .file(let path, let size, let padding):
             defer { unlink(path) }
-            return try Self.read(from: path, size: size, padding: padding)
+            return try Self.finalised(from: path, size: size, padding: padding, regularisation: regularisation, pixelSize: pixelSize)
         }
     }
 
@@ -128,15 +133,16 @@ final class ClassTotals {
         }
     }
 
-    /// Writes the numerator then Σctf² (native Float64) to `path`, created exclusively; a partial
-    /// file is removed.
+    /// Writes the numerator, Σctf², then the Friedel-completed x = 0 plane's numerator and Σctf²
+    /// (`friedelPlane()`; native Float64) to `path`, created exclusively; a partial file is removed.
     static func write(_ total: ReconstructionAccumulator, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw TotalsSpillError(path: path, action: "cannot write", errno: errno)
         }
         var failure: Int32?
-        for values in [total.numerator, total.ctfSquared] where failure == nil {
+        let plane = total.friedelPlane()
+        for values in [total.numerator, total.ctfSquared, plane.numerator, plane.ctfSquared] where failure == nil {
             failure = values.withUnsafeBytes { FileDescriptorWriting.writeAll($0, to: descriptor) }
         }
         if close(descriptor) != 0 && failure == nil { failure = errno }
@@ -146,34 +152,42 @@ final class ClassTotals {
         }
     }
 
-    /// Reads back what `write` wrote for an accumulator of `size` and `padding`.
-    static func read(from path: String, size: Int, padding: Int) throws -> ReconstructionAccumulator {
+    /// The map of the total `write` wrote to `path` for an accumulator of `size` and `padding`,
+    /// finalised with `regularisation` from the file a slab of z planes at a time.
+    static func finalised(from path: String, size: Int, padding: Int, regularisation: WienerRegularisation,
+                          pixelSize: Double) throws -> Volume {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw TotalsSpillError(path: path, action: "cannot read", errno: errno)
         }
         defer { close(descriptor) }
-        var total = ReconstructionAccumulator(size: size, padding: padding)
-        func fill(_ values: inout [Double]) throws {
-            try values.withUnsafeMutableBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var offset = 0
-                while offset < raw.count {
-                    let count = Foundation.read(descriptor, base + offset, raw.count - offset)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        throw TotalsSpillError(path: path, action: "cannot read", errno: errno)
-                    }
-                    if count == 0 {
-                        throw TotalsSpillError(path: path, action: "cannot read", code: nil,
-                                               reason: "the file ends after \(offset) of \(raw.count) bytes (changed by another process?)")
-                    }
-                    offset += count
+        let np = size * padding, wp = np / 2 + 1, values = wp * np * np, bytes = MemoryLayout<Double>.size
+        /// Fills `buffer` from byte `offset` of the file.
+        func fill(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+            guard let base = buffer.baseAddress else { return }
+            var done = 0
+            while done < buffer.count {
+                let count = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw TotalsSpillError(path: path, action: "cannot read", errno: errno)
                 }
+                if count == 0 {
+                    throw TotalsSpillError(path: path, action: "cannot read", code: nil,
+                                           reason: "the file ends before byte \(offset + buffer.count) (changed by another process?)")
+                }
+                done += count
             }
         }
-        try fill(&total.numerator)
-        try fill(&total.ctfSquared)
-        return total
+        var plane = ReconstructionAccumulator.FriedelPlane(numerator: [Double](repeating: 0, count: 2 * np * np),
+                                                           ctfSquared: [Double](repeating: 0, count: np * np))
+        try plane.numerator.withUnsafeMutableBytes { try fill($0, at: 3 * values * bytes) }
+        try plane.ctfSquared.withUnsafeMutableBytes { try fill($0, at: (3 * values + 2 * np * np) * bytes) }
+        return try ReconstructionAccumulator.finalised(size: size, padding: padding, friedelPlane: plane, regularisation: regularisation,
+                                                       pixelSize: pixelSize) { planes, numerator, ctfSquared in
+            let first = planes.lowerBound * wp * np
+            try fill(UnsafeMutableRawBufferPointer(numerator), at: 2 * first * bytes)
+            try fill(UnsafeMutableRawBufferPointer(ctfSquared), at: (2 * values + first) * bytes)
+        }
     }
 }

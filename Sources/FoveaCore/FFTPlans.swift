@@ -45,7 +45,7 @@ public final class RealFFTPlan: @unchecked Sendable {
     private let forwardPlan: OpaquePointer?
     private let inversePlan: OpaquePointer?
     /// 3-D shapes: the threaded plane-and-column transform (instead of the two plans).
-    private let planeColumn: PlaneColumnTransform?
+    fileprivate let planeColumn: PlaneColumnTransform?
 
     fileprivate init(dimensions: [Int], flags: UInt32) {
         self.dimensions = dimensions
@@ -80,6 +80,27 @@ public final class RealFFTPlan: @unchecked Sendable {
     public func executeInverse(complex: UnsafeMutableRawPointer, real: UnsafeMutablePointer<Float>) {
         let input = complex.assumingMemoryBound(to: fftwf_complex.self)
         if let planeColumn { planeColumn.inverse(complex: input, real: real) } else { fftwf_execute_dft_c2r(inversePlan, input, real) }
+    }
+}
+
+extension RealFFTPlan {
+    /// Whether the arrays of this shape may lie anywhere in memory (3-D shapes: the plane-and-column
+    /// transform copies every piece through its own aligned scratch), so that `executeForward(anywhere:)`
+    /// and `executeInverseInPlace` apply.
+    public var transformsAnyMemory: Bool { dimensions.count == 3 }
+
+    /// 3-D shapes: unnormalised r2c of `real` (realCount values) into `complex` (complexCount
+    /// values), both in any memory; `real` is kept. The bits of `executeForward`.
+    public func executeForward(anywhere real: UnsafePointer<Float>, complex: UnsafeMutableRawPointer) {
+        precondition(transformsAnyMemory, "Only 3-D transforms run on unaligned arrays")
+        planeColumn!.forward(real: UnsafeMutablePointer(mutating: real), complex: complex.assumingMemoryBound(to: fftwf_complex.self))
+    }
+
+    /// 3-D shapes: unnormalised c2r in place: `data` (any memory) holds complexCount complex
+    /// values and receives the realCount real values at its start. The bits of `executeInverse`.
+    public func executeInverseInPlace(_ data: UnsafeMutableRawPointer) {
+        precondition(transformsAnyMemory, "Only 3-D transforms run in place")
+        planeColumn!.inverseInPlace(data)
     }
 }
 

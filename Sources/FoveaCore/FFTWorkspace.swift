@@ -18,13 +18,11 @@ public final class FFTWorkspace {
     public let plan: RealFFTPlan
     private let real: UnsafeMutablePointer<Float>
     private let complex: UnsafeMutablePointer<Float>  // 2·complexCount floats (re, im)
-    private let rowLength: Int  // complex values per x row, N_x/2 + 1
 
     public init(plan: RealFFTPlan) {
         self.plan = plan
         real = fftwf_alloc_real(plan.realCount)!
         complex = UnsafeMutableRawPointer(fftwf_alloc_complex(plan.complexCount)!).assumingMemoryBound(to: Float.self)
-        rowLength = plan.dimensions.last! / 2 + 1
     }
 
     deinit {
@@ -32,10 +30,10 @@ public final class FFTWorkspace {
         fftwf_free(UnsafeMutableRawPointer(complex))
     }
 
-    /// Sign (±1) of row `row` (all indices except x) for centring, from the parity of its indices.
-    @inline(__always) private func rowParity(_ row: Int) -> Int {
+    /// Parity (0 or 1) of row `row` (all indices except x) of a shape with `dimensions`, for centring.
+    @inline(__always) private static func rowParity(_ row: Int, dimensions: [Int]) -> Int {
         var rest = row, parity = 0
-        for extent in plan.dimensions.dropLast().reversed() {
+        for extent in dimensions.dropLast().reversed() {
             parity += rest % extent
             rest /= extent
         }
@@ -82,17 +80,29 @@ public final class FFTWorkspace {
     /// depend on it); smaller shapes stay on the calling thread.
     private func copyRows(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
                           scale: Float, centred: Bool) {
-        let rows = plan.complexCount / rowLength
-        guard plan.dimensions.count == 3 else { return copyRows(0..<rows, from: source, to: target, scale: scale, centred: centred) }
-        nonisolated(unsafe) let (from, to) = (source, target)
-        VolumeThreads.forEachChunk(of: rows) { copyRows($0, from: from, to: to, scale: scale, centred: centred) }
+        Self.copyRows(plan: plan, from: source, to: target, scale: scale, centred: centred)
     }
 
-    private func copyRows(_ rows: Range<Int>, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
-                          scale: Float, centred: Bool) {
+    /// `copyRows` for a spectrum of `plan`'s shape; `source` may be `target` (each value is read
+    /// once, then written in its own place).
+    static func copyRows(plan: RealFFTPlan, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
+                         scale: Float, centred: Bool) {
+        let rowLength = plan.dimensions.last! / 2 + 1, dimensions = plan.dimensions
+        let rows = plan.complexCount / rowLength
+        guard dimensions.count == 3 else {
+            return copyRows(0..<rows, rowLength: rowLength, dimensions: dimensions, from: source, to: target, scale: scale, centred: centred)
+        }
+        nonisolated(unsafe) let (from, to) = (source, target)
+        VolumeThreads.forEachChunk(of: rows) {
+            copyRows($0, rowLength: rowLength, dimensions: dimensions, from: from, to: to, scale: scale, centred: centred)
+        }
+    }
+
+    private static func copyRows(_ rows: Range<Int>, rowLength: Int, dimensions: [Int], from source: UnsafePointer<Float>,
+                                 to target: UnsafeMutablePointer<Float>, scale: Float, centred: Bool) {
         for row in rows {
             let base = 2 * rowLength * row
-            let s = centred && rowParity(row) == 1 ? -scale : scale
+            let s = centred && rowParity(row, dimensions: dimensions) == 1 ? -scale : scale
             let src = source + base, dst = target + base
             if centred {
                 var i = 0
@@ -136,24 +146,48 @@ extension HalfComplexImage {
 
 extension Volume {
     /// The centred, normalised half-space transform (see `HalfComplexVolume`). N must be even.
+    /// Transforms from the map's own voxels into the result (no workspace copies): the bits of
+    /// `FFTWorkspace.forward`.
     public func fourierTransform(planner: FFTPlanner = .shared) -> HalfComplexVolume {
-        let workspace = FFTWorkspace(plan: planner.plan3D(size: size))
+        precondition(size % 2 == 0, "Centred FFTs need even extents")
+        let plan = planner.plan3D(size: size)
         var spectrum = HalfComplexVolume(size: size)
         voxels.withUnsafeBufferPointer { input in
-            spectrum.values.withUnsafeMutableBufferPointer { workspace.forward(input, into: $0) }
+            spectrum.values.withUnsafeMutableBytes { output in
+                plan.executeForward(anywhere: input.baseAddress!, complex: output.baseAddress!)
+                let values = output.baseAddress!.assumingMemoryBound(to: Float.self)
+                FFTWorkspace.copyRows(plan: plan, from: values, to: values, scale: 1 / Float(plan.realCount), centred: true)
+            }
         }
         return spectrum
     }
 }
 
 extension HalfComplexVolume {
-    /// The real map of this centred transform (unscaled inverse), with `pixelSize` Å/voxel.
+    /// The real map of this centred transform (unscaled inverse), with `pixelSize` Å/voxel. One
+    /// copy of the spectrum is transformed in place into the map (`HalfComplexVolume.realSpace(centredValues:)`).
     public func realSpace(pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
-        let workspace = FFTWorkspace(plan: planner.plan3D(size: size))
-        var volume = Volume(size: size, pixelSize: pixelSize)
-        values.withUnsafeBufferPointer { input in
-            volume.voxels.withUnsafeMutableBufferPointer { workspace.inverse(input, into: $0) }
+        let plan = planner.plan3D(size: size)
+        var data = [Float](repeating: 0, count: 2 * plan.complexCount)
+        values.withUnsafeBytes { input in
+            data.withUnsafeMutableBufferPointer { output in
+                FFTWorkspace.copyRows(plan: plan, from: input.baseAddress!.assumingMemoryBound(to: Float.self),
+                                      to: output.baseAddress!, scale: 1, centred: true)
+            }
         }
-        return volume
+        return Self.realSpace(centredValues: consume data, size: size, pixelSize: pixelSize, planner: planner)
+    }
+
+    /// The map (box `size`) of a spectrum whose values are already multiplied by the centring
+    /// signs (−1)^(i + j + l): `data` holds them interleaved (re, im), 2·(N/2 + 1)·N² floats, and is
+    /// transformed in place (unscaled inverse) and cut to its first N³ floats, the map. The bits
+    /// of `FFTWorkspace.inverse`; one spectrum-sized buffer in all.
+    public static func realSpace(centredValues data: consuming [Float], size: Int, pixelSize: Double,
+                                 planner: FFTPlanner = .shared) -> Volume {
+        let plan = planner.plan3D(size: size)
+        precondition(data.count == 2 * plan.complexCount, "A spectrum needs 2·(N/2 + 1)·N² floats")
+        data.withUnsafeMutableBytes { plan.executeInverseInPlace($0.baseAddress!) }
+        data.removeLast(data.count - plan.realCount)
+        return Volume(size: size, pixelSize: pixelSize, voxels: data)
     }
 }

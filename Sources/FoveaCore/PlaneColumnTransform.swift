@@ -57,6 +57,41 @@ final class PlaneColumnTransform: @unchecked Sendable {
         }
     }
 
+    /// c2r in place: `data` holds the N_z·N_y·(N_x/2 + 1) complex values (any alignment) and
+    /// receives the N_z·N_y·N_x real values at its start, with the bits of `inverse`. The columns
+    /// are transformed in place; then the planes in ascending batches of `VolumeThreads.count`:
+    /// every plane of a batch is read into its scratch and transformed before any is written
+    /// back, and plane z's real values end at (z + 1)·N_y·N_x floats, before the complex values
+    /// of plane z + 1 begin at (z + 1)·N_y·(N_x + 2), so no unread value is overwritten.
+    func inverseInPlace(_ data: UnsafeMutableRawPointer) {
+        let complex = data.assumingMemoryBound(to: fftwf_complex.self)
+        transformColumns(complex, plan: columnInverse)
+        let slots = max(1, min(VolumeThreads.count, depth))
+        let planeComplex = height * rowLength, planeReal = height * width
+        let reals = (0..<slots).map { _ in fftwf_alloc_real(planeReal)! }
+        let complexes = (0..<slots).map { _ in fftwf_alloc_complex(planeComplex)! }
+        defer {
+            for pointer in reals { fftwf_free(pointer) }
+            for pointer in complexes { fftwf_free(pointer) }
+        }
+        nonisolated(unsafe) let (input, realScratch, complexScratch) = (complex, reals, complexes)
+        var first = 0
+        while first < depth {
+            let count = min(slots, depth - first), batch = first
+            VolumeThreads.forEachChunk(of: count) { range in
+                for slot in range {
+                    complexScratch[slot].update(from: input + (batch + slot) * planeComplex, count: planeComplex)
+                    fftwf_execute_dft_c2r(planeInverse, complexScratch[slot], realScratch[slot])
+                }
+            }
+            for slot in 0..<count {
+                (data + (batch + slot) * planeReal * MemoryLayout<Float>.stride)
+                    .copyMemory(from: realScratch[slot], byteCount: planeReal * MemoryLayout<Float>.stride)
+            }
+            first += count
+        }
+    }
+
     /// Calls `body(z, real scratch, complex scratch)` for every plane z, the planes split over
     /// `VolumeThreads`; each thread has its own aligned plane-sized scratch arrays.
     private func forEachPlane(_ body: (Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<fftwf_complex>) -> Void) {

@@ -23,6 +23,11 @@ extension ReconstructionAccumulator {
         public var numerator: [Double]
         /// Completed Σctf², Np².
         public var ctfSquared: [Double]
+
+        public init(numerator: [Double], ctfSquared: [Double]) {
+            self.numerator = numerator
+            self.ctfSquared = ctfSquared
+        }
     }
 
     /// The Friedel-completed x = 0 plane of these sums (`FriedelPlane`).
@@ -63,44 +68,130 @@ extension ReconstructionAccumulator {
     /// Σctf² > 0 (else 0), centred inverse FFT on the Np grid, central N³ crop, and, if
     /// `gridCorrection`, division by the trilinear kernel's real-space profile
     /// [sinc(πx/Np)·sinc(πy/Np)·sinc(πz/Np)]² (x, y, z in voxels from the centre).
-    /// The scale matches the projector: inserting projections of V gives back V.
+    /// The scale matches the projector: inserting projections of V gives back V. Besides the sums
+    /// it holds one spectrum-sized buffer ((Np/2 + 1)·Np² complex Float32), which is transformed
+    /// in place into the map and cropped in place.
     public func finalised(regularisation: WienerRegularisation, gridCorrection: Bool = true,
                           pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
+        let spectrum = centredSpectrum(regularisation: regularisation)
+        return Self.map(fromCentredSpectrum: consume spectrum, size: size, paddedSize: paddedSize, gridCorrection: gridCorrection,
+                        pixelSize: pixelSize, planner: planner)
+    }
+
+    /// `finalised`, with these sums released as soon as the spectrum is made (before the FFT), so
+    /// that the sums and the map never exist together (when this accumulator holds the only
+    /// reference to them): for a total that is used once. Leaves the accumulator without sums
+    /// (empty `numerator` and `ctfSquared`), to be used no further.
+    public mutating func finaliseReleasingSums(regularisation: WienerRegularisation, gridCorrection: Bool = true,
+                                               pixelSize: Double = 1, planner: FFTPlanner = .shared) -> Volume {
+        let spectrum = centredSpectrum(regularisation: regularisation)
+        let (n, np) = (size, paddedSize)
+        numerator = []
+        ctfSquared = []
+        return Self.map(fromCentredSpectrum: consume spectrum, size: n, paddedSize: np, gridCorrection: gridCorrection,
+                        pixelSize: pixelSize, planner: planner)
+    }
+
+    /// The Np³ map of `spectrum` (`centredSpectrum`), transformed in place, then its central N³
+    /// cropped in place (`cropCentre(inPlace:to:gridCorrection:)`).
+    private static func map(fromCentredSpectrum spectrum: consuming [Float], size n: Int, paddedSize np: Int,
+                            gridCorrection: Bool, pixelSize: Double, planner: FFTPlanner) -> Volume {
+        let padded = HalfComplexVolume.realSpace(centredValues: consume spectrum, size: np, pixelSize: pixelSize, planner: planner)
+        return cropCentre(inPlace: consume padded, to: n, gridCorrection: gridCorrection)
+    }
+
+    /// `finalised` of sums that are not held in memory: `readPlanes(planes, numerator, ctfSquared)`
+    /// fills the two buffers with the sums of the z planes `planes` of the Np grid (2·(Np/2 + 1)·Np
+    /// and (Np/2 + 1)·Np values per plane, the layout of `numerator` and `ctfSquared`), asked for
+    /// `planesAtOnce` planes at a time in ascending order; `plane` is the sums' `friedelPlane()`.
+    /// The bits of `finalised`; it holds the spectrum buffer and one slab of planes.
+    public static func finalised(size n: Int, padding: Int, friedelPlane plane: FriedelPlane, regularisation: WienerRegularisation,
+                                 gridCorrection: Bool = true, pixelSize: Double = 1, planner: FFTPlanner = .shared,
+                                 planesAtOnce: Int = 8,
+                                 readPlanes: (Range<Int>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) throws -> Void)
+        rethrows -> Volume {
+        let np = n * padding, wp = np / 2 + 1, slab = max(1, min(np, planesAtOnce))
+        var spectrum = [Float](repeating: 0, count: 2 * wp * np * np)
+        let numerator = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2 * wp * np * slab)
+        let ctfSquared = UnsafeMutableBufferPointer<Double>.allocate(capacity: wp * np * slab)
+        defer { numerator.deallocate(); ctfSquared.deallocate() }
+        try spectrum.withUnsafeMutableBufferPointer { out in
+            for first in stride(from: 0, to: np, by: slab) {
+                let planes = first..<min(np, first + slab), count = planes.count * wp * np
+                try readPlanes(planes, UnsafeMutableBufferPointer(rebasing: numerator[0..<(2 * count)]),
+                               UnsafeMutableBufferPointer(rebasing: ctfSquared[0..<count]))
+                fillCentredSpectrum(out, planes: planes, numerator: UnsafePointer(numerator.baseAddress!),
+                                    ctfSquared: UnsafePointer(ctfSquared.baseAddress!), plane: plane, paddedSize: np,
+                                    padding: padding, regularisation: regularisation)
+            }
+        }
+        return map(fromCentredSpectrum: consume spectrum, size: n, paddedSize: np, gridCorrection: gridCorrection,
+                   pixelSize: pixelSize, planner: planner)
+    }
+
+    /// The regularised spectrum V̂ (see `finalised`) as interleaved (re, im) Float32 on the Np
+    /// half-space grid, already multiplied by the centring signs (−1)^(i + j + l) that the inverse
+    /// FFT needs (`HalfComplexVolume.realSpace(centredValues:size:pixelSize:planner:)`); voxels
+    /// without weight are signed zeros.
+    func centredSpectrum(regularisation: WienerRegularisation) -> [Float] {
         let plane = friedelPlane()
-        let n = size, np = paddedSize, wp = np / 2 + 1
-        let p = Double(padding)
-        let scale = 1 / (p * p * p)  // the Np transform is ÷Np³, the images ÷N²·(1/N along z)
-        var spectrum = HalfComplexVolume(size: np)
-        spectrum.values.withUnsafeMutableBufferPointer { out in
+        let np = paddedSize, wp = np / 2 + 1
+        var spectrum = [Float](repeating: 0, count: 2 * wp * np * np)
+        spectrum.withUnsafeMutableBufferPointer { out in
             numerator.withUnsafeBufferPointer { num in
                 ctfSquared.withUnsafeBufferPointer { c2 in
-                    // Each voxel alone: the planes are split over `VolumeThreads` without changing a bit.
-                    nonisolated(unsafe) let (out, num, c2) = (out, num, c2)
-                    VolumeThreads.forEachChunk(of: paddedSize) { planes in
-                    forEachGridVoxel(planes: planes) { index, kx, radiusSquared in
+                    Self.fillCentredSpectrum(out, planes: 0..<np, numerator: num.baseAddress!, ctfSquared: c2.baseAddress!,
+                                             plane: plane, paddedSize: np, padding: padding, regularisation: regularisation)
+                }
+            }
+        }
+        return spectrum
+    }
+
+    /// Writes the z planes `planes` of the centred spectrum (see `centredSpectrum`) into `out`
+    /// (the whole spectrum), from sums whose pointers start at plane `planes.lowerBound`. Each
+    /// voxel alone, the planes split over `VolumeThreads`.
+    private static func fillCentredSpectrum(_ out: UnsafeMutableBufferPointer<Float>, planes: Range<Int>,
+                                            numerator num: UnsafePointer<Double>, ctfSquared c2: UnsafePointer<Double>,
+                                            plane: FriedelPlane, paddedSize np: Int, padding: Int,
+                                            regularisation: WienerRegularisation) {
+        let wp = np / 2 + 1, p = Double(padding), start = wp * np * planes.lowerBound
+        let scale = 1 / (p * p * p)  // the Np transform is ÷Np³, the images ÷N²·(1/N along z)
+        nonisolated(unsafe) let (out, num, c2) = (out, num, c2)
+        VolumeThreads.forEachChunk(of: planes.count) { chunk in
+            for l in (planes.lowerBound + chunk.lowerBound)..<(planes.lowerBound + chunk.upperBound) {
+                let kz = Double(FourierGrid.frequency(index: l, size: np))
+                for j in 0..<np {
+                    let ky = Double(FourierGrid.frequency(index: j, size: np))
+                    let base = wp * (j + np * l), r2 = ky * ky + kz * kz
+                    let rowSign: Float = (j + l) & 1 == 0 ? 1 : -1
+                    for i in 0..<wp {
+                        let index = base + i, local = index - start, sign = i & 1 == 0 ? rowSign : -rowSign
                         // The x = 0 plane from its Friedel-completed copy, the rest as summed.
                         let q = index / wp
-                        let weight = kx == 0 ? plane.ctfSquared[q] : c2[index]
-                        let re = kx == 0 ? plane.numerator[2 * q] : num[2 * index]
-                        let im = kx == 0 ? plane.numerator[2 * q + 1] : num[2 * index + 1]
-                        guard weight > 0 else { return }
-                        let tau: Double
-                        switch regularisation {
-                        case .constant(let c): tau = c
-                        case .ssnr(let perShell, let c):
-                            let ssnr = Self.interpolated(perShell, at: radiusSquared.squareRoot() / p)
-                            guard ssnr > 0 else { return }
-                            tau = c / ssnr
+                        let weight = i == 0 ? plane.ctfSquared[q] : c2[local]
+                        var value = (re: Float(0), im: Float(0))
+                        if weight > 0 {
+                            let re = i == 0 ? plane.numerator[2 * q] : num[2 * local]
+                            let im = i == 0 ? plane.numerator[2 * q + 1] : num[2 * local + 1]
+                            var tau: Double? = nil
+                            switch regularisation {
+                            case .constant(let c): tau = c
+                            case .ssnr(let perShell, let c):
+                                let ssnr = interpolated(perShell, at: (Double(i * i) + r2).squareRoot() / p)
+                                if ssnr > 0 { tau = c / ssnr }
+                            }
+                            if let tau {
+                                let factor = scale / (weight + tau)
+                                value = (Float(re * factor), Float(im * factor))
+                            }
                         }
-                        let factor = scale / (weight + tau)
-                        out[index] = Complex(Float(re * factor), Float(im * factor))
-                    }
+                        out[2 * index] = value.re * sign
+                        out[2 * index + 1] = value.im * sign
                     }
                 }
             }
         }
-        let padded = spectrum.realSpace(pixelSize: pixelSize, planner: planner)
-        return Self.cropCentre(padded, to: n, gridCorrection: gridCorrection)
     }
 
     /// Calls `body(index, kx, |q|²)` for every voxel of the padded half-space grid, x fastest
@@ -132,11 +223,17 @@ extension ReconstructionAccumulator {
         return curve[s0] * (1 - f) + curve[s0 + 1] * f
     }
 
-    /// The central n³ of `padded`, divided by the trilinear apodisation if asked.
-    static func cropCentre(_ padded: Volume, to n: Int, gridCorrection: Bool) -> Volume {
-        let np = padded.size, offset = np / 2 - n / 2
+    /// Per voxel index 0..<n: 1/sinc(π(x − n/2)/np) (the trilinear kernel's profile along one
+    /// axis, inverted), or 1 without grid correction.
+    private static func gridCorrectionAxis(n: Int, np: Int, gridCorrection: Bool) -> [Double] {
         func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
-        let axis = (0..<n).map { gridCorrection ? 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) : 1 }
+        return (0..<n).map { gridCorrection ? 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) : 1 }
+    }
+
+    /// The central n³ of `padded`, divided by the trilinear apodisation if asked (a new map).
+    public static func cropCentre(_ padded: Volume, to n: Int, gridCorrection: Bool) -> Volume {
+        let np = padded.size, offset = np / 2 - n / 2
+        let axis = gridCorrectionAxis(n: n, np: np, gridCorrection: gridCorrection)
         var out = Volume(size: n, pixelSize: padded.pixelSize)
         out.voxels.withUnsafeMutableBufferPointer { target in
             padded.voxels.withUnsafeBufferPointer { source in
@@ -154,6 +251,33 @@ extension ReconstructionAccumulator {
             }
         }
         return out
+    }
+
+    /// `cropCentre(_:to:gridCorrection:)` without a second map: the voxels are corrected where they
+    /// lie (n = Np: every voxel alone, the planes over `VolumeThreads`) or moved towards the start in
+    /// ascending order (n < Np: a voxel's target index is never above its source's, so every source
+    /// is read before it is overwritten) and the array cut to n³. The same bits.
+    public static func cropCentre(inPlace padded: consuming Volume, to n: Int, gridCorrection: Bool) -> Volume {
+        let np = padded.size, offset = np / 2 - n / 2, pixelSize = padded.pixelSize
+        let axis = gridCorrectionAxis(n: n, np: np, gridCorrection: gridCorrection)
+        var voxels = padded.voxels
+        padded = Volume(size: 1, pixelSize: pixelSize)  // the voxels' only other reference
+        voxels.withUnsafeMutableBufferPointer { data in
+            nonisolated(unsafe) let data = data
+            func correct(planes: Range<Int>) {
+                for z in planes {
+                    for y in 0..<n {
+                        for x in 0..<n {
+                            let f = axis[x] * axis[y] * axis[z]
+                            data[x + n * (y + n * z)] = data[x + offset + np * (y + offset + np * (z + offset))] * Float(f * f)
+                        }
+                    }
+                }
+            }
+            if n == np { VolumeThreads.forEachChunk(of: n, correct) } else { correct(planes: 0..<n) }
+        }
+        if n < np { voxels = Array(voxels[0..<(n * n * n)]) }
+        return Volume(size: n, pixelSize: pixelSize, voxels: voxels)
     }
 }
 

@@ -46,8 +46,9 @@ public final class ClassificationRun {
     public let request: RunRequest
     public let communicator: any Communicator
     private let say: (String) -> Void
-    /// Called on rank 0 after each checkpoint and after the final outputs (e.g. to refresh the
-    /// HTML report); its errors are reported, not fatal.
+    /// Called on rank 0 after each checkpoint of the cycles and after the final outputs (e.g. to
+    /// refresh the HTML report; not between the final pass's checkpoint and its outputs, while the
+    /// run still holds its K class maps); its errors are reported, not fatal.
     public var afterWrite: ((RunFolder) throws -> Void)?
 
     /// - Parameter say: rank 0's progress and messages (standard output in the CLI).
@@ -172,7 +173,9 @@ public final class ClassificationRun {
         let halfMaps = maps?.halfMaps ?? []
         (state.classVolumes, state.fscCurves) = (maps?.volumes ?? [], maps?.fscCurves ?? [])
         maps = nil
-        var written: RunState? = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder)
+        // The report is refreshed once the outputs are written and the K maps released, not here:
+        // made now, it would hold its own K maps beside the run's (≈ 2 × 1 GB at box 320, K = 8).
+        var written: RunState? = try writeCheckpoint(state, shard: shard, setup: setup, folder: folder, refreshingReport: false)
         if communicator.isRoot {
             if let halfMapFailure { throw halfMapFailure }
             if let written {
@@ -376,14 +379,14 @@ public final class ClassificationRun {
     /// (rank 0). Collective.
     @discardableResult
     private func writeCheckpoint(_ local: ClassificationState, shard: ParticleShard, setup: Setup,
-                                 folder: RunFolder) throws -> RunState {
+                                 folder: RunFolder, refreshingReport: Bool = true) throws -> RunState {
         let global = try shard.gathered(local, particleCount: setup.table.count, communicator: communicator)
         let state = RunState(config: shard.config, inputs: setup.inputs, particleCount: setup.table.count,
                              boxSize: shard.boxSize, pixelSize: shard.pixelSize, classification: global,
                              densityScale: shard.densityScale)
         if communicator.isRoot {
             try state.write(to: folder.checkpoint)
-            notifyWritten(folder)
+            if refreshingReport { notifyWritten(folder) }
         }
         return state
     }

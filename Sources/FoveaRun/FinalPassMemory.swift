@@ -20,26 +20,29 @@ public struct FinalPassMemory: Sendable, Equatable {
     }
 
     /// Peak bytes of the pass at box `n`, K = `classes`, on `ranks` ranks with this split: the
-    /// larger of its two phases. While the particles are inserted: a group's sums, the totals kept
-    /// in memory (at most those of the ⌈K/ranks⌉ classes this rank finalises), the finalisation's
-    /// copy of one half sum (Friedel completion), its spectrum, padded map and crop, and one class's
-    /// two half maps (box-N Float32 maps, N³·4 bytes each). While the class maps are made: the kept
-    /// totals, one total read back and its copy, the K class maps and the three working maps.
+    /// larger of its two phases (box-N Float32 maps, N³·4 bytes each; a spectrum buffer counts as
+    /// one). While the particles are inserted and each class's half maps are made: a group's sums,
+    /// the totals kept in memory (at most those of the ⌈K/ranks⌉ classes this rank finalises), the
+    /// first half map and the second's spectrum, transformed in place into the map (the FSC's two
+    /// transforms come after the halves are summed into one total, so they fit in the second half's
+    /// place). While the class maps are made: the kept totals, the K class maps and one spectrum
+    /// (a spilled total is read back into it a slab of planes at a time, a kept one released once
+    /// its spectrum is made).
     public func peakBytes(box n: Int, classes k: Int, ranks: Int) -> Double {
         let perClass = Double(ParticleShard.accumulatorBytesPerClass(size: n)), total = perClass / 2
         let map = Double(n) * Double(n) * Double(n) * 4
         let group = Double(Self.group(accumulatorBudget: accumulatorBudget, box: n, classes: k))
         let finalisedHere = (Double(k) / Double(max(1, ranks))).rounded(.up)
         let kept = min(finalisedHere, (Double(keptTotalsBytes) / total).rounded(.down)) * total
-        let inserting = group * perClass + kept + total + 5 * map
-        let making = kept + 2 * total + (Double(k) + 3) * map
+        let inserting = group * perClass + kept + 2 * map
+        let making = kept + Self.workingBytes(box: n, classes: k)
         return max(inserting, making)
     }
 
-    /// Bytes the pass holds besides the sums (`peakBytes` less a group's sums and kept totals).
+    /// Bytes the pass holds besides the sums: the K class maps and one spectrum (`peakBytes`).
     static func workingBytes(box n: Int, classes k: Int) -> Double {
         let voxels = Double(n) * Double(n) * Double(n)
-        return Double(ParticleShard.accumulatorBytesPerClass(size: n)) + (Double(k) + 3) * voxels * 4
+        return (Double(k) + 1) * voxels * 4
     }
 
     /// The split with the default budget (nothing known of the memory).
