@@ -118,7 +118,7 @@ struct ClassificationOptions: ParsableArguments {
     @Option(name: .customLong("particle-scale"), help: ArgumentHelp("Give each particle its own signal scale, estimated from its image's signal power and shrunk toward its noise group's by its precision (on), or not (off, default).", valueName: "on|off"))
     var particleScale: ParticleScaleMode?
 
-    @Option(name: .customLong("particle-noise"), help: ArgumentHelp("Give each particle its own noise level, from its residual against the classes in the likelihood region, shrunk toward its noise group's by its precision: likelihood (its LogP divided by it), weighted (and its reconstruction weight too), or off (default).", valueName: "off|likelihood|weighted"))
+    @Option(name: .customLong("particle-noise"), help: ArgumentHelp("Give each particle its own noise level, from its residual against the classes in the likelihood region, shrunk toward its noise group's by its precision: likelihood (its LogP divided by it), weighted (and its reconstruction weight too; the default), or off.", valueName: "off|likelihood|weighted"))
     var particleNoise: ParticleNoiseMode?
 
     @Option(name: .customLong("whitening"), help: ArgumentHelp("How the noise filter normalises the background power: pixel (white noise per Fourier pixel, as the likelihood assumes; default) or shell (equal noise power per shell, the filter of runs before this option).", valueName: "pixel|shell"))
@@ -140,10 +140,11 @@ struct ClassificationOptions: ParsableArguments {
     /// scenario 3 with imperfections (2d 0.642 → 0.863) but costs white noise 0.007 (2d) and 0.012 (3d).
     static let defaultParticleScale = ParticleScaleMode.off
 
-    /// `--particle-noise` when not given (benchmarks/RESULTS.md "Per-particle noise level"): weighted cost white
-    /// noise −0.001 … +0.001 and lifted scenario 3 with imperfections (2d 0.642 → 0.735, 0.502 → 0.672) and
-    /// junk (0.634 → 0.763); off until the default is decided.
-    static let defaultParticleNoise = ParticleNoiseMode.off
+    /// `--particle-noise` when not given (benchmarks/RESULTS.md "Per-particle noise level" and "Independent
+    /// RELION-projected humanoid set"): weighted changes white noise by −0.001 … +0.001 (9 cells of Fovea's
+    /// simulator) and 0.000 (12 cells of the RELION-projected set), and lifts scenario 3 with imperfections
+    /// (2d 0.642 → 0.735, 0.502 → 0.672) and junk (0.634 → 0.763): on by default (the ≤ 0.005 white-noise rule).
+    static let defaultParticleNoise = ParticleNoiseMode.weighted
 
     /// Ranges the configuration does not bound, and focus regions that the focus mode would ignore.
     func validate() throws {
