@@ -18,28 +18,16 @@ public final class FFTWorkspace {
     public let plan: RealFFTPlan
     private let real: UnsafeMutablePointer<Float>
     private let complex: UnsafeMutablePointer<Float>  // 2·complexCount floats (re, im)
-    private let rowLength: Int  // complex values per x row, N_x/2 + 1
 
     public init(plan: RealFFTPlan) {
         self.plan = plan
         real = fftwf_alloc_real(plan.realCount)!
         complex = UnsafeMutableRawPointer(fftwf_alloc_complex(plan.complexCount)!).assumingMemoryBound(to: Float.self)
-        rowLength = plan.dimensions.last! / 2 + 1
     }
 
     deinit {
         fftwf_free(real)
         fftwf_free(UnsafeMutableRawPointer(complex))
-    }
-
-    /// Sign (±1) of row `row` (all indices except x) for centring, from the parity of its indices.
-    @inline(__always) private func rowParity(_ row: Int) -> Int {
-        var rest = row, parity = 0
-        for extent in plan.dimensions.dropLast().reversed() {
-            parity += rest % extent
-            rest /= extent
-        }
-        return parity & 1
     }
 
     /// Forward transform of `input` (realCount values) into `output` (complexCount values),
@@ -51,7 +39,7 @@ public final class FFTWorkspace {
         real.update(from: input.baseAddress!, count: plan.realCount)
         plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
         let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+        plan.normaliseRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
     }
 
     /// Forward transform of the real array `fill` writes into the workspace's own input buffer
@@ -63,7 +51,7 @@ public final class FFTWorkspace {
         fill(UnsafeMutableBufferPointer(start: real, count: plan.realCount))
         plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
         let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+        plan.normaliseRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
     }
 
     /// Inverse (unscaled) transform of `input` (complexCount values) into `output` (realCount values).
@@ -72,40 +60,9 @@ public final class FFTWorkspace {
         precondition(input.count == plan.complexCount && output.count == plan.realCount, "FFT buffer sizes differ from the plan")
         if centred { precondition(plan.dimensions.allSatisfy { $0 % 2 == 0 }, "Centred FFTs need even extents") }
         let source = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: source, to: complex, scale: 1, centred: centred)
+        plan.normaliseRows(from: source, to: complex, scale: 1, centred: centred)
         plan.executeInverse(complex: UnsafeMutableRawPointer(complex), real: real)
         output.baseAddress!.update(from: real, count: plan.realCount)
-    }
-
-    /// Copies interleaved complex rows, multiplying by `scale` and, if centred, by (−1)^(i + row parity).
-    /// 3-D shapes split the rows over `VolumeThreads` (each row is copied alone, so the bits do not
-    /// depend on it); smaller shapes stay on the calling thread.
-    private func copyRows(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
-                          scale: Float, centred: Bool) {
-        let rows = plan.complexCount / rowLength
-        guard plan.dimensions.count == 3 else { return copyRows(0..<rows, from: source, to: target, scale: scale, centred: centred) }
-        nonisolated(unsafe) let (from, to) = (source, target)
-        VolumeThreads.forEachChunk(of: rows) { copyRows($0, from: from, to: to, scale: scale, centred: centred) }
-    }
-
-    private func copyRows(_ rows: Range<Int>, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
-                          scale: Float, centred: Bool) {
-        for row in rows {
-            let base = 2 * rowLength * row
-            let s = centred && rowParity(row) == 1 ? -scale : scale
-            let src = source + base, dst = target + base
-            if centred {
-                var i = 0
-                while i < rowLength {
-                    let sign: Float = i & 1 == 0 ? s : -s
-                    dst[2 * i] = src[2 * i] * sign
-                    dst[2 * i + 1] = src[2 * i + 1] * sign
-                    i += 1
-                }
-            } else {
-                for f in 0..<(2 * rowLength) { dst[f] = src[f] * s }
-            }
-        }
     }
 }
 
