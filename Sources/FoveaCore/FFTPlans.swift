@@ -45,7 +45,7 @@ public final class RealFFTPlan: @unchecked Sendable {
     private let forwardPlan: OpaquePointer?
     private let inversePlan: OpaquePointer?
     /// 3-D shapes: the threaded plane-and-column transform (instead of the two plans).
-    fileprivate let planeColumn: PlaneColumnTransform?
+    let planeColumn: PlaneColumnTransform?
 
     fileprivate init(dimensions: [Int], flags: UInt32) {
         self.dimensions = dimensions

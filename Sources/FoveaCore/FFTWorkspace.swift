@@ -30,16 +30,6 @@ public final class FFTWorkspace {
         fftwf_free(UnsafeMutableRawPointer(complex))
     }
 
-    /// Parity (0 or 1) of row `row` (all indices except x) of a shape with `dimensions`, for centring.
-    @inline(__always) private static func rowParity(_ row: Int, dimensions: [Int]) -> Int {
-        var rest = row, parity = 0
-        for extent in dimensions.dropLast().reversed() {
-            parity += rest % extent
-            rest /= extent
-        }
-        return parity & 1
-    }
-
     /// Forward transform of `input` (realCount values) into `output` (complexCount values),
     /// normalised by 1/realCount, centred if asked.
     public func forward(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Complex<Float>>,
@@ -49,7 +39,7 @@ public final class FFTWorkspace {
         real.update(from: input.baseAddress!, count: plan.realCount)
         plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
         let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+        plan.normaliseRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
     }
 
     /// Forward transform of the real array `fill` writes into the workspace's own input buffer
@@ -61,7 +51,7 @@ public final class FFTWorkspace {
         fill(UnsafeMutableBufferPointer(start: real, count: plan.realCount))
         plan.executeForward(real: real, complex: UnsafeMutableRawPointer(complex))
         let out = UnsafeMutableRawPointer(output.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
+        plan.normaliseRows(from: complex, to: out, scale: 1 / Float(plan.realCount), centred: centred)
     }
 
     /// Inverse (unscaled) transform of `input` (complexCount values) into `output` (realCount values).
@@ -70,52 +60,9 @@ public final class FFTWorkspace {
         precondition(input.count == plan.complexCount && output.count == plan.realCount, "FFT buffer sizes differ from the plan")
         if centred { precondition(plan.dimensions.allSatisfy { $0 % 2 == 0 }, "Centred FFTs need even extents") }
         let source = UnsafeRawPointer(input.baseAddress!).assumingMemoryBound(to: Float.self)
-        copyRows(from: source, to: complex, scale: 1, centred: centred)
+        plan.normaliseRows(from: source, to: complex, scale: 1, centred: centred)
         plan.executeInverse(complex: UnsafeMutableRawPointer(complex), real: real)
         output.baseAddress!.update(from: real, count: plan.realCount)
-    }
-
-    /// Copies interleaved complex rows, multiplying by `scale` and, if centred, by (−1)^(i + row parity).
-    /// 3-D shapes split the rows over `VolumeThreads` (each row is copied alone, so the bits do not
-    /// depend on it); smaller shapes stay on the calling thread.
-    private func copyRows(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
-                          scale: Float, centred: Bool) {
-        Self.copyRows(plan: plan, from: source, to: target, scale: scale, centred: centred)
-    }
-
-    /// `copyRows` for a spectrum of `plan`'s shape; `source` may be `target` (each value is read
-    /// once, then written in its own place).
-    static func copyRows(plan: RealFFTPlan, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>,
-                         scale: Float, centred: Bool) {
-        let rowLength = plan.dimensions.last! / 2 + 1, dimensions = plan.dimensions
-        let rows = plan.complexCount / rowLength
-        guard dimensions.count == 3 else {
-            return copyRows(0..<rows, rowLength: rowLength, dimensions: dimensions, from: source, to: target, scale: scale, centred: centred)
-        }
-        nonisolated(unsafe) let (from, to) = (source, target)
-        VolumeThreads.forEachChunk(of: rows) {
-            copyRows($0, rowLength: rowLength, dimensions: dimensions, from: from, to: to, scale: scale, centred: centred)
-        }
-    }
-
-    private static func copyRows(_ rows: Range<Int>, rowLength: Int, dimensions: [Int], from source: UnsafePointer<Float>,
-                                 to target: UnsafeMutablePointer<Float>, scale: Float, centred: Bool) {
-        for row in rows {
-            let base = 2 * rowLength * row
-            let s = centred && rowParity(row, dimensions: dimensions) == 1 ? -scale : scale
-            let src = source + base, dst = target + base
-            if centred {
-                var i = 0
-                while i < rowLength {
-                    let sign: Float = i & 1 == 0 ? s : -s
-                    dst[2 * i] = src[2 * i] * sign
-                    dst[2 * i + 1] = src[2 * i + 1] * sign
-                    i += 1
-                }
-            } else {
-                for f in 0..<(2 * rowLength) { dst[f] = src[f] * s }
-            }
-        }
     }
 }
 
@@ -156,7 +103,7 @@ extension Volume {
             spectrum.values.withUnsafeMutableBytes { output in
                 plan.executeForward(anywhere: input.baseAddress!, complex: output.baseAddress!)
                 let values = output.baseAddress!.assumingMemoryBound(to: Float.self)
-                FFTWorkspace.copyRows(plan: plan, from: values, to: values, scale: 1 / Float(plan.realCount), centred: true)
+                plan.normaliseRows(from: values, to: values, scale: 1 / Float(plan.realCount), centred: true)
             }
         }
         return spectrum
@@ -171,7 +118,7 @@ extension HalfComplexVolume {
         var data = [Float](repeating: 0, count: 2 * plan.complexCount)
         values.withUnsafeBytes { input in
             data.withUnsafeMutableBufferPointer { output in
-                FFTWorkspace.copyRows(plan: plan, from: input.baseAddress!.assumingMemoryBound(to: Float.self),
+                plan.normaliseRows(from: input.baseAddress!.assumingMemoryBound(to: Float.self),
                                       to: output.baseAddress!, scale: 1, centred: true)
             }
         }

@@ -46,6 +46,20 @@ final class PlaneColumnTransform: @unchecked Sendable {
         transformColumns(complex, plan: columnForward)
     }
 
+    /// r2c of the real array whose planes `fillPlane(z, plane)` writes (every N_y·N_x value of plane
+    /// z; called concurrently for different planes) into `complex`: the pieces and bits of
+    /// `forward(real:complex:)` of the whole array, without holding it. `complex` need not be aligned.
+    func forward(fillingPlanes fillPlane: (Int, UnsafeMutableBufferPointer<Float>) -> Void,
+                 complex: UnsafeMutablePointer<fftwf_complex>) {
+        nonisolated(unsafe) let output = complex
+        forEachPlane { z, scratchReal, scratchComplex in
+            fillPlane(z, UnsafeMutableBufferPointer(start: scratchReal, count: height * width))
+            fftwf_execute_dft_r2c(planeForward, scratchReal, scratchComplex)
+            (output + z * height * rowLength).update(from: scratchComplex, count: height * rowLength)
+        }
+        transformColumns(complex, plan: columnForward)
+    }
+
     /// c2r of `complex` into `real`; destroys `complex`.
     func inverse(complex: UnsafeMutablePointer<fftwf_complex>, real: UnsafeMutablePointer<Float>) {
         transformColumns(complex, plan: columnInverse)

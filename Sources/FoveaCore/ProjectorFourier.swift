@@ -29,9 +29,10 @@ public struct FourierProjector: Sendable {
     ///   - sincCorrectionRadius: if given (pixels), the sinc² division is applied only inside this
     ///     radius and voxels outside are divided by the 1-D value sinc²(πR/Np), as cisTEM does
     ///     (avoids amplifying corner noise); nil corrects every voxel.
-    ///   - workspace: an FFT workspace of the padded box (P·N)³ to transform in; one that preparing
-    ///     several projectors in turn reuses saves allocating (and the kernel zeroing) 2·(P·N)³
-    ///     floats each time. Nil makes one. The result does not depend on it.
+    ///   - workspace: an FFT workspace of the padded box (P·N)³ to transform in. Nil (the default)
+    ///     transforms the padded map plane by plane straight into the projector's own array, so
+    ///     preparing holds only that array (8·(P·N)²·(P·N/2 + 1) bytes) and a plane per thread
+    ///     instead of two more arrays of the padded box. The result does not depend on it.
     public init(volume: Volume, padding: Int = 2, sincCorrectionRadius: Double? = nil,
                 planner: FFTPlanner = .shared, workspace: FFTWorkspace? = nil) {
         precondition(volume.size % 2 == 0, "The projector needs an even box")
@@ -40,16 +41,33 @@ public struct FourierProjector: Sendable {
         size = n
         self.padding = padding
         pixelSize = volume.pixelSize
-        let fft = workspace ?? FFTWorkspace(plan: planner.plan3D(size: np))
-        precondition(fft.plan.dimensions == [np, np, np], "The workspace must be of the padded box")
         var t = HalfComplexVolume(size: np)
-        t.values.withUnsafeMutableBufferPointer { output in
-            fft.forward(filling: { Self.fillPaddedAndSincCorrected(volume, paddedSize: np, radius: sincCorrectionRadius, into: $0) },
-                        into: output)
+        if let workspace {
+            precondition(workspace.plan.dimensions == [np, np, np], "The workspace must be of the padded box")
+            t.values.withUnsafeMutableBufferPointer { output in
+                workspace.forward(filling: { Self.fillPaddedAndSincCorrected(volume, paddedSize: np, radius: sincCorrectionRadius, into: $0) },
+                                  into: output)
+            }
+        } else {
+            let correction = SincCorrection(size: n, paddedSize: np, radius: sincCorrectionRadius)
+            volume.voxels.withUnsafeBufferPointer { source in
+                nonisolated(unsafe) let source = source
+                t.values.withUnsafeMutableBufferPointer { output in
+                    planner.plan3D(size: np).forward(fillingPlanes: { z, plane in correction.fillPlane(z, of: source, into: plane) },
+                                                     into: output)
+                }
+            }
         }
         let scale = Float(padding * padding * padding)  // ÷Np³ → ÷N³
         if padding > 1 { t.values.withUnsafeMutableBufferPointer { v in for i in 0..<v.count { v[i] = v[i].scaled(by: scale) } } }
         transform = t
+    }
+
+    /// Bytes of the transform of a projector of an N box at padding P: (P·N)²·(P·N/2 + 1) complex
+    /// Float values (1 GiB at N = 320, P = 2).
+    public static func transformBytes(size n: Int, padding: Int) -> Double {
+        let np = Double(padding * n)
+        return np * np * (np / 2 + 1) * 8
     }
 
     /// A projector over a transform prepared elsewhere (e.g. on another MPI rank and broadcast):
@@ -75,29 +93,53 @@ public struct FourierProjector: Sendable {
     /// divided by the trilinear apodisation into `out`.
     static func fillPaddedAndSincCorrected(_ volume: Volume, paddedSize np: Int, radius: Double?,
                                            into out: UnsafeMutableBufferPointer<Float>) {
-        let n = volume.size, offset = np / 2 - n / 2
         precondition(out.count == np * np * np, "The padded buffer needs Np³ values")
-        func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
-        let axis = (0..<n).map { 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) }
-        let outside = radius.map { 1 / (sinc(Double.pi * $0 / Double(np)) * sinc(Double.pi * $0 / Double(np))) }
-        out.update(repeating: 0)
+        let correction = SincCorrection(size: volume.size, paddedSize: np, radius: radius)
         volume.voxels.withUnsafeBufferPointer { source in
             nonisolated(unsafe) let (source, out) = (source, out)
-            VolumeThreads.forEachChunk(of: n) { planes in
-            for z in planes {
-                for y in 0..<n {
-                    let sourceRow = n * (y + n * z), targetRow = offset + np * (y + offset + np * (z + offset))
-                    for x in 0..<n {
-                        var factor = axis[x] * axis[y] * axis[z]
-                        factor *= factor
-                        if let radius, let outside {
-                            let (dx, dy, dz) = (Double(x - n / 2), Double(y - n / 2), Double(z - n / 2))
-                            if dx * dx + dy * dy + dz * dz > radius * radius { factor = outside }
-                        }
-                        out[targetRow + x] = source[sourceRow + x] * Float(factor)
-                    }
+            VolumeThreads.forEachChunk(of: np) { planes in
+                for z in planes {
+                    correction.fillPlane(z, of: source, into: UnsafeMutableBufferPointer(rebasing: out[(np * np * z)..<(np * np * (z + 1))]))
                 }
             }
+        }
+    }
+
+    /// The padding and apodisation correction of an N³ map into an Np box, one padded plane at a time.
+    struct SincCorrection {
+        let size: Int, paddedSize: Int
+        /// 1/sinc(π(i − N/2)/Np) for i in 0..<N.
+        let axis: [Double]
+        /// Radius (pixels) beyond which voxels get the 1-D factor `outside`; nil: none.
+        let radius: Double?
+        let outside: Double?
+
+        init(size n: Int, paddedSize np: Int, radius: Double?) {
+            func sinc(_ x: Double) -> Double { x == 0 ? 1 : Double.sin(x) / x }
+            size = n
+            paddedSize = np
+            axis = (0..<n).map { 1 / sinc(Double.pi * Double($0 - n / 2) / Double(np)) }
+            self.radius = radius
+            outside = radius.map { 1 / (sinc(Double.pi * $0 / Double(np)) * sinc(Double.pi * $0 / Double(np))) }
+        }
+
+        /// Writes padded plane `z` (Np² values, x fastest; zero outside the map) of the map `source`.
+        func fillPlane(_ pz: Int, of source: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
+            let n = size, np = paddedSize, offset = np / 2 - n / 2
+            out.update(repeating: 0)
+            let z = pz - offset
+            guard z >= 0 && z < n else { return }
+            for y in 0..<n {
+                let sourceRow = n * (y + n * z), targetRow = offset + np * (y + offset)
+                for x in 0..<n {
+                    var factor = axis[x] * axis[y] * axis[z]
+                    factor *= factor
+                    if let radius, let outside {
+                        let (dx, dy, dz) = (Double(x - n / 2), Double(y - n / 2), Double(z - n / 2))
+                        if dx * dx + dy * dy + dz * dz > radius * radius { factor = outside }
+                    }
+                    out[targetRow + x] = source[sourceRow + x] * Float(factor)
+                }
             }
         }
     }

@@ -43,12 +43,15 @@ public struct HumanoidManifest: Sendable, Codable, Equatable {
 /// region masks (binary and soft) through a `HumanoidMapSink`.
 public enum HumanoidExport {
     /// Writes everything and returns the manifest. `scenarios` selects the state maps: the union
-    /// of their maps in catalog order (all three scenarios give the 28 maps).
+    /// of their maps in catalog order (all three scenarios give the 28 maps). `components`, if
+    /// given, must be `geometry`'s rendered on `grid` (e.g. kept for simulating particles next).
     public static func write(to sink: any HumanoidMapSink, grid: HumanoidGrid,
                              geometry: HumanoidGeometry = HumanoidGeometry(),
                              scenarios: [HumanoidScenario] = HumanoidScenario.allCases,
-                             maskSettings: HumanoidMaskSettings = HumanoidMaskSettings()) throws -> HumanoidManifest {
-        let components = HumanoidComponentMaps(geometry: geometry, grid: grid)
+                             maskSettings: HumanoidMaskSettings = HumanoidMaskSettings(),
+                             components: HumanoidComponentMaps? = nil) throws -> HumanoidManifest {
+        let components = components ?? HumanoidComponentMaps(geometry: geometry, grid: grid)
+        precondition(components.grid == grid, "The component maps must be on the export's grid")
         var entries: [HumanoidManifestEntry] = []
         for component in HumanoidComponent.all {
             let file = "component_\(component).mrc"

@@ -37,7 +37,9 @@ public struct HumanoidParticleDataset: Sendable {
         public var imperfections = SimulationImperfections()
         /// Bytes of the states' projectors kept between uses (`StateSimulators`); a projector not
         /// kept is prepared again when next needed. The images do not depend on it.
-        public var projectorMemoryBytes = 2.0 * 1_073_741_824
+        public var projectorMemoryBytes = Settings.defaultProjectorMemoryBytes
+        /// 2 GiB: every projector of a scenario at the small boxes of the tests and benchmarks.
+        public static let defaultProjectorMemoryBytes = 2.0 * 1_073_741_824
 
         public init(scenario: HumanoidScenario, count: Int, snr: Double, seed: UInt64) {
             self.scenario = scenario; self.count = count; self.snr = snr; self.seed = seed
@@ -138,6 +140,15 @@ public struct HumanoidParticleDataset: Sendable {
         if imperfections.normalises { SimulationImperfections.normaliseOnBackground(&image) }
         return image
     }
+
+    /// Whether particle `index` is a junk image (noise only; `SimulationImperfections.junkFraction`).
+    public func isJunk(_ index: Int) -> Bool {
+        settings.imperfections.isActive && settings.imperfections.particle(index, seed: settings.seed).isJunk
+    }
+
+    /// Drops the states' projectors kept between passes (`Settings.projectorMemoryBytes`), e.g.
+    /// once the images are written; an image asked for later prepares its state's projector again.
+    public func releaseProjectors() { simulators.releaseKept() }
 
     /// What the imperfections make of particle `index`: the factor on its signal (0 for junk), on
     /// its noise standard deviations, and its shot-noise colour filter (nil = white).

@@ -51,47 +51,82 @@ public struct IdealObserverCeiling: Sendable {
     }
 
     /// Computes the ceiling of every unit of `dataset`.
+    ///
+    /// Memory: one side at a time, the units are taken in runs whose hypotheses' projections (N×N
+    /// spectra, 8·N·(N/2 + 1) bytes each) fit in `projectionMemoryBytes` (at least one unit per run);
+    /// for a run, the distinct masked maps' projectors are made one at a time, each projecting the
+    /// run's views of it, and then the run's units are scored. So at most one projector exists at
+    /// once, besides the run's projections; the units' values do not depend on the runs.
     /// - Parameters:
     ///   - components: the dataset's component maps (the simulator's, same grid).
     ///   - focusMask: side A's focus region (0 … 1) on the dataset's grid; side B uses its C2 image.
     ///   - samples: Monte Carlo draws per unit when a side has more than two labels.
+    ///   - projectionMemoryBytes: bytes of projections held at once (default: one projector's).
     public init(dataset: HumanoidParticleDataset, components: HumanoidComponentMaps, focusMask: Volume,
-                samples: Int = 1024, padding: Int = 2) {
+                samples: Int = 1024, padding: Int = 2, projectionMemoryBytes: Double? = nil) {
         let settings = dataset.settings, scenario = settings.scenario
         let n = settings.grid.size, p = settings.grid.pixelSize
         labelCount = scenario.labelCount
+        let count = dataset.draws.count, threads = max(1, settings.threads)
         var units = [[Unit]](repeating: [Unit(accuracy: .nan, separation: .nan), Unit(accuracy: .nan, separation: .nan)],
-                             count: dataset.draws.count)
+                             count: count)
         let noise = (structural: dataset.noise.structural * dataset.noise.structural, shot: dataset.noise.shot * dataset.noise.shot)
+        let spectrumBytes = Double(n * (n / 2 + 1) * 8)
+        let budget = projectionMemoryBytes ?? FourierProjector.transformBytes(size: n, padding: padding)
         for side in HumanoidSide.allCases {
             let mask = side == .a ? focusMask : Self.c2Image(of: focusMask)
             let projectors = MaskedStateProjectors(scenario: scenario, components: components, mask: mask, padding: padding)
             let sideIndex = side == .a ? 0 : 1
-            let slots = UnsafeMutableBufferPointer<Unit>.allocate(capacity: dataset.draws.count)
+            let slots = UnsafeMutableBufferPointer<Unit>.allocate(capacity: count)
             slots.initialize(repeating: Unit(accuracy: .nan, separation: .nan))
             defer { slots.deinitialize(); slots.deallocate() }
             nonisolated(unsafe) let output = slots
-            // Units grouped by their hypotheses (the other side's true parts), so that only one
-            // group's projectors need to exist at once.
-            let groups = Dictionary(grouping: dataset.draws.indices) { Self.hypotheses(truth: dataset.draws[$0].truth.state, side: side,
-                                                                                        scenario: scenario).states }
-            projectors.forEachGroup(groups.keys.sorted { "\($0)" < "\($1)" }) { states, projectorTable in
-                let members = groups[states] ?? []
-                let count = members.count, chunks = max(1, min(settings.threads, count))
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    for i in members[(count * chunk / chunks)..<(count * (chunk + 1) / chunks)] {
+            // Each unit's hypotheses and their distinct masked maps (none for a junk particle).
+            let hypotheses = dataset.draws.indices.map { i in
+                Self.hypotheses(truth: dataset.draws[i].truth.state, side: side, scenario: scenario)
+            }
+            let distinct: [[Int]] = dataset.draws.indices.map { i in
+                dataset.isJunk(i) ? [] : hypotheses[i].states.map { projectors.distinctIndex(of: $0)! }
+            }
+            var held: (index: Int, projector: FourierProjector)?
+            for run in Self.runs(of: distinct.map { Double($0.count) * spectrumBytes }, budget: budget) {
+                // The run's projections: unit `run.lowerBound + u`'s hypothesis l at `first[u] + l`.
+                var offsets = [Int](), total = 0
+                for i in run { offsets.append(total); total += distinct[i].count }
+                let first = offsets
+                let means = UnsafeMutableBufferPointer<HalfComplexImage>.allocate(capacity: total)
+                var made = 0
+                defer { means.baseAddress!.deinitialize(count: made); means.deallocate() }
+                nonisolated(unsafe) let store = means
+                let needed = Set(run.flatMap { distinct[$0] })
+                let order = needed.sorted { a, b in (a == held?.index ? 0 : 1, a) < (b == held?.index ? 0 : 1, b) }
+                for d in order {
+                    if held?.index != d {
+                        held = nil
+                        held = (d, projectors.projector(d))
+                    }
+                    let projector = held!.projector
+                    let tasks = run.flatMap { i in distinct[i].indices.filter { distinct[i][$0] == d }.map { (i, first[i - run.lowerBound] + $0) } }
+                    Self.inRuns(tasks.count, threads: threads) { range in
+                        for (i, slot) in tasks[range] {
+                            (store.baseAddress! + slot).initialize(to: projector.projection(RotationMatrix(dataset.draws[i].angles)))
+                        }
+                    }
+                    made += tasks.count
+                }
+                Self.inRuns(run.count, threads: threads) { range in
+                    for u in range {
+                        let i = run.lowerBound + u
                         let draw = dataset.draws[i]
                         let conditions = dataset.conditions(of: i)
                         if conditions.isJunk {
                             output[i] = Unit(accuracy: 1 / Double(scenario.labelCount), separation: 0)
                             continue
                         }
-                        let hypotheses = Self.hypotheses(truth: draw.truth.state, side: side, scenario: scenario)
                         let ctf = draw.ctf.halfPlaneGrid(size: n, pixelSize: p)
-                        let rotation = RotationMatrix(draw.angles)
-                        let means = hypotheses.states.map { projectorTable[$0]!.projection(rotation) }
+                        let unitMeans = Array(store[first[u]..<(first[u] + distinct[i].count)])
                         let factor = conditions.noiseFactor * conditions.noiseFactor
-                        let gram = Self.whitenedGram(means: means, truth: hypotheses.truthIndex, ctf: ctf,
+                        let gram = Self.whitenedGram(means: unitMeans, truth: hypotheses[i].truthIndex, ctf: ctf,
                                                      structuralVariance: noise.structural * factor, shotVariance: noise.shot * factor,
                                                      signalScale: conditions.signalScale, shotFilter: conditions.shotNoiseFilter)
                         var random = SeededRandom(seed: settings.seed ^ 0x1DEA_1C01, stream: UInt64(2 * i + sideIndex))
@@ -99,9 +134,32 @@ public struct IdealObserverCeiling: Sendable {
                     }
                 }
             }
-            for i in 0..<dataset.draws.count { units[i][sideIndex] = slots[i] }
+            held = nil
+            for i in 0..<count { units[i][sideIndex] = slots[i] }
         }
         self.units = units
+    }
+
+    /// Consecutive runs of units whose `bytes` sum to at most `budget` (a unit alone may exceed it).
+    static func runs(of bytes: [Double], budget: Double) -> [Range<Int>] {
+        var runs: [Range<Int>] = [], start = 0, sum = 0.0
+        for (i, b) in bytes.enumerated() {
+            if i > start && sum + b > budget {
+                runs.append(start..<i)
+                start = i
+                sum = 0
+            }
+            sum += b
+        }
+        if start < bytes.count { runs.append(start..<bytes.count) }
+        return runs
+    }
+
+    /// Calls `body` on up to `threads` contiguous ranges covering 0..<count, concurrently.
+    static func inRuns(_ count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let runs = max(1, min(threads, count))
+        DispatchQueue.concurrentPerform(iterations: runs) { r in body((count * r / runs)..<(count * (r + 1) / runs)) }
     }
 
     /// The scenario's maps that differ from `truth` only in `side`'s parts, one per label present

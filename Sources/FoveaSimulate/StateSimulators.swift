@@ -9,7 +9,9 @@ import FoveaCore
 /// at N = 320, P = 2 — so a scenario's 16 states cannot all be held at large boxes. Projectors are
 /// kept while their total stays within `budgetBytes` (by default 2 GiB: every one at the small boxes
 /// of the tests and benchmarks); beyond it a state's projector is made again when asked. A projector depends
-/// only on its map, so which are kept never changes an image.
+/// only on its map, so which are kept never changes an image. `forEachState` prepares one state's
+/// projector at a time (its 3-D transform on `VolumeThreads`), so a pass holds the kept projectors
+/// and one more.
 final class StateSimulators: @unchecked Sendable {
     /// Bytes of projectors kept for reuse.
     let budgetBytes: Double
@@ -27,17 +29,12 @@ final class StateSimulators: @unchecked Sendable {
     }
 
     /// Bytes of one projector on the components' grid.
-    var projectorBytes: Double {
-        let np = Double(Self.padding * components.grid.size)
-        return np * np * (np / 2 + 1) * 8
-    }
+    var projectorBytes: Double { FourierProjector.transformBytes(size: components.grid.size, padding: Self.padding) }
 
-    /// The simulator of `state` (catalogue `number`); `workspace`, if given, is an FFT workspace of
-    /// the padded box to prepare a new projector in (one per thread).
-    func simulator(number: Int, state: HumanoidState, workspace: FFTWorkspace? = nil) -> ParticleImageSimulator {
+    /// The simulator of `state` (catalogue `number`).
+    func simulator(number: Int, state: HumanoidState) -> ParticleImageSimulator {
         if let simulator = lock.withLock({ kept[number] }) { return simulator }
-        let simulator = ParticleImageSimulator(projector: FourierProjector(volume: components.map(of: state),
-                                                                           padding: Self.padding, workspace: workspace))
+        let simulator = ParticleImageSimulator(projector: FourierProjector(volume: components.map(of: state), padding: Self.padding))
         lock.withLock {
             if kept[number] == nil && keptBytes + projectorBytes <= budgetBytes {
                 kept[number] = simulator
@@ -47,16 +44,19 @@ final class StateSimulators: @unchecked Sendable {
         return simulator
     }
 
-    /// An FFT workspace of the projectors' padded box.
-    func makeWorkspace() -> FFTWorkspace {
-        FFTWorkspace(plan: FFTPlanner.shared.plan3D(size: Self.padding * components.grid.size))
+    /// Drops the kept projectors (the next request of any state prepares its projector again).
+    func releaseKept() {
+        lock.withLock {
+            kept = [:]
+            keptBytes = 0
+        }
     }
 
     /// Runs `body(simulator, indices)` for every state among `indices` (draw indices into `draws`),
-    /// with that state's indices in increasing order, on up to `threads` threads: each thread takes
-    /// whole states, so at most `threads` projectors beyond the kept ones exist at once. States are
-    /// taken in `order` (`.lastFirst` serves first the projectors a previous pass made last, the
-    /// ones most likely kept). `body` is called concurrently for different states.
+    /// one state at a time: its projector is prepared (or taken from the kept ones), then the
+    /// state's indices, in increasing order, are split into up to `threads` contiguous runs handed
+    /// to `body` concurrently. States are taken in `order` (`.lastFirst` serves first the projectors
+    /// a previous pass made last).
     func forEachState(of indices: [Int], draws: [HumanoidParticleDataset.Draw], threads: Int, order: StateOrder,
                       _ body: @Sendable (ParticleImageSimulator, [Int]) -> Void) {
         var groups: [(number: Int, state: HumanoidState, indices: [Int])] = []
@@ -71,13 +71,12 @@ final class StateSimulators: @unchecked Sendable {
             }
         }
         if order == .lastFirst { groups.reverse() }
-        let queue = groups, next = LockedCounter()
-        let workers = max(1, min(threads, queue.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var workspace: FFTWorkspace?
-            while let g = next.take(below: queue.count) {
-                if workspace == nil && lock.withLock({ kept[queue[g].number] }) == nil { workspace = makeWorkspace() }
-                body(simulator(number: queue[g].number, state: queue[g].state, workspace: workspace), queue[g].indices)
+        for group in groups {
+            let simulator = self.simulator(number: group.number, state: group.state)
+            let members = group.indices, count = members.count
+            let runs = max(1, min(threads, count))
+            DispatchQueue.concurrentPerform(iterations: runs) { run in
+                body(simulator, Array(members[(count * run / runs)..<(count * (run + 1) / runs)]))
             }
         }
     }
@@ -86,19 +85,10 @@ final class StateSimulators: @unchecked Sendable {
     enum StateOrder { case firstFirst, lastFirst }
 }
 
-/// A counter several threads take consecutive values from.
+/// A total several threads add to.
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-
-    /// The next value if it is below `limit`, else nil.
-    func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard value < limit else { return nil }
-            defer { value += 1 }
-            return value
-        }
-    }
 
     /// Adds `amount` and calls `body` with the new total, both under the lock (so totals are
     /// reported in increasing order).

@@ -46,14 +46,19 @@ enum OptionCheck {
     /// A box edge for a new volume: even, 8 … `maximumBox`, and `bytesPerVoxel`·N³ within the memory
     /// this process may use (`MemoryBudget`; unchecked when nothing is known or `FOVEA_MEMORY_CHECK=0`).
     static func box(_ value: Int, _ option: String, bytesPerVoxel: Double) throws {
-        try count(value, 8...maximumBox, option)
-        guard value % 2 == 0 else { throw ValidationError("\(option) must be even (as RELION's boxes), got \(value)") }
+        try evenBox(value, option)
         let needed = bytesPerVoxel * pow(Double(value), 3)
         if let available = MemoryBudget.perRankHere(), needed > available {
             throw ValidationError(String(format: "%@ %d needs about %.0f MiB but about %.0f MiB is available "
                                          + "(MemAvailable, cgroup, Slurm or FOVEA_MEMORY_LIMIT_MB); use a smaller box",
                                          option, value, needed / 1_048_576, available / 1_048_576))
         }
+    }
+
+    /// A box edge: even, 8 … `maximumBox` (the memory it needs is the caller's to check).
+    static func evenBox(_ value: Int, _ option: String) throws {
+        try count(value, 8...maximumBox, option)
+        guard value % 2 == 0 else { throw ValidationError("\(option) must be even (as RELION's boxes), got \(value)") }
     }
 
     /// A pixel size in Å: 0.01 … 1000.

@@ -118,11 +118,8 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
-    /// Bytes per voxel the map export holds at once (maps of the components and states, masks).
-    static let bytesPerVoxel = 64.0
-
     func validate() throws {
-        try OptionCheck.box(box, "--box", bytesPerVoxel: Self.bytesPerVoxel)
+        try OptionCheck.evenBox(box, "--box")
         try OptionCheck.pixelSize(pixelSize, "--pixel-size")
         _ = try scenarios()
         let boxEdge = Double(box) * pixelSize
@@ -158,6 +155,26 @@ struct SimulateCommand: ParsableCommand {
                 (e.g. box 64 at 5.24 Å)
                 """)
         }
+        try requireMemory()
+    }
+
+    /// What this simulation needs at its peak (`SimulationMemory`).
+    var memory: SimulationMemory {
+        let chosen = Int(scenario).flatMap(HumanoidScenario.init(rawValue:))
+        return SimulationMemory(box: box, particles: particles, labels: chosen?.labelCount ?? 4, states: chosen?.maps.count ?? 16,
+                                threads: threadOptions.resolvedThreads)
+    }
+
+    /// Refuses a simulation whose peak (`memory`, plus what the process holds already) exceeds the
+    /// memory this process may use (`MemoryBudget`; unchecked when nothing is known or `FOVEA_MEMORY_CHECK=0`).
+    func requireMemory() throws {
+        guard let available = MemoryBudget.perRankHere() else { return }
+        let needed = memory.peak + (MemoryBudget.residentBytesHere() ?? 0)
+        guard needed > available else { return }
+        let what = "--box \(box)" + (particles.map { " with --particles \($0)" } ?? "")
+        throw ValidationError("\(what) needs \(memory.summary) but about \(Int(available / 1_048_576)) MiB is available "
+                              + "(MemAvailable, cgroup, Slurm --mem or FOVEA_MEMORY_LIMIT_MB); use a smaller --box or fewer "
+                              + "--particles, or a machine with more memory (FOVEA_MEMORY_CHECK=0 skips this check)")
     }
 
     /// The particle stack (N² Float32 per particle) must fit on the output's disk.
@@ -201,12 +218,15 @@ struct SimulateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(RunExitCode.badInput)
         }
+        print("memory: \(memory.summary) at the peak")
+        VolumeThreads.count = threadOptions.resolvedThreads
         let mapFolder = particles == nil ? output : output + "/maps"
         try FileManager.default.createDirectory(atPath: mapFolder, withIntermediateDirectories: true)
         let grid = HumanoidGrid(size: box, pixelSize: pixelSize)
         let settings = HumanoidMaskSettings(focusMargin: focusMargin, roiMargin: roiMargin, softEdgeWidth: softEdge)
+        let components = HumanoidComponentMaps(grid: grid)
         let manifest = try HumanoidExport.write(to: HumanoidMapWriter(folder: mapFolder), grid: grid,
-                                                scenarios: try scenarios(), maskSettings: settings)
+                                                scenarios: try scenarios(), maskSettings: settings, components: components)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let folder = URL(fileURLWithPath: mapFolder)
@@ -219,10 +239,10 @@ struct SimulateCommand: ParsableCommand {
         let fromCorner = sphere.measured(from: .corner, pixelSize: grid.pixelSize, boxSize: grid.size)
         print("arm+hand focus sphere (side A), Å: --sphere \(fromCorner.optionText) --sphere-origin corner, "
               + "or --sphere \(sphere.optionText) --sphere-origin centre")
-        if let particles { try writeParticles(count: particles, grid: grid) }
+        if let particles { try writeParticles(count: particles, grid: grid, components: components) }
     }
 
-    func writeParticles(count: Int, grid: HumanoidGrid) throws {
+    func writeParticles(count: Int, grid: HumanoidGrid, components: HumanoidComponentMaps) throws {
         let chosen = try scenarios()
         guard chosen.count == 1, let particleScenario = chosen.first else {
             throw ValidationError("--particles needs --scenario 1, 2 or 3")
@@ -238,7 +258,6 @@ struct SimulateCommand: ParsableCommand {
         settings.imperfections = imperfections
         settings.threads = threadOptions.resolvedThreads
         let start = Date()
-        let components = HumanoidComponentMaps(grid: grid)
         let dataset = HumanoidParticleDataset(settings: settings, maps: components)
         try dataset.write(to: output) { done in
             let elapsed = Date().timeIntervalSince(start)
@@ -246,6 +265,7 @@ struct SimulateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "simulate: %d/%d particles, %.0f s, ETA %.0f s\n",
                                                        done, count, elapsed, eta).utf8))
         }
+        dataset.releaseProjectors()
         let maskSettings = HumanoidMaskSettings(focusMargin: focusMargin, roiMargin: roiMargin, softEdgeWidth: softEdge)
         let ceiling = IdealObserverCeiling(dataset: dataset, components: components,
                                            focusMask: HumanoidGeometry().softMask(.armHandFocus, on: grid, settings: maskSettings))

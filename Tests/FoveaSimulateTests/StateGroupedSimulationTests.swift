@@ -98,6 +98,28 @@ import FoveaSimulate
         }
     }
 
+    /// The ceiling holds one projector and a run of projections at a time; how many units a run
+    /// has (one, a few, all) must not change a bit of any unit — with junk particles, whose units
+    /// need no projection, among them.
+    @Test("the ceiling's units are the same for any projection budget (one unit per run … all at once)",
+          arguments: [(HumanoidScenario.handsWithFeet, UInt64(21)), (.randomHands, 22), (.armsMove, 23), (.handsWithFeet, 24)])
+    func ceilingIndependentOfRuns(scenario: HumanoidScenario, seed: UInt64) {
+        var random = SeededRandom(seed: seed, stream: 7)
+        var settings = HumanoidParticleDataset.Settings(scenario: scenario, count: 6 + Int(random.next() % 10), snr: 0.05, seed: seed)
+        settings.grid = coarseGrid
+        settings.threads = 1 + Int(random.next() % 3)
+        if seed % 2 == 0 { settings.imperfections.junkFraction = 0.3 }
+        let dataset = HumanoidParticleDataset(settings: settings, maps: coarseMaps)
+        let mask = HumanoidGeometry().softMask(.armHandFocus, on: coarseGrid)
+        let spectrum = Double(coarseGrid.size * (coarseGrid.size / 2 + 1) * 8)
+        let all = IdealObserverCeiling(dataset: dataset, components: coarseMaps, focusMask: mask, projectionMemoryBytes: 1e12)
+        for budget in [1, spectrum * Double(1 + random.next() % 12), nil] {
+            let ceiling = IdealObserverCeiling(dataset: dataset, components: coarseMaps, focusMask: mask, projectionMemoryBytes: budget)
+            #expect(ceiling.units == all.units, "budget \(String(describing: budget))")
+        }
+        #expect(all.units.allSatisfy { $0.allSatisfy { $0.accuracy.isFinite } })
+    }
+
     /// The C2 image about z through the box centre (voxels without a partner are 0).
     static func c2(_ volume: Volume) -> Volume {
         let n = volume.size

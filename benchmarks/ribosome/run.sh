@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ribosome-sized run of issue 14 at the data's own box: a humanoid (scenario 3) simulated at box
 # 320 and 1.31 Å/px (BOX=400 for box 400), K = 8, focus 2d on a 30 Å sphere at the arm, 10 Å, so the
-# likelihood box is N_c = 106 and the cycles run on the N_r = 120 grid. Each of two layouts —
+# likelihood box is N_c = 106 and the cycles run on the N_r = 108 grid (the log's; box 400: the same). Each of two layouts —
 # 1 rank × 2 threads and 2 ranks × 1 thread — classifies N/2 and N particles for CYCLES cycles, and
 # the script reports per layout:
 #   - seconds per cycle (mean of cycles 2..CYCLES, progress.jsonl) at both counts; their line through
@@ -16,7 +16,8 @@
 # Appends a dated section to benchmarks/RESULTS.md unless APPEND=0.
 # Usage: benchmarks/ribosome/run.sh [particles (1000)] [cycles (3)]
 #        env: BOX (320), PIXEL (1.31), FOVEA (a built fovea; default: build release), WORK (kept if given;
-#        its data are reused), LAYOUTS ("1x2 2x1": ranks x threads)
+#        its data are reused), LAYOUTS ("1x2 2x1": ranks x threads), KEEP_RUNS (1; 0 removes each run
+#        folder once its numbers are read: at box 400 a run writes ≈ 2–4 GB of maps)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PARTICLES="${1:-1000}"; CYCLES="${2:-3}"
@@ -87,6 +88,7 @@ print('%.1f' % ($end - t))")
     rows[$name]=$(python3 -c "print(sum(1 for l in open('$star') if l.strip() and not l.lstrip().startswith(('_','loop_','data_','#'))) - 1)")
     nc[$name]=$(grep -oE 'likelihood at [0-9]+' "$WORK/log.$name" | head -1 | awk '{print $3}')
     nr[$name]=$(grep -oE 'cycles on a [0-9]+-px grid' "$WORK/log.$name" | head -1 | grep -oE '[0-9]+')
+    [ "${KEEP_RUNS:-1}" = 0 ] && rm -rf "$run"
     echo "$name: ${cycle[$name]} s/cycle (CPU s per cycle per rank ${cpu[$name]}), final pass ${final[$name]} s, peak RSS per rank ${rss_cycles[$name]} MiB (cycles), ${rss_final[$name]} MiB (final)" >&2
 }
 lines=()
