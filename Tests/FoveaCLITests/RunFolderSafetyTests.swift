@@ -160,7 +160,7 @@ import Testing
         "--expand": ["C2"], "--seed": ["9"], "--stop-class-change": ["0.5"], "--stop-changed-fraction": ["0.01"],
         "--min-cycles": ["3"], "--mask-edge": ["5"], "--mask-outside-weight": ["0.5"], "--mask-lowpass": ["20"],
         "--mask-outside": ["own"], "--noise-groups": ["optics"], "--noise-group-min": ["7"],
-        "--group-scale": ["off"], "--particle-scale": ["on"], "--particle-noise": ["weighted"], "--whitening": ["shell"], "--regularisation": ["2"],
+        "--group-scale": ["off"], "--particle-scale": ["on"], "--particle-noise": ["off"], "--whitening": ["shell"], "--regularisation": ["2"],
         "--starts": ["2"], "--start-cycles": ["2"],
     ]
     /// Options that may be given with `--continue`.
