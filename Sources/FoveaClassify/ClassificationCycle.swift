@@ -83,7 +83,7 @@ public enum ClassificationCycle {
                                                                     region: shard.comparisonRegion))
         let next = ClassificationState(cycle: state.cycle + 1, occupancy: step.occupancy, logP: logP, bestClass: step.bestClass,
                                        classVolumes: classes.volumes, fscCurves: classes.fscCurves,
-                                       history: state.history + [report])
+                                       history: state.history + [report], sigma: noiseMode == .weighted ? step.sigma : nil)
         return Outcome(state: next, report: report, weights: ClassWeights(weights: weights, priors: step.priors))
     }
 

@@ -26,11 +26,15 @@ public struct ClassificationState: Sendable, Equatable {
     public var fscCurves: [[Double]]
     /// Reports of the cycles run so far (their statistics, resolutions and timings).
     public var history: [CycleReport]
+    /// σ_r per row that the last cycle's reconstruction weights used (`--particle-noise weighted`,
+    /// docs/algorithm.md §6.2), so that the full-resolution maps of a continued run weigh the rows as
+    /// the uninterrupted run does; nil: σ = 1 for every row.
+    public var sigma: [Float]?
 
     public init(cycle: Int, occupancy: ClassTable, logP: ClassTable, bestClass: [Int32]?, classVolumes: [Volume],
-                fscCurves: [[Double]], history: [CycleReport]) {
+                fscCurves: [[Double]], history: [CycleReport], sigma: [Float]? = nil) {
         self.cycle = cycle; self.occupancy = occupancy; self.logP = logP; self.bestClass = bestClass
-        self.classVolumes = classVolumes; self.fscCurves = fscCurves; self.history = history
+        self.classVolumes = classVolumes; self.fscCurves = fscCurves; self.history = history; self.sigma = sigma
     }
 
     /// Best class (0-based) of each row: after the last cycle, or the argmax of the start.
@@ -46,7 +50,11 @@ extension ParticleShard {
         let best = try gatheredBestClasses(local, particleCount: particleCount, communicator: communicator)
         return ClassificationState(cycle: local.cycle, occupancy: try gathered(local.occupancy, rowCount: globalRowCount, communicator: communicator),
                                    logP: try gathered(local.logP, rowCount: globalRowCount, communicator: communicator), bestClass: best,
-                                   classVolumes: local.classVolumes, fscCurves: local.fscCurves, history: local.history)
+                                   classVolumes: local.classVolumes, fscCurves: local.fscCurves, history: local.history,
+                                   sigma: try local.sigma.map {
+                                       try gathered(ClassTable(rowCount: $0.count, classCount: 1, values: $0),
+                                                    rowCount: globalRowCount, communicator: communicator).values
+                                   })
     }
 
     /// Best class (0-based) of every global row after the last cycle, on every rank, or nil before
@@ -90,7 +98,10 @@ extension ParticleShard {
         return ClassificationState(cycle: global.cycle, occupancy: localRows(of: global.occupancy), logP: localRows(of: global.logP),
                                    bestClass: global.bestClass.map { best in rowsHere.map { best[$0] } },
                                    classVolumes: global.classVolumes.map(cycleBox.map), fscCurves: global.fscCurves,
-                                   history: global.history)
+                                   history: global.history,
+                                   sigma: global.sigma.map {
+                                       localRows(of: ClassTable(rowCount: $0.count, classCount: 1, values: $0)).values
+                                   })
     }
 
     /// This rank's rows of a global table.

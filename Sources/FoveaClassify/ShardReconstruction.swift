@@ -96,7 +96,8 @@ extension ParticleShard {
             chosen = weights
         } else {
             chosen = ClassWeights(
-                weights: try ReconstructionWeights.compute(occupancy: state.occupancy, sigma: [Float](repeating: 1, count: rows.count),
+                weights: try ReconstructionWeights.compute(occupancy: state.occupancy,
+                                                           sigma: state.sigma ?? [Float](repeating: 1, count: rows.count),
                                                            active: active, communicator: communicator),
                 priors: try OccupancyUpdate.classAverages(of: state.occupancy, active: active, communicator: communicator))
         }

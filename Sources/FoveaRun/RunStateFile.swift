@@ -15,6 +15,8 @@ import FoveaIO
 ///     /rows/occupancy        Float32 [R, K]  percent
 ///     /rows/logp             Float32 [R, K]
 ///     /rows/best_class       Int32 [R]       1-based; 0 before the first cycle
+///     /rows/sigma            Float32 [R]     σ of each row in the last cycle's weights (only with
+///                                            `--particle-noise weighted`; absent: 1)
 ///     /classes/volumes       Float32 [K, V, V, V]  (z, y, x; x fastest; voxel p·N/V Å)
 ///     /classes/fsc           Float64 [K, V/2 + 1]  half-map FSC per shell
 ///     /classes/density_scale Float64 [N/2 + 1]  noise amplitude a(s) of `MapDensityScale` (the
@@ -95,6 +97,7 @@ public struct RunState: Sendable {
             try rows.writeDataset("logp", classification.logP.values, shape: [rowCount, k])
             try rows.writeDataset("best_class", classification.bestClass.map { $0.map { $0 + 1 } }
                                   ?? [Int32](repeating: 0, count: rowCount))
+            if let sigma = classification.sigma { try rows.writeDataset("sigma", sigma) }
             let classes = try file.createGroup("classes")
             // One class at a time: a copy of all K maps at once would double what the final pass holds.
             let volumes = try classes.createDataset("volumes", of: Float.self, shape: [k, n, n, n])
@@ -208,11 +211,20 @@ public struct RunState: Sendable {
             let volumes = try (0..<k).map { c in
                 Volume(size: n, pixelSize: pixelSize * Double(box) / Double(n), voxels: try volumeSet.readRows(c..<(c + 1)))
             }
+            var sigma: [Float]?
+            if file.contains("rows/sigma") {
+                let values: [Float] = try file.readDataset("rows/sigma")
+                guard values.count == rowCount else { throw invalid("rows/sigma has \(values.count) values, not \(rowCount)") }
+                if let bad = values.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                    throw invalid("rows/sigma[\(bad)] is \(values[bad]), not a finite value > 0")
+                }
+                sigma = values
+            }
             let classification = ClassificationState(
                 cycle: cycle, occupancy: ClassTable(rowCount: rowCount, classCount: k, values: occupancy),
                 logP: ClassTable(rowCount: rowCount, classCount: k, values: logP),
                 bestClass: beforeFirstCycle ? nil : best.map { $0 - 1 }, classVolumes: volumes,
-                fscCurves: (0..<k).map { Array(fsc[($0 * shells)..<(($0 + 1) * shells)]) }, history: history)
+                fscCurves: (0..<k).map { Array(fsc[($0 * shells)..<(($0 + 1) * shells)]) }, history: history, sigma: sigma)
             var densityScale: MapDensityScale?
             if file.contains("classes/density_scale") {
                 let amplitude: [Double] = try file.readDataset("classes/density_scale")

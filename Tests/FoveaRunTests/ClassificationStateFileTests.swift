@@ -5,7 +5,7 @@ import FoveaCore
 import FoveaRun
 
 /// A `ClassificationState` is written and read by one schema (`RunState`, format 2): over seeded
-/// samples of particle count, operators, K, box, volume box and history, what is read back equals
+/// samples of particle count, operators, K, box, volume box, history and per-row σ (present or not), what is read back equals
 /// what was written, field for field.
 @Suite struct ClassificationStateFileTests {
     /// A seeded linear congruential generator for the samples.
@@ -42,7 +42,8 @@ import FoveaRun
             cycle: cycles, occupancy: ClassTable(rowCount: rows, classCount: k, values: (0..<(rows * k)).map { _ in Float(100 * draw.unit()) }),
             logP: ClassTable(rowCount: rows, classCount: k, values: (0..<(rows * k)).map { _ in Float(-500 * draw.unit()) }),
             bestClass: cycles == 0 ? nil : (0..<rows).map { _ in Int32(draw.next(k)) }, classVolumes: volumes,
-            fscCurves: (0..<k).map { _ in (0...(volumeBox / 2)).map { _ in draw.unit() } }, history: history)
+            fscCurves: (0..<k).map { _ in (0...(volumeBox / 2)).map { _ in draw.unit() } }, history: history,
+            sigma: cycles == 0 || draw.next(2) == 0 ? nil : (0..<rows).map { _ in Float(0.45 + 2 * draw.unit()) })
         return RunState(config: config, inputs: RunInputPaths(particles: "particles.star"), particleCount: particles,
                         boxSize: box, pixelSize: pixel, classification: classification,
                         densityScale: MapDensityScale(noiseAmplitude: (0...(box / 2)).map { _ in draw.unit() }, boxSize: box))
