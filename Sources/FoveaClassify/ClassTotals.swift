@@ -106,19 +106,16 @@ final class ClassTotals {
         }
     }
 
-    /// Runs `body` (this rank's spilling or reading back) and makes every rank agree on whether one
-    /// failed: then every rank throws a `TotalsSpillError` (its own, or `elsewhere`), so none waits
-    /// in a later collective. Collective: one allreduce of one Int32.
+    /// Runs `body` (this rank's spilling or reading back) under the ranks' one agreement
+    /// (`Communicator.agreeing`) and says it in the final pass's terms: the failing rank throws its
+    /// own `TotalsSpillError`, every other rank `TotalsSpillError.elsewhere`, so none waits in a
+    /// later collective. Collective: one allreduce of one Int32.
     static func agreeing<T>(_ communicator: any Communicator, _ body: () throws -> T) throws -> T {
-        let result: Result<T, any Error>
-        do { result = .success(try body()) } catch { result = .failure(error) }
-        let failed: Int32 = { if case .failure = result { return 1 } else { return 0 } }()
-        let failures = try communicator.allreduce(failed, .max)
-        switch result {
-        case .success(let value):
-            if failures > 0 { throw TotalsSpillError.elsewhere }
-            return value
-        case .failure(let error):
+        do {
+            return try communicator.agreeing(body)
+        } catch RankFailure.elsewhere {
+            throw TotalsSpillError.elsewhere
+        } catch RankFailure.here(let error, _) {
             throw error
         }
     }
