@@ -59,10 +59,10 @@ public enum ClassificationCycle {
             let levels = try shard.particleNoiseLevels(logP: logP, communicator: communicator)
             logP = ParticleNoiseLevel.scaled(logP, levels: levels, operatorCount: operatorCount)
             if noiseMode == .weighted {
-                sigma = ClassTable(rowCount: rows.count, classCount: k,
-                                   values: (0..<rows.count).flatMap { row in
-                                       [Float](repeating: Float(levels[row / operatorCount].squareRoot()), count: k)
-                                   })
+                for row in 0..<rows.count {
+                    let level = Float(levels[row / operatorCount].squareRoot())
+                    for c in 0..<k { sigma[row, c] = level }
+                }
             }
         }
         let step = try OccupancyCycle(cycle: state.cycle + 1, logP: logP, sigmaPerClass: sigma,
